@@ -1,0 +1,1 @@
+"""The canonical customer domain: models, services, policy, store. Knows no HTTP and no vendor."""

@@ -1,0 +1,91 @@
+"""The canonical model: one msgspec Struct per stored row.
+
+Each class names its table (``__table__``) and primary key (``__key__``); the store maps
+rows to these Structs and back. Vendor names never appear here: dialects translate.
+"""
+
+from core.models.crm import (
+    AccountReceivable,
+    CustomerEvent,
+    EventClassification,
+    RewardsParticipant,
+    Unit,
+)
+from core.models.customers import (
+    AccessKey,
+    AccessKeyType,
+    Comment,
+    Customer,
+    CustomerLogin,
+    CustomField,
+    CustomFieldValue,
+    InvoiceAddress,
+    LoginKind,
+    Membership,
+    PropertyDefinition,
+    PropertyValue,
+    Segment,
+)
+from core.models.identity import Company, Principal, Role, Session, User
+from core.models.links import Connection, ContactRole, RoleDefinition
+from core.models.social import LikedMessage, SocialAccount
+
+#: Every stored model, parents before children (the order fixtures load and reset wipes in reverse).
+ALL_MODELS: tuple[type, ...] = (
+    Company,
+    Customer,
+    User,
+    Session,
+    PropertyDefinition,
+    PropertyValue,
+    CustomerLogin,
+    Segment,
+    Membership,
+    CustomField,
+    CustomFieldValue,
+    AccessKeyType,
+    AccessKey,
+    Comment,
+    SocialAccount,
+    LikedMessage,
+    RoleDefinition,
+    ContactRole,
+    Connection,
+    Unit,
+    EventClassification,
+    AccountReceivable,
+    RewardsParticipant,
+    CustomerEvent,
+)
+
+__all__ = [
+    "ALL_MODELS",
+    "AccessKey",
+    "AccessKeyType",
+    "AccountReceivable",
+    "Comment",
+    "Company",
+    "Connection",
+    "ContactRole",
+    "CustomField",
+    "CustomFieldValue",
+    "Customer",
+    "CustomerEvent",
+    "CustomerLogin",
+    "EventClassification",
+    "InvoiceAddress",
+    "LikedMessage",
+    "LoginKind",
+    "Membership",
+    "Principal",
+    "PropertyDefinition",
+    "PropertyValue",
+    "RewardsParticipant",
+    "Role",
+    "RoleDefinition",
+    "Segment",
+    "Session",
+    "SocialAccount",
+    "Unit",
+    "User",
+]

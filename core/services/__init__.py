@@ -1,0 +1,25 @@
+"""Use cases the dialects call. ``Core`` bundles them over one store and one clock."""
+
+from __future__ import annotations
+
+from core.clock import Clock, utcnow
+from core.services.auth import AuthService
+from core.services.customers import CustomerService
+from core.services.fixtures import FixtureService
+from core.services.sessions import SessionService
+from core.store import Store
+
+
+class Core:
+    """Entry point of the domain: ``core.auth``, ``core.sessions``, ``core.customers``..."""
+
+    def __init__(self, store: Store, clock: Clock = utcnow) -> None:
+        self.store = store
+        self.clock = clock
+        self.auth = AuthService(store)
+        self.sessions = SessionService(store, clock)
+        self.customers = CustomerService(store, clock)
+        self.fixtures = FixtureService(store, clock)
+
+
+__all__ = ["Core"]

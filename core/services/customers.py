@@ -1,0 +1,280 @@
+"""Reading and changing customers: the use cases behind every dialect's contact endpoints."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from core.clock import Clock
+from core.errors import Conflict, FieldError, NotFound, ValidationFailed
+from core.models import (
+    Customer,
+    CustomerLogin,
+    LoginKind,
+    Membership,
+    Principal,
+    PropertyDefinition,
+    PropertyValue,
+    Segment,
+    User,
+)
+from core.policy import check_customer_access, check_email_change
+from core.store import Store
+from core.validation import check_email, check_length, check_required
+
+#: Customer fields a property definition may stand for.
+PROPERTY_FIELDS = ("first_name", "middle_initial", "last_name", "email", "phone")
+
+
+class LoginEntry(msgspec.Struct, frozen=True):
+    name: str
+    kind: LoginKind
+
+
+class PropertyView(msgspec.Struct, frozen=True):
+    id: int
+    name: str
+    values: list[str]
+
+
+class CustomerView(msgspec.Struct, frozen=True, kw_only=True):
+    """A customer with what hangs off it, as dialects render it."""
+
+    customer: Customer
+    logins: list[LoginEntry]
+    segment_ids: list[int]
+    properties: list[PropertyView]
+    has_account: bool
+
+
+class CustomerPatch(msgspec.Struct, kw_only=True):
+    """Changes to apply; UNSET leaves a field as it is, None clears it.
+
+    ``properties`` maps property-definition ids to values (fields first, then properties,
+    then logins, so an e-mail login wins over an e-mail property).
+    """
+
+    first_name: str | UnsetType | None = UNSET
+    middle_initial: str | UnsetType | None = UNSET
+    last_name: str | UnsetType | None = UNSET
+    email: str | UnsetType | None = UNSET
+    phone: str | UnsetType | None = UNSET
+    properties: dict[int, list[str]] | UnsetType = UNSET
+    logins: list[LoginEntry] | UnsetType = UNSET
+    segment_ids: list[int] | UnsetType = UNSET
+
+
+class CustomerService:
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+
+    # -- reads ----------------------------------------------------------------------------
+
+    def get(self, principal: Principal, *, id: UUID | None = None, number: int | None = None):
+        """The view of one customer the principal may see."""
+        with self.store.read():
+            customer = self._load(principal, id=id, number=number)
+            return self._view(customer)
+
+    def own(self, principal: Principal) -> Customer | None:
+        """The customer the principal is (None for staff without a customer record)."""
+        if principal.customer_id is None:
+            return None
+        with self.store.read():
+            return self.store.get(Customer, principal.customer_id)
+
+    def property_definitions(self, principal: Principal) -> list[PropertyDefinition]:
+        """The contact properties of the principal's company."""
+        with self.store.read():
+            return self.store.find(PropertyDefinition, company_id=principal.company_id)
+
+    def _load(self, principal: Principal, *, id: UUID | None, number: int | None) -> Customer:
+        ref: object = id if id is not None else number
+        found = (
+            self.store.get(Customer, id)
+            if id is not None
+            else next(iter(self.store.find(Customer, number=number)), None)
+        )
+        if found is None:
+            raise NotFound("customer", ref)
+        check_customer_access(principal, found, ref=ref)
+        return found
+
+    def _view(self, customer: Customer) -> CustomerView:
+        logins = self.store.find(CustomerLogin, customer_id=customer.id)
+        segments = self.store.find(Membership, customer_id=customer.id, order_by="segment_id")
+        definitions = self.store.find(PropertyDefinition, company_id=customer.company_id)
+        values = self.store.find(PropertyValue, customer_id=customer.id)
+        by_property: dict[int, list[str]] = {}
+        for v in values:
+            by_property.setdefault(v.property_id, []).append(v.value)
+        properties = []
+        for d in definitions:
+            if d.field:
+                value = getattr(customer, d.field)
+                properties.append(PropertyView(d.id, d.name, [] if value is None else [value]))
+            else:
+                properties.append(PropertyView(d.id, d.name, by_property.get(d.id, [])))
+        return CustomerView(
+            customer=customer,
+            logins=[LoginEntry(x.name, x.kind) for x in logins],
+            segment_ids=[m.segment_id for m in segments],
+            properties=properties,
+            has_account=self.store.count(User, customer_id=customer.id) > 0,
+        )
+
+    # -- writes ---------------------------------------------------------------------------
+
+    def update(
+        self,
+        principal: Principal,
+        patch: CustomerPatch,
+        *,
+        id: UUID | None = None,
+        number: int | None = None,
+    ) -> CustomerView:
+        """Apply ``patch`` in one transaction: all of it or, on any error, none of it."""
+        with self.store.write():
+            customer = self._load(principal, id=id, number=number)
+            definitions = {
+                d.id: d for d in self.store.find(PropertyDefinition, company_id=customer.company_id)
+            }
+            errors: list[FieldError] = []
+            updated = msgspec.structs.replace(customer)
+            for name in PROPERTY_FIELDS:
+                value = getattr(patch, name)
+                if value is not UNSET:
+                    setattr(updated, name, value or None)
+            generic = self._apply_properties(patch, definitions, updated, errors)
+            logins = self._apply_logins(patch, updated, errors)
+            segments = self._check_segments(patch, customer, errors)
+            errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
+            if errors:
+                raise ValidationFailed(errors)
+            account = next(iter(self.store.find(User, customer_id=customer.id)), None)
+            if (updated.email or "").lower() != (customer.email or "").lower():
+                check_email_change(principal, customer, has_account=account is not None)
+                self._move_login(account, updated)
+            updated.updated = self.clock()
+            self.store.update(updated)
+            self._store_children(updated, generic, logins, segments)
+            return self._view(updated)
+
+    def _apply_properties(
+        self,
+        patch: CustomerPatch,
+        definitions: dict[int, PropertyDefinition],
+        updated: Customer,
+        errors: list[FieldError],
+    ) -> dict[int, list[str]]:
+        generic: dict[int, list[str]] = {}
+        if patch.properties is UNSET:
+            return generic
+        for pid, values in patch.properties.items():
+            definition = definitions.get(pid)
+            field = f"properties[{pid}]"
+            if definition is None:
+                errors.append(FieldError(field, "unknown", f"Unknown property ID {pid}"))
+                continue
+            if len(values) > 1 and not definition.allow_multiple:
+                errors.append(
+                    FieldError(field, "invalid", f"'{definition.name}' takes a single value")
+                )
+                continue
+            if definition.field:
+                setattr(updated, definition.field, values[0] if values and values[0] else None)
+                continue
+            generic[pid] = [v for v in values if v != ""]
+            for value in generic[pid]:
+                error = check_length(definition.name, value, definition.max_length)
+                if error:
+                    errors.append(error)
+        return generic
+
+    def _apply_logins(
+        self, patch: CustomerPatch, updated: Customer, errors: list[FieldError]
+    ) -> list[LoginEntry] | None:
+        if patch.logins is UNSET:
+            return None
+        for i, login in enumerate(patch.logins):
+            error = check_required(f"logins[{i}].name", login.name.strip())
+            if error is None and login.kind == LoginKind.EMAIL:
+                error = check_email(f"logins[{i}].name", login.name.strip())
+            if error:
+                errors.append(error)
+        emails = [x.name.strip() for x in patch.logins if x.kind == LoginKind.EMAIL]
+        updated.email = emails[0] if emails else None
+        return [LoginEntry(x.name.strip(), x.kind) for x in patch.logins]
+
+    def _check_segments(
+        self, patch: CustomerPatch, customer: Customer, errors: list[FieldError]
+    ) -> list[int] | None:
+        if patch.segment_ids is UNSET:
+            return None
+        wanted = sorted(set(patch.segment_ids))
+        known = {s.id for s in self.store.find(Segment, company_id=customer.company_id, id=wanted)}
+        for sid in wanted:
+            if sid not in known:
+                errors.append(FieldError("membership", "unknown", f"Unknown segment {sid}"))
+        return wanted
+
+    def _check_fields(
+        self,
+        customer: Customer,
+        definitions: dict[int, PropertyDefinition],
+        *,
+        emails_checked: bool,
+    ) -> list[FieldError]:
+        errors = [] if emails_checked else [check_email("email", customer.email)]
+        for d in definitions.values():
+            if d.field:
+                value = getattr(customer, d.field)
+                errors.append(check_length(d.name, value, d.max_length))
+                if d.is_required:
+                    errors.append(check_required(d.name, value))
+        return [e for e in errors if e is not None]
+
+    def _move_login(self, account: User | None, updated: Customer) -> None:
+        """A customer's user login is its e-mail address: keep the two together."""
+        if account is None:
+            return
+        if not updated.email:
+            raise ValidationFailed(
+                [FieldError("email", "required", "a customer with an account needs an e-mail")]
+            )
+        taken = self.store.find(User, login=updated.email)
+        if any(u.id != account.id for u in taken):
+            raise Conflict(f"the login {updated.email} is already taken")
+        account.login = updated.email
+        self.store.update(account)
+
+    def _store_children(
+        self,
+        customer: Customer,
+        generic: dict[int, list[str]],
+        logins: list[LoginEntry] | None,
+        segments: list[int] | None,
+    ) -> None:
+        cid = customer.id
+        for pid, values in generic.items():
+            self.store.delete(PropertyValue, customer_id=cid, property_id=pid)
+            self.store.insert_many(
+                [
+                    PropertyValue(customer_id=cid, property_id=pid, position=i, value=v)
+                    for i, v in enumerate(values)
+                ]
+            )
+        if logins is not None:
+            self.store.delete(CustomerLogin, customer_id=cid)
+            self.store.insert_many(
+                [
+                    CustomerLogin(customer_id=cid, position=i, name=x.name, kind=x.kind)
+                    for i, x in enumerate(logins)
+                ]
+            )
+        if segments is not None:
+            self.store.delete(Membership, customer_id=cid)
+            self.store.insert_many([Membership(customer_id=cid, segment_id=s) for s in segments])

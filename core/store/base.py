@@ -1,0 +1,61 @@
+"""The store interface core depends on. Row-level and model-typed: no SQL leaks out.
+
+Every model names its table and key (see ``core.models``); ``where`` arguments are
+equality tests, a list or tuple value means "one of". A PostgreSQL implementation only
+has to provide these methods with the same transaction semantics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Store(Protocol):
+    def write(self) -> AbstractContextManager[None]:
+        """One write transaction (nested calls become savepoints); rolls back on error."""
+
+    def read(self) -> AbstractContextManager[None]:
+        """A consistent read snapshot."""
+
+    def get(self, model: type[T], *key: Any) -> T | None: ...
+
+    def find(
+        self,
+        model: type[T],
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        **where: Any,
+    ) -> list[T]: ...
+
+    def count(self, model: type, **where: Any) -> int: ...
+
+    def insert(self, obj: Any) -> None: ...
+
+    def insert_many(self, objs: list[Any]) -> None: ...
+
+    def update(self, obj: Any) -> None:
+        """Replace the stored row that has ``obj``'s key."""
+
+    def delete(self, model: type, **where: Any) -> int: ...
+
+    def next_value(self, sequence: str, floor: int = 0) -> int:
+        """The next number of a named counter, never below ``floor + 1``."""
+
+    def get_meta(self, key: str) -> str | None: ...
+
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    def wipe(self) -> None:
+        """Delete every row of every model (the schema stays)."""
+
+    def is_empty(self) -> bool: ...
+
+    def iter_all(self, model: type[T]) -> Iterator[T]: ...
+
+    def close(self) -> None: ...

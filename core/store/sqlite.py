@@ -1,0 +1,211 @@
+"""The SQLite store, through sqlite-utils: WAL, busy timeout, foreign keys, migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import sqlite_utils
+
+from core.errors import Conflict
+from core.models import ALL_MODELS
+from core.store.migrations import LATEST, MIGRATIONS
+from core.store.rows import RowMapper
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class SqliteStore:
+    """One connection, used from one thread at a time (the event loop's).
+
+    Writes run in ``BEGIN IMMEDIATE`` transactions so that concurrent writers queue on the
+    busy timeout instead of failing when a read transaction tries to upgrade.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self._conn = conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if self.path != ":memory:":
+            self.db.enable_wal()
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        self._mappers: dict[type, RowMapper] = {m: RowMapper(m) for m in ALL_MODELS}
+        self._depth = 0
+        self.migrate()
+
+    # -- schema ---------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        """Apply the migrations this database has not seen yet, each in its own transaction."""
+        if self.schema_version > LATEST:
+            raise StoreError(
+                f"database schema version {self.schema_version} is newer than this crmgate "
+                f"understands ({LATEST})"
+            )
+        for version in range(self.schema_version, LATEST):
+            with self.write():
+                if self.schema_version > version:  # another process migrated meanwhile
+                    continue
+                for statement in MIGRATIONS[version].split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        yield from self._transaction("BEGIN IMMEDIATE")
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        yield from self._transaction("BEGIN")
+
+    def _transaction(self, begin: str) -> Iterator[None]:
+        if self._depth:
+            name = f"sp{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._conn.execute(f"ROLLBACK TO {name}")
+                raise
+            finally:
+                self._depth -= 1
+                self._conn.execute(f"RELEASE {name}")
+            return
+        self._conn.execute(begin)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def _mapper(self, model: type) -> RowMapper:
+        return self._mappers[model]
+
+    def get(self, model: type[T], *key: Any) -> T | None:
+        mapper = self._mapper(model)
+        row = self._conn.execute(mapper.select_by_key, [mapper.param(v) for v in key]).fetchone()
+        return None if row is None else mapper.load(row)
+
+    def find(
+        self,
+        model: type[T],
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        **where: Any,
+    ) -> list[T]:
+        mapper = self._mapper(model)
+        sql, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
+        return [mapper.load(row) for row in self._conn.execute(sql, params)]
+
+    def count(self, model: type, **where: Any) -> int:
+        sql, params = self._mapper(model).count(where)
+        return self._conn.execute(sql, params).fetchone()[0]
+
+    def insert(self, obj: Any) -> None:
+        mapper = self._mapper(type(obj))
+        with _constraints(mapper.table):
+            self._conn.execute(mapper.insert_sql, mapper.dump(obj))
+
+    def insert_many(self, objs: list[Any]) -> None:
+        if not objs:
+            return
+        mapper = self._mapper(type(objs[0]))
+        with _constraints(mapper.table):
+            self._conn.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
+
+    def update(self, obj: Any) -> None:
+        mapper = self._mapper(type(obj))
+        with _constraints(mapper.table):
+            self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+
+    def delete(self, model: type, **where: Any) -> int:
+        sql, params = self._mapper(model).delete(where)
+        return self._conn.execute(sql, params).rowcount
+
+    def iter_all(self, model: type[T]) -> Iterator[T]:
+        mapper = self._mapper(model)
+        sql, params = mapper.select({})
+        for row in self._conn.execute(sql, params):
+            yield mapper.load(row)
+
+    # -- counters and metadata -------------------------------------------------------------
+
+    def next_value(self, sequence: str, floor: int = 0) -> int:
+        row = self._conn.execute(
+            "INSERT INTO sequences (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = max(value, ?) + 1 RETURNING value",
+            [sequence, floor + 1, floor],
+        ).fetchone()
+        return row[0]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def wipe(self) -> None:
+        with self.write():
+            for model in reversed(ALL_MODELS):
+                self._conn.execute(f"DELETE FROM {model.__table__}")
+            self._conn.execute("DELETE FROM sequences")
+            self._conn.execute("DELETE FROM meta")
+
+    def is_empty(self) -> bool:
+        return all(self.db[m.__table__].count == 0 for m in ALL_MODELS[:2])
+
+    def integrity_check(self) -> str:
+        return self._conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+@contextmanager
+def _constraints(table: str) -> Iterator[None]:
+    """A violated key or reference is a conflict with stored state, not a crash."""
+    try:
+        yield
+    except sqlite3.IntegrityError as exc:
+        raise Conflict(f"{table}: {exc}") from exc
+
+
+class StoreError(Exception):
+    """The database file cannot be used (not SQLite, unreadable, newer schema...)."""
+
+
+def open_store(path: str | Path) -> SqliteStore:
+    """Open (creating and migrating if needed) the store at ``path`` (``:memory:`` works)."""
+    try:
+        return SqliteStore(path)
+    except (sqlite3.DatabaseError, StoreError) as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from exc

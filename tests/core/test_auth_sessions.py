@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from core.errors import Unauthenticated
+from core.models import Role, Session
+from core.services import Core
+from core.services.sessions import token_hash
+from tests.conftest import JOHN_ID, FakeClock
+
+
+def test_login_gives_the_principal_of_the_user(core: Core) -> None:
+    p = core.auth.login("customer11@1to1service.com", "demo-customer")
+    assert p.role is Role.CUSTOMER
+    assert str(p.customer_id) == JOHN_ID
+    assert core.auth.login(" ADMIN@demo.local ", "demo-admin").role is Role.ADMIN
+
+
+@pytest.mark.parametrize(
+    ("login", "password"),
+    [("customer11@1to1service.com", "wrong"), ("nobody@demo.local", "demo-customer"), ("", "")],
+)
+def test_bad_credentials_are_refused_alike(core: Core, login: str, password: str) -> None:
+    with pytest.raises(Unauthenticated) as err:
+        core.auth.login(login, password)
+    assert err.value.reason == "credentials"
+
+
+def test_a_session_resolves_to_its_user_and_only_for_its_kind(core: Core) -> None:
+    p = core.auth.login("jane@demo.local", "demo-jane")
+    token = core.sessions.open(p, "iservice", idle_seconds=60)
+    assert core.sessions.resolve(token, "iservice") == p
+    with pytest.raises(Unauthenticated, match="not valid"):
+        core.sessions.resolve(token, "other")
+    with pytest.raises(Unauthenticated) as err:
+        core.sessions.resolve(None, "iservice")
+    assert err.value.reason == "missing"
+
+
+def test_only_the_hash_of_a_token_is_stored(core: Core) -> None:
+    p = core.auth.login("jane@demo.local", "demo-jane")
+    token = core.sessions.open(p, "iservice")
+    stored = core.store.find(Session)
+    assert [s.token_hash for s in stored] == [token_hash(token)]
+    assert token not in repr(stored)
+
+
+def test_an_idle_session_expires_and_use_keeps_it_alive(core: Core, clock: FakeClock) -> None:
+    p = core.auth.login("jane@demo.local", "demo-jane")
+    token = core.sessions.open(p, "iservice", idle_seconds=600)
+    for _ in range(5):
+        clock.advance(seconds=500)
+        core.sessions.resolve(token, "iservice")
+    clock.advance(seconds=601)
+    with pytest.raises(Unauthenticated) as err:
+        core.sessions.resolve(token, "iservice")
+    assert err.value.reason == "expired"
+    assert core.store.count(Session) == 0
+
+
+def test_a_session_with_a_lifetime_ends_however_busy(core: Core, clock: FakeClock) -> None:
+    p = core.auth.login("jane@demo.local", "demo-jane")
+    token = core.sessions.open(p, "crmcom", lifetime_seconds=3600)
+    clock.advance(seconds=3599)
+    core.sessions.resolve(token, "crmcom")
+    clock.advance(seconds=1)
+    with pytest.raises(Unauthenticated, match="expired"):
+        core.sessions.resolve(token, "crmcom")
+
+
+def test_closing_a_session(core: Core) -> None:
+    p = core.auth.login("jane@demo.local", "demo-jane")
+    token = core.sessions.open(p, "iservice")
+    assert core.sessions.close(token, "iservice")
+    assert not core.sessions.close(token, "iservice")
+    assert not core.sessions.close(None, "iservice")
+    with pytest.raises(Unauthenticated):
+        core.sessions.resolve(token, "iservice")
+
+
+def test_principal_by_user_id(core: Core) -> None:
+    jane = core.auth.login("jane@demo.local", "demo-jane")
+    assert core.auth.principal(jane.user_id) == jane
+    with pytest.raises(Unauthenticated):
+        core.auth.principal(uuid.uuid4())
