@@ -5,6 +5,7 @@ rows to these Structs and back. Vendor names never appear here: dialects transla
 """
 
 from core.models.crm import (
+    AccessToken,
     AccountReceivable,
     CustomerEvent,
     EventClassification,
@@ -55,6 +56,7 @@ ALL_MODELS: tuple[type, ...] = (
     EventClassification,
     AccountReceivable,
     RewardsParticipant,
+    AccessToken,
     CustomerEvent,
 )
 
@@ -62,6 +64,7 @@ __all__ = [
     "ALL_MODELS",
     "AccessKey",
     "AccessKeyType",
+    "AccessToken",
     "AccountReceivable",
     "Comment",
     "Company",

@@ -51,6 +51,22 @@ class RewardsParticipant(msgspec.Struct, kw_only=True):
     account_id: str | None = None
 
 
+class AccessToken(msgspec.Struct, kw_only=True):
+    """A rewards participant's access token (card, app...). The pass code is stored hashed."""
+
+    __table__: ClassVar[str] = "access_tokens"
+    __key__: ClassVar[tuple[str, ...]] = ("id",)
+
+    id: str
+    company_id: UUID
+    participant_id: str
+    authentication_code: str | None = None
+    identifier: str | None = None
+    pass_code_hash: str | None = None
+    one_time_password: int | None = None
+    effective: bool = True
+
+
 class CustomerEvent(msgspec.Struct, kw_only=True):
     """A customer event; ``number`` is a per-company sequence."""
 

@@ -106,6 +106,11 @@ CREATE TABLE rewards_participants (
     id TEXT PRIMARY KEY, company_id TEXT NOT NULL REFERENCES companies(id),
     customer_id TEXT NOT NULL REFERENCES customers(id), number TEXT NOT NULL UNIQUE,
     account_id TEXT REFERENCES accounts_receivable(id));
+CREATE TABLE access_tokens (
+    id TEXT PRIMARY KEY, company_id TEXT NOT NULL REFERENCES companies(id),
+    participant_id TEXT NOT NULL REFERENCES rewards_participants(id),
+    authentication_code TEXT, identifier TEXT, pass_code_hash TEXT, one_time_password INTEGER,
+    effective INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE customer_events (
     id TEXT PRIMARY KEY, number INTEGER NOT NULL,
     company_id TEXT NOT NULL REFERENCES companies(id),

@@ -1,0 +1,1 @@
+"""Vendor dialects: each translates one vendor wire protocol to and from core."""

@@ -1,0 +1,63 @@
+"""What a dialect is, to the gateway: a small protocol plus the few helpers every dialect uses.
+
+A dialect is a package that exposes one object satisfying ``Dialect``; the gateway mounts its
+routes under ``prefix`` and at the root of each of ``hosts``, and asks it to render every error
+the gateway itself raises (unknown route, body too large, a crash) in the vendor's envelope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import msgspec
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from core.services import Core
+
+CORE_SCOPE_KEY = "crmgate.core"
+
+
+class Operation(msgspec.Struct, frozen=True, kw_only=True):
+    """One emulated endpoint, for ``crmgate routes`` and the OpenAPI description."""
+
+    method: str
+    path: str
+    summary: str
+    request: str | None = None
+    response: str | None = None
+    media_types: tuple[str, ...] = ("application/json",)
+
+
+class Problem(Exception):
+    """A protocol-level failure (no route, wrong verb, body too large, bad body, crash).
+
+    The dialect answers it with ``status`` in its own envelope.
+    """
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+@runtime_checkable
+class Dialect(Protocol):
+    name: str
+    prefix: str
+    hosts: tuple[str, ...]
+
+    def routes(self) -> Sequence[BaseRoute]: ...
+
+    def error_response(self, exc: Exception, request: Request) -> Response:
+        """Render a core error, a ``Problem`` or a ``DecodeError`` as the vendor would."""
+
+    def describe(self) -> Sequence[Operation]: ...
+
+
+def core_of(request: Request) -> Core:
+    """The core bound to this request by the gateway (the default one or a sandbox's)."""
+    return request.scope[CORE_SCOPE_KEY]

@@ -1,0 +1,1 @@
+"""The Starlette application: config, dialect mounting, middleware, admin API and CLI."""

@@ -1,0 +1,135 @@
+"""The ``crmgate`` command: serve, routes, fixtures load, reset."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from core.errors import CoreError
+from core.services import Core
+from core.services.fixtures import read_fixtures
+from core.store import open_store
+from core.store.sqlite import StoreError
+from gateway import fixtures
+from gateway.config import DEFAULT_MAX_BODY, Config
+from gateway.registry import load_dialects
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", default=os.environ.get("CRMGATE_DB", "crmgate.db"), help="SQLite database file"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crmgate", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the gateway")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    _db_option(serve)
+    serve.add_argument(
+        "--fixtures",
+        default=os.environ.get("CRMGATE_FIXTURES", "demo"),
+        help="demo | none | PATH; seeds a new database only",
+    )
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
+    serve.add_argument("--admin-token", default=os.environ.get("CRMGATE_ADMIN_TOKEN"))
+
+    commands.add_parser("routes", help="list every emulated endpoint")
+
+    fixtures_cmd = commands.add_parser("fixtures", help="fixture data sets")
+    fixture_actions = fixtures_cmd.add_subparsers(dest="action", required=True)
+    load = fixture_actions.add_parser("load", help="load a fixture file or folder")
+    load.add_argument("path")
+    _db_option(load)
+    load.add_argument("--replace", action="store_true", help="wipe the database first")
+
+    reset = commands.add_parser("reset", help="wipe the database and reload its fixtures")
+    _db_option(reset)
+    reset.add_argument("--fixtures", default=None, help="default: the set it was seeded from")
+    return parser
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    config = Config(
+        db=args.db,
+        fixtures=args.fixtures,
+        max_body_bytes=args.max_body,
+        admin_token=args.admin_token or None,
+        log_level=args.log_level,
+    )
+    core = Core(open_store(config.db))
+    loaded = fixtures.seed(core, config.fixtures)
+    core.store.close()
+    logging.getLogger("crmgate").info("database %s ready (%d fixture rows loaded)", args.db, loaded)
+    os.environ["CRMGATE_CONFIG"] = config.to_env()
+    uvicorn.run(
+        "gateway.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=False,
+        server_header=False,
+    )
+    return 0
+
+
+def routes(args: argparse.Namespace) -> int:
+    for dialect in load_dialects():
+        for op in dialect.describe():
+            print(f"{dialect.name:<14}{op.method:<7}{dialect.prefix}{op.path}  {op.summary}")
+    return 0
+
+
+def load_fixtures(args: argparse.Namespace) -> int:
+    core = Core(open_store(args.db))
+    try:
+        count = core.fixtures.load(
+            read_fixtures(fixtures.resolve(args.path)), source=args.path, replace=args.replace
+        )
+    finally:
+        core.store.close()
+    print(f"loaded {count} rows from {args.path} into {args.db}")
+    return 0
+
+
+def reset(args: argparse.Namespace) -> int:
+    core = Core(open_store(args.db))
+    try:
+        count = fixtures.reset(core, args.fixtures)
+        source = core.fixtures.source()
+    finally:
+        core.store.close()
+    print(f"reset {args.db}: {count} rows from {source}")
+    return 0
+
+
+COMMANDS = {"serve": serve, "routes": routes, "fixtures": load_fixtures, "reset": reset}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(args, "log_level", "info").upper(),
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+    try:
+        return COMMANDS[args.command](args)
+    except (CoreError, StoreError, FileNotFoundError) as exc:
+        print(f"crmgate: {getattr(exc, 'message', exc)}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Gateway settings, from the command line or the environment (``CRMGATE_*``)."""
+
+from __future__ import annotations
+
+import os
+
+import msgspec
+
+DEFAULT_MAX_BODY = 1024 * 1024
+
+
+class Config(msgspec.Struct, frozen=True, kw_only=True):
+    db: str = "crmgate.db"
+    #: ``demo``, ``none`` or a path to a fixture file or folder; seeds a new database only.
+    fixtures: str = "demo"
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    #: When set, admin calls need ``Authorization: Bearer <token>``; else loopback only.
+    admin_token: str | None = None
+    #: Extra Host names served at the root, as ``host -> dialect name``.
+    hosts: dict[str, str] = {}
+    log_level: str = "info"
+
+    def to_env(self) -> str:
+        return msgspec.json.encode(self).decode()
+
+    @classmethod
+    def from_env(cls) -> Config:
+        """The config the CLI handed to its workers, or one built from ``CRMGATE_*``."""
+        if raw := os.environ.get("CRMGATE_CONFIG"):
+            return msgspec.json.decode(raw, type=cls)
+        return cls(
+            db=os.environ.get("CRMGATE_DB", "crmgate.db"),
+            fixtures=os.environ.get("CRMGATE_FIXTURES", "demo"),
+            max_body_bytes=int(os.environ.get("CRMGATE_MAX_BODY", DEFAULT_MAX_BODY)),
+            admin_token=os.environ.get("CRMGATE_ADMIN_TOKEN") or None,
+        )

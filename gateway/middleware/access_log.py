@@ -1,0 +1,57 @@
+"""One log line per request, with secrets in the query string masked and no bodies or headers."""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.middleware.request_id import SCOPE_KEY as REQUEST_ID
+from gateway.secrets import SECRET_NAMES
+
+log = logging.getLogger("crmgate.access")
+DIALECT_KEY = "crmgate.dialect"
+
+
+def masked_query(query_string: bytes) -> str:
+    """The query string with the value of every secret-looking parameter replaced by ``***``."""
+    if not query_string:
+        return ""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return urlencode([(k, "***" if k.lower() in SECRET_NAMES else v) for k, v in pairs])
+
+
+class AccessLogMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_record(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_record)
+        finally:
+            if log.isEnabledFor(logging.INFO):
+                query = masked_query(scope.get("query_string", b""))
+                log.info(
+                    "%s %s %s%s %d %.1fms id=%s",
+                    scope.get(DIALECT_KEY, "-"),
+                    scope["method"],
+                    scope["path"],
+                    f"?{query}" if query else "",
+                    status,
+                    (time.perf_counter() - started) * 1000,
+                    scope.get(REQUEST_ID, "-"),
+                )

@@ -1,0 +1,53 @@
+"""Around each dialect: every failure leaves in that vendor's envelope, never as a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dialects.base import Dialect, Problem
+from gateway.middleware.access_log import DIALECT_KEY
+
+log = logging.getLogger("crmgate.errors")
+
+_REASONS = {404: "not found", 405: "method not allowed"}
+
+
+class DialectGuardMiddleware:
+    def __init__(self, app: ASGIApp, dialect: Dialect) -> None:
+        self.app = app
+        self.dialect = dialect
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope[DIALECT_KEY] = self.dialect.name
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            if started:
+                raise
+            problem = self._as_problem(exc)
+            response = self.dialect.error_response(problem, Request(scope))
+            await response(scope, receive, send)
+
+    def _as_problem(self, exc: Exception) -> Exception:
+        if isinstance(exc, HTTPException):
+            reason = exc.detail or _REASONS.get(exc.status_code, "error")
+            return Problem(exc.status_code, reason, dict(exc.headers or {}))
+        if isinstance(exc, Problem):
+            return exc
+        log.exception("unhandled error in dialect %s", self.dialect.name)
+        return Problem(500, "An error has occurred.")

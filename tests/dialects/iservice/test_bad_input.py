@@ -1,0 +1,93 @@
+"""Hostile or broken requests get iService's envelope and the right status, never a crash."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.services import Core
+from tests.dialects.iservice.conftest import CUSTINFO, LOGIN
+
+J = {"Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "headers", "status"),
+    [
+        ("POST", f"{CUSTINFO}?api=setdetails", b"", J, 400),
+        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": 466, "details": {', J, 400),
+        ("POST", f"{CUSTINFO}?api=setdetails", b"contactID=466", {}, 400),
+        ("POST", f"{CUSTINFO}?api=setdetails", b"<xml/>", J, 400),
+        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": [466]}', J, 400),
+        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": 466, "details": "x"}', J, 400),
+        (
+            "POST",
+            f"{CUSTINFO}?api=setdetails",
+            b'{"contactID": 466, "details": {"properties": [{"propertyID": "1", "values": [{"value": 5}]}]}}',
+            J,
+            400,
+        ),
+        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": 466, "membership": [2]}', J, 400),
+        ("POST", f"{CUSTINFO}?api=setdetails", b"\xff\xfe\x00garbage", J, 400),
+        ("POST", f"{CUSTINFO}?api=setdetails", b"[" * 5000, J, 400),
+        ("POST", f"{CUSTINFO}?api=nonsense", b"{}", J, 400),
+        ("POST", CUSTINFO, b"{}", J, 400),
+        ("GET", f"{LOGIN}?api=login", None, {}, 405),
+        ("GET", f"{CUSTINFO}?api=setdetails", None, {}, 405),
+        ("PUT", f"{CUSTINFO}?api=getdetails", b"{}", J, 405),
+        ("GET", "/iservice/f/webapp-api-nothing", None, {}, 404),
+        ("GET", "/iservice/", None, {}, 404),
+    ],
+)
+def test_bad_requests_get_the_envelope(
+    login_as: Callable[[str], TestClient],
+    core: Core,
+    method: str,
+    url: str,
+    body: bytes | None,
+    headers: dict[str, str],
+    status: int,
+) -> None:
+    client = login_as("customer11@1to1service.com")
+    before = core.customers.get(core.auth.login("admin@demo.local", "demo-admin"), number=466)
+    response = client.request(method, url, content=body, headers=headers)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    payload = response.json()
+    assert list(payload) == ["errors", "errorDetails"]
+    assert payload["errors"]
+    assert "Traceback" not in response.text
+    if status == 405:
+        assert response.headers["allow"]
+    after = core.customers.get(core.auth.login("admin@demo.local", "demo-admin"), number=466)
+    assert after == before
+
+
+@pytest.mark.parametrize("contact", ["0", "-1", "abc", "", "4.5"])
+def test_invalid_contact_ids_are_application_errors(
+    login_as: Callable[[str], TestClient], contact: str
+) -> None:
+    client = login_as("agent@demo.local")
+    body = client.get(f"{CUSTINFO}?api=getdetails&contactID={contact}").json()
+    assert body == {"errors": [f"Invalid contact ID '{contact}'"], "errorDetails": ["contactID: invalid"]}
+
+
+def test_a_body_over_the_limit_is_refused_with_413(client: TestClient) -> None:
+    big = b'{"emailAddress": "' + b"x" * (1024 * 1024) + b'"}'
+    response = client.post(f"{LOGIN}?api=login", content=big, headers=J)
+    assert response.status_code == 413
+    assert response.json()["errors"] == [
+        "The request body is larger than the limit of 1048576 bytes."
+    ]
+
+
+def test_a_chunked_body_over_the_limit_is_refused_with_413(client: TestClient) -> None:
+    def chunks():
+        for _ in range(20):
+            yield b"x" * 65536
+
+    response = client.post(f"{LOGIN}?api=login", content=chunks(), headers=J)
+    assert response.status_code == 413
+    assert response.json()["errorDetails"] == ["HTTP 413"]

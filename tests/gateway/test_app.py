@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.services import Core
+from dialects.iservice import routes as iservice_routes
+from gateway.app import create_app
+from gateway.config import Config
+
+LOGGEDIN = "/f/webapp-api-login?api=loggedin"
+
+
+def test_a_dialect_answers_under_its_prefix(client: TestClient) -> None:
+    assert client.get(f"/iservice{LOGGEDIN}").json()["loggedIn"] is False
+
+
+def test_a_dialect_answers_at_the_root_of_its_host(core: Core) -> None:
+    config = Config(db=":memory:", hosts={"crm.example.test": "iservice"})
+    with TestClient(create_app(config, core=core)) as client:
+        at_root = client.get(LOGGEDIN, headers={"Host": "crm.example.test"})
+        assert at_root.json()["loggedIn"] is False
+        assert client.get(LOGGEDIN, headers={"Host": "crm.example.test:8080"}).status_code == 200
+        # a prefix wins over the Host, and other hosts get nothing at the root
+        prefixed = client.get(f"/iservice{LOGGEDIN}", headers={"Host": "crm.example.test"})
+        assert prefixed.status_code == 200
+        assert client.get(LOGGEDIN, headers={"Host": "elsewhere.test"}).status_code == 404
+
+
+def test_unknown_paths_outside_any_dialect_are_plain_404(client: TestClient) -> None:
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+
+
+def test_every_response_carries_a_request_id(client: TestClient) -> None:
+    generated = client.get(f"/iservice{LOGGEDIN}").headers["x-request-id"]
+    assert len(generated) == 32
+    given = client.get(f"/iservice{LOGGEDIN}", headers={"X-Request-Id": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    hostile = client.get(f"/iservice{LOGGEDIN}", headers={"X-Request-Id": "a b\x7f" * 40})
+    assert hostile.headers["x-request-id"] != "a b\x7f" * 40
+
+
+def test_a_crash_inside_a_dialect_is_a_vendor_500_without_traceback(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def boom(request, core):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setitem(iservice_routes.FORMS["webapp-api-login"], "loggedin", (boom, ("GET",)))
+    with caplog.at_level(logging.ERROR, logger="crmgate.errors"):
+        response = client.get(f"/iservice{LOGGEDIN}")
+    assert response.status_code == 500
+    assert response.json() == {"errors": ["An error has occurred."], "errorDetails": ["HTTP 500"]}
+    assert "secret internals" not in response.text
+    assert "RuntimeError" in caplog.text
+
+
+def test_the_access_log_masks_secrets(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="crmgate.access"):
+        client.get(f"/iservice{LOGGEDIN}&token=s3cr3t&password=hunter2&keep=me")
+        client.post(
+            "/iservice/f/webapp-api-login?api=login",
+            json={"emailAddress": "jane@demo.local", "password": "demo-jane"},
+        )
+    assert "s3cr3t" not in caplog.text
+    assert "hunter2" not in caplog.text
+    assert "demo-jane" not in caplog.text
+    assert "keep=me" in caplog.text
+    assert "iservice GET /iservice/f/webapp-api-login" in caplog.text

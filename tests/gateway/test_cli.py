@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.models import Customer
+from core.services import Core
+from core.store import open_store
+from gateway.cli import main
+from tests.golden import golden
+
+ROOT = Path(__file__).resolve().parents[2]
+CRMGATE = Path(sys.executable).parent / "crmgate"
+
+
+def test_routes_lists_every_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes"]) == 0
+    out = capsys.readouterr().out
+    assert "POST   /iservice/f/webapp-api-custinfo?api=setdetails" in out
+    assert "GET    /iservice/f/webapp-api-login?api=loggedin" in out
+
+
+def test_fixtures_load_and_reset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "x.db")
+    assert main(["fixtures", "load", "demo", "--db", db]) == 0
+    assert "loaded 71 rows" in capsys.readouterr().out
+    core = Core(open_store(db))
+    with core.store.write():
+        john = core.store.find(Customer, number=466)[0]
+        john.first_name = "Changed"
+        core.store.update(john)
+    core.store.close()
+    assert main(["reset", "--db", db]) == 0
+    assert "71 rows from demo" in capsys.readouterr().out
+    core = Core(open_store(db))
+    assert core.store.find(Customer, number=466)[0].first_name == "John"
+    core.store.close()
+    assert main(["fixtures", "load", "none", "--db", db, "--replace"]) == 0
+    core = Core(open_store(db))
+    assert core.store.count(Customer) == 0
+    core.store.close()
+
+
+def test_cli_errors_are_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fixtures", "load", str(tmp_path / "missing"), "--db", str(tmp_path / "d")]) == 2
+    assert "no fixture set" in capsys.readouterr().err
+    assert main(["fixtures", "load", "demo", "--db", str(tmp_path / "d")]) == 0
+    assert main(["fixtures", "load", "demo", "--db", str(tmp_path / "d")]) == 2
+    assert "UNIQUE" in capsys.readouterr().err
+    (tmp_path / "junk.db").write_bytes(b"junk" * 1000)
+    assert main(["reset", "--db", str(tmp_path / "junk.db")]) == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        args = [str(CRMGATE), "serve", "--port", str(self.port), "--db", str(self.db)]
+        env = os.environ | {"CRMGATE_ADMIN_TOKEN": ""}
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/__admin/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError("crmgate serve did not come up")
+
+    def stop(self) -> bytes:
+        assert self.proc is not None
+        self.proc.terminate()
+        _, err = self.proc.communicate(timeout=20)
+        return err
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path / "crmgate.db")
+    server.start()
+    yield server
+    if server.proc and server.proc.poll() is None:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
+    base = f"{server.base}/iservice/f"
+    with httpx.Client() as http:
+        login = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
+        assert http.post(f"{base}/webapp-api-login?api=login", json=login).json()["errors"] == []
+        seed = golden("003/setdetails-request.json").replace(b'"Deer"', b'"Deer-Restarted"')
+        headers = {"Content-Type": "application/json"}
+        saved = http.post(f"{base}/webapp-api-custinfo?api=setdetails", content=seed, headers=headers)
+        assert saved.content == b'{"errors":[],"errorDetails":[]}'
+        other = json.loads(seed.decode().replace("\xa0", " ")) | {"contactID": 467}
+        refused = http.post(f"{base}/webapp-api-custinfo?api=setdetails", json=other).json()
+        assert refused["errors"]
+    err = server.stop()
+    assert b"demo-customer" not in err
+    server.start()
+    with httpx.Client() as http:
+        http.post(f"{base}/webapp-api-login?api=login", json=login)
+        body = http.get(f"{base}/webapp-api-custinfo?api=getdetails&contactID=466").json()
+    names = {p["propertyName"]: p["values"] for p in body["details"]["properties"]}
+    assert names["Last Name"] == [{"value": "Deer-Restarted"}]
+    assert body["membership"] == ["2", "3", "4", "5", "6", "7", "8", "10", "11", "12"]
