@@ -36,10 +36,11 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 # Regenerate requirements.lock (needs network; uv lives in its own throwaway venv).
+# servicestack declares the Python 3.6 "dataclasses" backport unconditionally: leave it out.
 lock:
 	test -x .venv-tools/bin/uv || ($(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv)
 	.venv-tools/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
-		--python-version 3.11 --no-header -o requirements.lock
+		--python-version 3.11 --no-header --no-emit-package dataclasses -o requirements.lock
 
 clean:
 	rm -rf $(VENV) .venv-tools .pytest_cache .ruff_cache .hypothesis .coverage

@@ -16,7 +16,10 @@ from core.models import Customer
 from core.services import Core
 from core.store import open_store
 from gateway.cli import main
+from tests.conftest import DEMO
 from tests.golden import golden
+
+DEMO_ROWS = sum(len(rows) for rows in DEMO.values())
 
 ROOT = Path(__file__).resolve().parents[2]
 CRMGATE = Path(sys.executable).parent / "crmgate"
@@ -32,7 +35,7 @@ def test_routes_lists_every_endpoint(capsys: pytest.CaptureFixture[str]) -> None
 def test_fixtures_load_and_reset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "x.db")
     assert main(["fixtures", "load", "demo", "--db", db]) == 0
-    assert "loaded 71 rows" in capsys.readouterr().out
+    assert f"loaded {DEMO_ROWS} rows" in capsys.readouterr().out
     core = Core(open_store(db))
     with core.store.write():
         john = core.store.find(Customer, number=466)[0]
@@ -40,7 +43,7 @@ def test_fixtures_load_and_reset(tmp_path: Path, capsys: pytest.CaptureFixture[s
         core.store.update(john)
     core.store.close()
     assert main(["reset", "--db", db]) == 0
-    assert "71 rows from demo" in capsys.readouterr().out
+    assert f"{DEMO_ROWS} rows from demo" in capsys.readouterr().out
     core = Core(open_store(db))
     assert core.store.find(Customer, number=466)[0].first_name == "John"
     core.store.close()
