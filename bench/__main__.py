@@ -37,8 +37,11 @@ def served(args: list[str], probe: str, env: dict[str, str] | None = None) -> It
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
-        [*args, "--port", str(port)], cwd=ROOT, env=os.environ | (env or {}),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [*args, "--port", str(port)],
+        cwd=ROOT,
+        env=os.environ | (env or {}),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(300):
@@ -94,7 +97,8 @@ def main() -> int:
             rows += [(t.name, load.run(t, args.seconds)) for t in crmgate_targets(base)]
     print(f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each")
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    print(f"| {'endpoint':<40} | {'req/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} | {'vs hello':>8} | errors |")
+    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "vs hello", "errors")
+    print("| {:<40} | {:>9} | {:>7} | {:>7} | {:>8} | {:>6} |".format(*header))
     print(f"|{'-' * 42}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 10}|--------|")
     for name, r in rows:
         ratio = r.rps / baseline.rps

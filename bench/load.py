@@ -55,9 +55,19 @@ def _wrk(target: Target, seconds: float) -> Result:
         script.write("\n".join(lines) + "\n")
     try:
         out = subprocess.run(
-            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", script.name,
-             target.url],
-            check=True, capture_output=True, text=True,
+            [
+                "wrk",
+                "-t2",
+                f"-c{CONNECTIONS}",
+                f"-d{max(1, round(seconds))}s",
+                "--latency",
+                "-s",
+                script.name,
+                target.url,
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
     finally:
         Path(script.name).unlink()

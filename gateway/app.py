@@ -36,6 +36,7 @@ def dialect_app(dialect: Dialect, config: Config) -> ASGIApp:
 
 def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     """Build the gateway. Without ``core``, opens ``config.db`` and seeds it if it is new."""
+    owns_store = core is None
     if core is None:
         core = Core(open_store(config.db))
         fixtures.seed(core, config.fixtures)
@@ -46,12 +47,16 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     ]
     routes += [Mount(d.prefix, app=apps[d.name]) for d in dialects]
     hosts = {h: d.name for d in dialects for h in d.hosts} | dict(config.hosts)
+    unknown = sorted(set(hosts.values()) - set(apps))
+    if unknown:
+        raise ValueError(f"hosts map to unknown dialects: {', '.join(unknown)}")
     routes += [Host(host, app=apps[name]) for host, name in hosts.items()]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        core.store.close()
+        if owns_store:
+            core.store.close()
 
     app = Starlette(
         routes=routes,

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 
 from core.errors import CoreError
 from core.services import Core
-from core.services.fixtures import read_fixtures
 from core.store import open_store
 from core.store.sqlite import StoreError
 from gateway import fixtures
@@ -95,9 +94,7 @@ def routes(args: argparse.Namespace) -> int:
 def load_fixtures(args: argparse.Namespace) -> int:
     core = Core(open_store(args.db))
     try:
-        count = core.fixtures.load(
-            read_fixtures(fixtures.resolve(args.path)), source=args.path, replace=args.replace
-        )
+        count = core.fixtures.load(fixtures.read(args.path), source=args.path, replace=args.replace)
     finally:
         core.store.close()
     print(f"loaded {count} rows from {args.path} into {args.db}")

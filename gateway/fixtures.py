@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.services import Core
-from core.services.fixtures import read_fixtures
+from core.services.fixtures import FixtureData, read_fixtures
 
 #: The project's own fixture folder (``fixtures/`` beside the packages).
 FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -24,17 +24,19 @@ def resolve(source: str) -> Path | None:
     return path
 
 
+def read(source: str) -> FixtureData:
+    """The rows of a named or located fixture set (none for ``none``)."""
+    path = resolve(source)
+    return read_fixtures(path) if path else {}
+
+
 def seed(core: Core, source: str) -> int:
     """Load ``source`` into an empty store; a store that holds data is never touched."""
-    path = resolve(source)
-    if path is None:
-        return 0
-    return core.fixtures.seed(read_fixtures(path), source=source)
+    data = read(source)
+    return core.fixtures.seed(data, source=source) if data else 0
 
 
 def reset(core: Core, source: str | None = None) -> int:
     """Wipe the store and reload ``source`` (default: the set it was seeded from)."""
     source = source or core.fixtures.source() or "none"
-    path = resolve(source)
-    data = read_fixtures(path) if path else {}
-    return core.fixtures.load(data, source=source, replace=True)
+    return core.fixtures.load(read(source), source=source, replace=True)

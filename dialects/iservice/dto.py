@@ -55,12 +55,16 @@ class LoginResponse(ErrorsResponse, kw_only=True):
     name: str
 
 
+class NotLoggedInResponse(ErrorsResponse, kw_only=True):
+    loggedIn: bool = False
+
+
 class LoggedInResponse(ErrorsResponse, kw_only=True):
-    loggedIn: bool
-    contactID: int | None = None
-    userType: str | None = None
-    name: str | None = None
-    emailAddress: str | None = None
+    loggedIn: bool = True
+    contactID: int | None
+    userType: str
+    name: str
+    emailAddress: str
 
 
 class DetailsResponse(ErrorsResponse, kw_only=True):

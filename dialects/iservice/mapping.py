@@ -33,10 +33,9 @@ _USER_TYPES = {Role.CUSTOMER: "customer", Role.AGENT: "agent", Role.ADMIN: "admi
 
 def contact_id(raw: int | str) -> int:
     """iService contact ids are numbers; digits in a string are accepted too."""
-    if isinstance(raw, int) and raw > 0:
-        return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw)
+    number = int(raw) if isinstance(raw, str) and raw.strip().isdigit() else raw
+    if isinstance(number, int) and number > 0:
+        return number
     raise ValidationFailed([FieldError("contactID", "invalid", f"Invalid contact ID '{raw}'")])
 
 
@@ -111,7 +110,6 @@ def details_response(view: CustomerView) -> DetailsResponse:
 
 def logged_in_response(principal: Principal, number: int | None) -> LoggedInResponse:
     return LoggedInResponse(
-        loggedIn=True,
         contactID=number,
         userType=user_type(principal),
         name=principal.display_name,

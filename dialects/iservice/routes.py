@@ -18,9 +18,9 @@ from dialects.iservice import mapping
 from dialects.iservice.dto import (
     ErrorsResponse,
     GetDetailsRequest,
-    LoggedInResponse,
     LoginRequest,
     LoginResponse,
+    NotLoggedInResponse,
     SetDetailsRequest,
 )
 from dialects.iservice.errors import JSON, error_response
@@ -73,7 +73,7 @@ async def loggedin(request: Request, core: Core) -> Response:
     try:
         principal = core.sessions.resolve(_token(request), SESSION_KIND)
     except CoreError:
-        return _ok(LoggedInResponse(loggedIn=False))
+        return _ok(NotLoggedInResponse())
     own = core.customers.own(principal)
     return _ok(mapping.logged_in_response(principal, own.number if own else None))
 

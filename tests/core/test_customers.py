@@ -85,7 +85,11 @@ def test_empty_values_clear_a_field(core: Core) -> None:
         (CustomerPatch(properties={2: ["ABC"]}), "Middle Initial", "max_length"),
         (CustomerPatch(properties={1: ["a", "b"]}), "properties[1]", "invalid"),
         (CustomerPatch(segment_ids=[101]), "membership", "unknown"),
-        (CustomerPatch(logins=[LoginEntry("not-an-email", LoginKind.EMAIL)]), "logins[0].name", "format"),
+        (
+            CustomerPatch(logins=[LoginEntry("not-an-email", LoginKind.EMAIL)]),
+            "logins[0].name",
+            "format",
+        ),
         (CustomerPatch(logins=[LoginEntry(" ", LoginKind.BLANK)]), "logins[0].name", "required"),
         (CustomerPatch(email="broken@"), "email", "format"),
     ],

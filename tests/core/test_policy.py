@@ -22,7 +22,9 @@ def customer(company: uuid.UUID, cid: uuid.UUID | None = None) -> Customer:
 
 def principal(role: Role, company: uuid.UUID = HOME) -> Principal:
     own = SELF_ID if role is Role.CUSTOMER else None
-    return Principal(user_id=uuid.uuid4(), company_id=company, role=role, login="x", customer_id=own)
+    return Principal(
+        user_id=uuid.uuid4(), company_id=company, role=role, login="x", customer_id=own
+    )
 
 
 SELF = customer(HOME, SELF_ID)

@@ -61,28 +61,36 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
 
 def test_a_failed_write_transaction_leaves_nothing_behind() -> None:
     store = open_store(":memory:")
-    with pytest.raises(RuntimeError), store.write():
-        store.insert(company())
-        raise RuntimeError("boom")
+
+    def failing_write() -> None:
+        with store.write():
+            store.insert(company())
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing_write()
     assert store.count(Company) == 0
 
 
 def test_a_failed_nested_block_rolls_back_only_itself() -> None:
     store = open_store(":memory:")
     kept, lost = company("KEPT"), company("LOST")
+
+    def insert_both(first: Company, second: Company) -> None:
+        with store.write():
+            store.insert(first)
+            store.insert(second)
+
     with store.write():
         store.insert(kept)
-        with pytest.raises(Conflict), store.write():
-            store.insert(lost)
-            store.insert(company("KEPT"))  # duplicate code
+        with pytest.raises(Conflict):
+            insert_both(lost, company("KEPT"))  # the second repeats a code
     assert [c.code for c in store.find(Company)] == ["KEPT"]
 
 
 def test_constraint_violations_are_conflicts() -> None:
     store = open_store(":memory:")
-    orphan = Customer(
-        id=uuid.uuid4(), number=1, company_id=uuid.uuid4(), created=NOW, updated=NOW
-    )
+    orphan = Customer(id=uuid.uuid4(), number=1, company_id=uuid.uuid4(), created=NOW, updated=NOW)
     with pytest.raises(Conflict, match="customers"), store.write():
         store.insert(orphan)
 
@@ -92,9 +100,7 @@ def test_find_filters_orders_and_pages() -> None:
     acme = company()
     with store.write():
         store.insert(acme)
-        store.insert_many(
-            [Segment(id=i, company_id=acme.id, name=f"s{i}") for i in range(1, 6)]
-        )
+        store.insert_many([Segment(id=i, company_id=acme.id, name=f"s{i}") for i in range(1, 6)])
     assert [s.id for s in store.find(Segment, id=[2, 4, 9])] == [2, 4]
     assert [s.id for s in store.find(Segment, order_by="id DESC", limit=2)] == [5, 4]
     assert [s.id for s in store.find(Segment, limit=2, offset=3)] == [4, 5]

@@ -29,6 +29,11 @@ def test_a_dialect_answers_at_the_root_of_its_host(core: Core) -> None:
         assert client.get(LOGGEDIN, headers={"Host": "elsewhere.test"}).status_code == 404
 
 
+def test_a_host_for_an_unknown_dialect_is_a_config_error(core: Core) -> None:
+    with pytest.raises(ValueError, match="unknown dialects: nope"):
+        create_app(Config(db=":memory:", hosts={"x.test": "nope"}), core=core)
+
+
 def test_unknown_paths_outside_any_dialect_are_plain_404(client: TestClient) -> None:
     response = client.get("/nowhere")
     assert response.status_code == 404
@@ -58,9 +63,7 @@ def test_a_crash_inside_a_dialect_is_a_vendor_500_without_traceback(
     assert "RuntimeError" in caplog.text
 
 
-def test_the_access_log_masks_secrets(
-    client: TestClient, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_the_access_log_masks_secrets(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="crmgate.access"):
         client.get(f"/iservice{LOGGEDIN}&token=s3cr3t&password=hunter2&keep=me")
         client.post(

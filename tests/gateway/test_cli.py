@@ -116,7 +116,9 @@ def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
         assert http.post(f"{base}/webapp-api-login?api=login", json=login).json()["errors"] == []
         seed = golden("003/setdetails-request.json").replace(b'"Deer"', b'"Deer-Restarted"')
         headers = {"Content-Type": "application/json"}
-        saved = http.post(f"{base}/webapp-api-custinfo?api=setdetails", content=seed, headers=headers)
+        saved = http.post(
+            f"{base}/webapp-api-custinfo?api=setdetails", content=seed, headers=headers
+        )
         assert saved.content == b'{"errors":[],"errorDetails":[]}'
         other = json.loads(seed.decode().replace("\xa0", " ")) | {"contactID": 467}
         refused = http.post(f"{base}/webapp-api-custinfo?api=setdetails", json=other).json()

@@ -25,7 +25,8 @@ J = {"Content-Type": "application/json"}
         (
             "POST",
             f"{CUSTINFO}?api=setdetails",
-            b'{"contactID": 466, "details": {"properties": [{"propertyID": "1", "values": [{"value": 5}]}]}}',
+            b'{"contactID": 466, "details": {"properties": '
+            b'[{"propertyID": "1", "values": [{"value": 5}]}]}}',
             J,
             400,
         ),
@@ -71,7 +72,10 @@ def test_invalid_contact_ids_are_application_errors(
 ) -> None:
     client = login_as("agent@demo.local")
     body = client.get(f"{CUSTINFO}?api=getdetails&contactID={contact}").json()
-    assert body == {"errors": [f"Invalid contact ID '{contact}'"], "errorDetails": ["contactID: invalid"]}
+    assert body == {
+        "errors": [f"Invalid contact ID '{contact}'"],
+        "errorDetails": ["contactID: invalid"],
+    }
 
 
 def test_a_body_over_the_limit_is_refused_with_413(client: TestClient) -> None:

@@ -33,9 +33,7 @@ def test_the_seed_payload_verbatim_is_accepted(
     login_as: Callable[[str], TestClient], core: Core
 ) -> None:
     client = login_as("customer11@1to1service.com")
-    response = client.post(
-        f"{CUSTINFO}?api=setdetails", content=SEED_REQUEST, headers=JSON_HEADERS
-    )
+    response = client.post(f"{CUSTINFO}?api=setdetails", content=SEED_REQUEST, headers=JSON_HEADERS)
     assert response.status_code == 200
     assert json_in_order(response.content) == json_in_order(SEED_RESPONSE)
     assert response.content == b'{"errors":[],"errorDetails":[]}'
@@ -57,7 +55,11 @@ def test_getdetails_shows_what_setdetails_saved(login_as: Callable[[str], TestCl
             "details": {
                 "properties": [
                     {"propertyID": "1", "propertyName": "First Name", "values": [{"value": "Jon"}]},
-                    {"propertyID": "2", "propertyName": "Middle Initial", "values": [{"value": "Q"}]},
+                    {
+                        "propertyID": "2",
+                        "propertyName": "Middle Initial",
+                        "values": [{"value": "Q"}],
+                    },
                     {"propertyName": "Phone", "values": [{"value": "+46 70 1"}]},
                     {"propertyID": "7", "values": [{"value": "golf"}, {"value": "chess"}]},
                 ],
@@ -74,7 +76,9 @@ def test_getdetails_shows_what_setdetails_saved(login_as: Callable[[str], TestCl
     body = details(client)
     assert body["errors"] == []
     assert body["contactID"] == 466
-    props = {p["propertyName"]: [v["value"] for v in p["values"]] for p in body["details"]["properties"]}
+    props = {
+        p["propertyName"]: [v["value"] for v in p["values"]] for p in body["details"]["properties"]
+    }
     assert props == {
         "First Name": ["Jon"],
         "Middle Initial": ["Q"],
@@ -174,10 +178,22 @@ def test_validation_errors_list_every_field(login_as: Callable[[str], TestClient
         "Unknown login type 'Telepathy'",
         "Invalid segment ID 'two'",
     ]
-    assert body["errorDetails"] == ["properties[2]: unknown", "logins[0].type: invalid", "membership: invalid"]
+    assert body["errorDetails"] == [
+        "properties[2]: unknown",
+        "logins[0].type: invalid",
+        "membership: invalid",
+    ]
     body = post_details(
         client,
-        {"contactID": 466, "details": {"properties": [{"propertyID": "2", "values": [{"value": "ABC"}]}, {"propertyID": "99", "values": []}]}},
+        {
+            "contactID": 466,
+            "details": {
+                "properties": [
+                    {"propertyID": "2", "values": [{"value": "ABC"}]},
+                    {"propertyID": "99", "values": []},
+                ]
+            },
+        },
     )
     assert body["errors"] == [
         "Unknown property ID 99",

@@ -1,0 +1,1 @@
+"""Wire codecs shared by dialects. Pure functions: no Starlette, no core."""
