@@ -18,16 +18,21 @@ from starlette.routing import BaseRoute
 from core.services import Core
 
 CORE_SCOPE_KEY = "crmgate.core"
+SANDBOX_MISSING_KEY = "crmgate.sandbox_missing"
 
 
 class Operation(msgspec.Struct, frozen=True, kw_only=True):
-    """One emulated endpoint, for ``crmgate routes`` and the OpenAPI description."""
+    """One emulated endpoint, for ``crmgate routes`` and the OpenAPI description.
+
+    ``path`` is relative to the dialect's mount and may end in a fixed query (``?api=login``);
+    ``request`` and ``response`` are the wire DTO types (msgspec Structs), when there are any.
+    """
 
     method: str
     path: str
     summary: str
-    request: str | None = None
-    response: str | None = None
+    request: type | None = None
+    response: type | None = None
     media_types: tuple[str, ...] = ("application/json",)
 
 
@@ -60,4 +65,7 @@ class Dialect(Protocol):
 
 def core_of(request: Request) -> Core:
     """The core bound to this request by the gateway (the default one or a sandbox's)."""
+    missing = request.scope.get(SANDBOX_MISSING_KEY)
+    if missing is not None:
+        raise Problem(404, f"No sandbox '{missing}': it expired or was never created.")
     return request.scope[CORE_SCOPE_KEY]

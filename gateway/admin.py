@@ -1,23 +1,49 @@
-"""The operator API under ``/__admin`` (JSON): health and reset for now."""
+"""The operator API under ``/__admin`` (JSON): health, reset, fixtures, journal, faults,
+sandboxes and the OpenAPI description. See the README's "Admin API" section.
+"""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
+import msgspec
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from core.errors import CoreError
+from core.errors import CoreError, ValidationFailed
 from core.services import Core
-from gateway import fixtures
+from core.services.fixtures import FixtureData
+from dialects.base import Dialect
+from gateway import fixtures, openapi
+from gateway.faults import FaultRule, Faults
+from gateway.journal import Journal, RequestFilter
+from gateway.sandboxes import HEADER, Sandboxes, SandboxLimit
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+class AdminError(Exception):
+    def __init__(self, status: int, message: str, details: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.details = details or []
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(msgspec.json.encode(data), status, media_type="application/json")
+
+
+def _error(status: int, message: str, details: list[str] | None = None) -> Response:
+    body: dict[str, Any] = {"error": message}
+    if details:
+        body["details"] = details
+    return _json(body, status)
 
 
 class AdminAuthMiddleware:
@@ -41,40 +67,195 @@ class AdminAuthMiddleware:
             client = scope.get("client")
             return bool(client) and client[0] in LOOPBACK
         given = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
-        expected = f"Bearer {self.token}".encode()
-        return hmac.compare_digest(given, expected)
+        return hmac.compare_digest(given, f"Bearer {self.token}".encode())
 
 
-def admin_app(core: Core, dialect_names: list[str], token: str | None) -> ASGIApp:
-    async def health(request: Request) -> JSONResponse:
-        store = core.store
-        return JSONResponse(
-            {
-                "status": "ok",
-                "dialects": dialect_names,
-                "schema_version": getattr(store, "schema_version", None),
-                "fixtures": core.fixtures.source(),
-            }
-        )
+@dataclass
+class AdminState:
+    core: Core
+    dialects: list[Dialect]
+    journal: Journal
+    faults: Faults
+    sandboxes: Sandboxes
 
-    async def reset(request: Request) -> JSONResponse:
-        source = request.query_params.get("fixtures")
-        try:
-            loaded = fixtures.reset(core, source)
-        except FileNotFoundError as exc:
-            return _error(404, str(exc))
-        except CoreError as exc:
-            return _error(400, exc.message)
-        return JSONResponse({"status": "reset", "fixtures": core.fixtures.source(), "rows": loaded})
+    def target(self, request: Request) -> Core:
+        """The gateway's core, or the sandbox named by the request's header."""
+        name = request.headers.get(HEADER)
+        if name is None:
+            return self.core
+        box = self.sandboxes.get(name)
+        if box is None:
+            raise AdminError(404, f"no sandbox {name!r}")
+        return box.core
+
+
+async def _decode(request: Request, kind: type[Any]) -> Any:
+    try:
+        return msgspec.json.decode(await request.body() or b"{}", type=kind)
+    except msgspec.DecodeError as exc:
+        raise AdminError(400, f"invalid request body: {exc}") from exc
+
+
+def _fixture_data(source: str) -> FixtureData:
+    try:
+        return fixtures.read(source)
+    except FileNotFoundError as exc:
+        raise AdminError(404, str(exc)) from exc
+
+
+Handler = Callable[[Request, AdminState], Awaitable[Response]]
+
+
+async def health(request: Request, state: AdminState) -> Response:
+    core = state.target(request)
+    return _json(
+        {
+            "status": "ok",
+            "dialects": [d.name for d in state.dialects],
+            "schema_version": getattr(core.store, "schema_version", None),
+            "fixtures": core.fixtures.source(),
+        }
+    )
+
+
+async def reset(request: Request, state: AdminState) -> Response:
+    core = state.target(request)
+    source = request.query_params.get("fixtures") or core.fixtures.source() or "none"
+    rows = core.fixtures.load(_fixture_data(source), source=source, replace=True)
+    return _json({"status": "reset", "fixtures": source, "rows": rows})
+
+
+class FixtureRequest(msgspec.Struct, forbid_unknown_fields=True):
+    name: str
+
+
+async def load_fixtures(request: Request, state: AdminState) -> Response:
+    """Body: ``{"name": "demo"}`` (a named set or a path) or a fixture set itself."""
+    core = state.target(request)
+    replace = request.query_params.get("replace", "").lower() in ("1", "true", "yes")
+    raw = await request.body()
+    try:
+        source = msgspec.json.decode(raw, type=FixtureRequest).name
+        data = _fixture_data(source)
+    except msgspec.ValidationError:
+        source, data = "posted", await _decode(request, FixtureData)
+    rows = core.fixtures.load(data, source=source, replace=replace)
+    return _json({"status": "loaded", "fixtures": source, "rows": rows}, 201)
+
+
+async def list_requests(request: Request, state: AdminState) -> Response:
+    try:
+        flt = msgspec.convert(dict(request.query_params), RequestFilter, strict=False)
+    except msgspec.ValidationError as exc:
+        raise AdminError(400, f"invalid filter: {exc}") from exc
+    found = state.journal.query(flt)
+    return _json({"total": len(state.journal), "returned": len(found), "requests": found})
+
+
+async def clear_requests(request: Request, state: AdminState) -> Response:
+    return _json({"deleted": state.journal.clear()})
+
+
+async def add_fault(request: Request, state: AdminState) -> Response:
+    rule = await _decode(request, FaultRule)
+    problems = rule.validate()
+    if rule.dialect is not None and rule.dialect not in {d.name for d in state.dialects}:
+        problems.append(f"unknown dialect {rule.dialect!r}")
+    if problems:
+        raise AdminError(400, "invalid fault rule", problems)
+    return _json(state.faults.add(rule), 201)
+
+
+async def list_faults(request: Request, state: AdminState) -> Response:
+    return _json(state.faults.list())
+
+
+async def delete_fault(request: Request, state: AdminState) -> Response:
+    if not state.faults.remove(request.path_params["rule_id"]):
+        raise AdminError(404, "no such fault rule")
+    return Response(status_code=204)
+
+
+async def clear_faults(request: Request, state: AdminState) -> Response:
+    state.faults.clear()
+    return Response(status_code=204)
+
+
+class SandboxRequest(msgspec.Struct, forbid_unknown_fields=True):
+    fixtures: str | None = None
+
+
+async def create_sandbox(request: Request, state: AdminState) -> Response:
+    wanted = await _decode(request, SandboxRequest)
+    source = wanted.fixtures or state.core.fixtures.source() or "none"
+    try:
+        box = state.sandboxes.create(source, _fixture_data(source))
+    except SandboxLimit as exc:
+        raise AdminError(429, str(exc)) from exc
+    return _json({"id": box.id, "header": HEADER, "fixtures": source, "rows": box.rows}, 201)
+
+
+async def list_sandboxes(request: Request, state: AdminState) -> Response:
+    return _json(state.sandboxes.info())
+
+
+async def delete_sandbox(request: Request, state: AdminState) -> Response:
+    if not state.sandboxes.delete(request.path_params["sandbox_id"]):
+        raise AdminError(404, "no such sandbox")
+    return Response(status_code=204)
+
+
+async def openapi_json(request: Request, state: AdminState) -> Response:
+    return _json(openapi.document(state.dialects))
+
+
+ROUTES: list[tuple[str, Handler, str]] = [
+    ("/health", health, "GET"),
+    ("/reset", reset, "POST"),
+    ("/fixtures", load_fixtures, "POST"),
+    ("/requests", list_requests, "GET"),
+    ("/requests", clear_requests, "DELETE"),
+    ("/faults", add_fault, "POST"),
+    ("/faults", list_faults, "GET"),
+    ("/faults", clear_faults, "DELETE"),
+    ("/faults/{rule_id:int}", delete_fault, "DELETE"),
+    ("/sandboxes", create_sandbox, "POST"),
+    ("/sandboxes", list_sandboxes, "GET"),
+    ("/sandboxes/{sandbox_id}", delete_sandbox, "DELETE"),
+    ("/openapi.json", openapi_json, "GET"),
+]
+
+
+def admin_app(state: AdminState, token: str | None) -> ASGIApp:
+    def bind(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request, state)
+            except AdminError as exc:
+                return _error(exc.status, exc.message, exc.details)
+            except ValidationFailed as exc:
+                return _error(
+                    400, "invalid fixtures", [f"{e.field}: {e.message}" for e in exc.errors]
+                )
+            except CoreError as exc:
+                return _error(409, exc.message)
+
+        return endpoint
 
     async def not_found(scope: Scope, receive: Receive, send: Send) -> None:
         await _error(404, "no such admin call")(scope, receive, send)
 
-    router = Router(
-        routes=[
-            Route("/health", health, methods=["GET"]),
-            Route("/reset", reset, methods=["POST"]),
-        ],
-        default=not_found,
-    )
-    return AdminAuthMiddleware(router, token)
+    paths: dict[str, dict[str, Handler]] = {}
+    for path, handler, method in ROUTES:
+        paths.setdefault(path, {})[method] = handler
+
+    def dispatch(by_method: dict[str, Handler]) -> Callable[[Request], Awaitable[Response]]:
+        bound = {m: bind(h) for m, h in by_method.items()}
+
+        async def endpoint(request: Request) -> Response:
+            return await bound[request.method](request)
+
+        return endpoint
+
+    routes = [Route(p, dispatch(ms), methods=list(ms)) for p, ms in paths.items()]
+    return AdminAuthMiddleware(Router(routes=routes, default=not_found), token)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -14,24 +15,36 @@ from core.services import Core
 from core.store import open_store
 from dialects.base import Dialect, Problem
 from gateway import fixtures
-from gateway.admin import admin_app
+from gateway.admin import AdminState, admin_app
 from gateway.config import Config
+from gateway.faults import Faults
+from gateway.journal import Journal
 from gateway.middleware.access_log import AccessLogMiddleware
 from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.middleware.core_binding import CoreBindingMiddleware
 from gateway.middleware.dialect_guard import DialectGuardMiddleware
+from gateway.middleware.faults import FaultsMiddleware
+from gateway.middleware.journal import JournalMiddleware
 from gateway.middleware.request_id import RequestIdMiddleware
 from gateway.registry import load_dialects
+from gateway.sandboxes import Sandboxes
+from gateway.upstream import Recorder, Replayer, UpstreamProxy
 
 
 async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
     raise Problem(404, "No resource matches the request.")
 
 
-def dialect_app(dialect: Dialect, config: Config) -> ASGIApp:
-    """A dialect's routes behind its guard (vendor envelopes) and the body size limit."""
-    router = Router(routes=list(dialect.routes()), default=_no_route)
-    return DialectGuardMiddleware(BodyLimitMiddleware(router, config.max_body_bytes), dialect)
+def dialect_app(dialect: Dialect, config: Config, faults: Faults) -> ASGIApp:
+    """A dialect's routes behind its guard (vendor envelopes), faults and the body limit."""
+    inner: ASGIApp = Router(routes=list(dialect.routes()), default=_no_route)
+    if config.replay_dir:
+        inner = Replayer(Path(config.replay_dir), dialect.name)
+    elif dialect.name in config.upstream:
+        recorder = Recorder(Path(config.record_dir), dialect.name) if config.record_dir else None
+        inner = UpstreamProxy(config.upstream[dialect.name], recorder)
+    inner = BodyLimitMiddleware(inner, config.max_body_bytes)
+    return DialectGuardMiddleware(FaultsMiddleware(inner, faults, dialect.name), dialect)
 
 
 def create_app(config: Config, *, core: Core | None = None) -> Starlette:
@@ -41,10 +54,19 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
         core = Core(open_store(config.db))
         fixtures.seed(core, config.fixtures)
     dialects = load_dialects()
-    apps = {d.name: dialect_app(d, config) for d in dialects}
-    routes: list[BaseRoute] = [
-        Mount("/__admin", app=admin_app(core, list(apps), config.admin_token))
-    ]
+    unknown_upstream = sorted(set(config.upstream) - {d.name for d in dialects})
+    if unknown_upstream:
+        raise ValueError(f"upstream for unknown dialects: {', '.join(unknown_upstream)}")
+    faults = Faults()
+    journal = Journal(config.journal_entries, config.journal_body_chars)
+    clock = core.clock
+    sandboxes = Sandboxes(
+        lambda: Core(open_store(":memory:"), clock=clock),
+        idle_seconds=config.sandbox_idle_seconds,
+    )
+    apps = {d.name: dialect_app(d, config, faults) for d in dialects}
+    state = AdminState(core, dialects, journal, faults, sandboxes)
+    routes: list[BaseRoute] = [Mount("/__admin", app=admin_app(state, config.admin_token))]
     routes += [Mount(d.prefix, app=apps[d.name]) for d in dialects]
     hosts = {h: d.name for d in dialects for h in d.hosts} | dict(config.hosts)
     unknown = sorted(set(hosts.values()) - set(apps))
@@ -55,6 +77,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        sandboxes.close()
         if owns_store:
             core.store.close()
 
@@ -63,12 +86,12 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(AccessLogMiddleware),
-            Middleware(CoreBindingMiddleware, core=core),
+            Middleware(JournalMiddleware, journal=journal),
+            Middleware(CoreBindingMiddleware, core=core, sandboxes=sandboxes),
         ],
         lifespan=lifespan,
     )
-    app.state.core = core
-    app.state.dialects = dialects
+    app.state.admin = state
     return app
 
 

@@ -14,7 +14,9 @@ from core.store import open_store
 from core.store.sqlite import StoreError
 from gateway import fixtures
 from gateway.config import DEFAULT_MAX_BODY, Config
+from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.registry import load_dialects
+from gateway.sandboxes import DEFAULT_IDLE_SECONDS
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +42,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
     serve.add_argument("--admin-token", default=os.environ.get("CRMGATE_ADMIN_TOKEN"))
+    serve.add_argument(
+        "--upstream",
+        action="append",
+        default=[],
+        metavar="DIALECT=URL",
+        help="forward a dialect to the real vendor (repeatable)",
+    )
+    serve.add_argument("--record", metavar="DIR", help="save upstream exchanges as fixtures")
+    serve.add_argument("--replay", metavar="DIR", help="serve recorded exchanges")
+    serve.add_argument("--journal-size", type=int, default=DEFAULT_ENTRIES, help="entries")
+    serve.add_argument("--journal-body", type=int, default=DEFAULT_BODY_CHARS, help="characters")
+    serve.add_argument(
+        "--sandbox-idle", type=float, default=DEFAULT_IDLE_SECONDS, help="seconds before expiry"
+    )
 
     commands.add_parser("routes", help="list every emulated endpoint")
 
@@ -56,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _upstreams(pairs: list[str]) -> dict[str, str]:
+    upstream = {}
+    for pair in pairs:
+        name, sep, url = pair.partition("=")
+        if not sep or not url.startswith(("http://", "https://")):
+            raise UsageError(f"--upstream takes DIALECT=URL, not {pair!r}")
+        upstream[name] = url
+    return upstream
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -65,6 +91,12 @@ def serve(args: argparse.Namespace) -> int:
         max_body_bytes=args.max_body,
         admin_token=args.admin_token or None,
         log_level=args.log_level,
+        journal_entries=args.journal_size,
+        journal_body_chars=args.journal_body,
+        sandbox_idle_seconds=args.sandbox_idle,
+        upstream=_upstreams(args.upstream),
+        record_dir=args.record,
+        replay_dir=args.replay,
     )
     core = Core(open_store(config.db))
     loaded = fixtures.seed(core, config.fixtures)
@@ -94,7 +126,12 @@ def routes(args: argparse.Namespace) -> int:
 def load_fixtures(args: argparse.Namespace) -> int:
     core = Core(open_store(args.db))
     try:
-        count = core.fixtures.load(fixtures.read(args.path), source=args.path, replace=args.replace)
+        count = core.fixtures.load(
+            fixtures.read(args.path),
+            source=args.path,
+            replace=args.replace,
+            progress=lambda table, rows: print(f"  {table}: {rows} rows", flush=True),
+        )
     finally:
         core.store.close()
     print(f"loaded {count} rows from {args.path} into {args.db}")
@@ -112,6 +149,10 @@ def reset(args: argparse.Namespace) -> int:
     return 0
 
 
+class UsageError(Exception):
+    pass
+
+
 COMMANDS = {"serve": serve, "routes": routes, "fixtures": load_fixtures, "reset": reset}
 
 
@@ -123,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return COMMANDS[args.command](args)
-    except (CoreError, StoreError, FileNotFoundError) as exc:
+    except (CoreError, StoreError, FileNotFoundError, UsageError) as exc:
         print(f"crmgate: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
 

@@ -6,6 +6,9 @@ import os
 
 import msgspec
 
+from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
+from gateway.sandboxes import DEFAULT_IDLE_SECONDS
+
 DEFAULT_MAX_BODY = 1024 * 1024
 
 
@@ -19,6 +22,15 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     #: Extra Host names served at the root, as ``host -> dialect name``.
     hosts: dict[str, str] = {}
     log_level: str = "info"
+    journal_entries: int = DEFAULT_ENTRIES
+    journal_body_chars: int = DEFAULT_BODY_CHARS
+    sandbox_idle_seconds: float = DEFAULT_IDLE_SECONDS
+    #: Dialects forwarded to the real vendor, as ``dialect name -> base URL``.
+    upstream: dict[str, str] = {}
+    #: Save every upstream exchange as a fixture file in this folder (secrets masked).
+    record_dir: str | None = None
+    #: Serve the exchanges recorded in this folder instead of the dialects.
+    replay_dir: str | None = None
 
     def to_env(self) -> str:
         return msgspec.json.encode(self).decode()

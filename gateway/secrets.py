@@ -1,20 +1,38 @@
-"""Names under which secrets travel; logs and journals mask their values."""
+"""What counts as a secret on the wire; logs, the journal and recordings mask these values."""
 
+from __future__ import annotations
+
+import re
+
+#: Secret member / parameter / header names, lower case with ``-`` and ``_`` removed.
 SECRET_NAMES = frozenset(
     {
         "password",
+        "newpassword",
+        "passcode",
         "token",
-        "access_token",
         "accesstoken",
         "secretaccesstoken",
-        "secret_access_token",
-        "refresh_token",
+        "refreshtoken",
         "bearertoken",
         "sessionid",
-        "ss-id",
-        "ss-pid",
-        "api_key",
+        "ssid",
+        "sspid",
         "apikey",
-        "pass_code",
+        "xapikey",
+        "clientsecret",
+        "authorization",
+        "proxyauthorization",
+        "cookie",
+        "setcookie",
     }
 )
+
+MASK = "***"
+
+_FOLD = re.compile(r"[-_]")
+
+
+def is_secret(name: str) -> bool:
+    """``access_token``, ``AccessToken`` and ``access-token`` are one name."""
+    return _FOLD.sub("", name.split(":")[-1]).lower() in SECRET_NAMES

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,19 +66,27 @@ class FixtureService:
             raise ValidationFailed(errors)
         return objects
 
-    def load(self, data: FixtureData, *, source: str, replace: bool = False) -> int:
-        """Insert a data set in one transaction; ``replace`` wipes the store first."""
+    def load(
+        self,
+        data: FixtureData,
+        *,
+        source: str,
+        replace: bool = False,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> int:
+        """Insert a data set in one transaction; ``replace`` wipes the store first.
+
+        ``progress`` hears of each table as it is written (long loads show they move).
+        """
         objects = self.parse(data)
         with self.store.write():
             if replace:
                 self.store.wipe()
-            batch: list[Any] = []
-            for obj in objects:
-                if batch and type(batch[0]) is not type(obj):
-                    self.store.insert_many(batch)
-                    batch = []
-                batch.append(obj)
-            self.store.insert_many(batch)
+            for model, rows in itertools.groupby(objects, key=type):
+                batch = list(rows)
+                self.store.insert_many(batch)
+                if progress:
+                    progress(model.__table__, len(batch))
             self.store.set_meta("fixtures", source)
         return len(objects)
 

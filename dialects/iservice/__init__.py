@@ -25,7 +25,13 @@ class IServiceDialect:
 
     def describe(self) -> Sequence[Operation]:
         return [
-            Operation(method=method, path=f"/f/{form}?api={api}", summary=handler.__doc__ or api)
+            Operation(
+                method=method,
+                path=f"/f/{form}?api={api}",
+                summary=(handler.__doc__ or api).strip(),
+                request=routes.REQUESTS.get(api) if method == "POST" else None,
+                response=routes.RESPONSES[api],
+            )
             for form, apis in routes.FORMS.items()
             for api, (handler, methods) in apis.items()
             for method in methods

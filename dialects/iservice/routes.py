@@ -16,8 +16,10 @@ from dialects.formats import form, json
 from dialects.formats.errors import DecodeError
 from dialects.iservice import mapping
 from dialects.iservice.dto import (
+    DetailsResponse,
     ErrorsResponse,
     GetDetailsRequest,
+    LoggedInResponse,
     LoginRequest,
     LoginResponse,
     NotLoggedInResponse,
@@ -121,6 +123,23 @@ FORMS: dict[str, dict[str, tuple[Handler, tuple[str, ...]]]] = {
         "getdetails": (getdetails, ("GET", "POST")),
         "details": (getdetails, ("GET", "POST")),
     },
+}
+
+
+#: api -> wire DTO of its request body and of its answer (for the OpenAPI description)
+REQUESTS: dict[str, type[msgspec.Struct]] = {
+    "login": LoginRequest,
+    "setdetails": SetDetailsRequest,
+    "getdetails": GetDetailsRequest,
+    "details": GetDetailsRequest,
+}
+RESPONSES: dict[str, type[msgspec.Struct]] = {
+    "login": LoginResponse,
+    "loggedin": LoggedInResponse,
+    "logout": ErrorsResponse,
+    "setdetails": ErrorsResponse,
+    "getdetails": DetailsResponse,
+    "details": DetailsResponse,
 }
 
 

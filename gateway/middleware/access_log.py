@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
-from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.masking import mask_query
 from gateway.middleware.request_id import SCOPE_KEY as REQUEST_ID
-from gateway.secrets import SECRET_NAMES
 
 log = logging.getLogger("crmgate.access")
 DIALECT_KEY = "crmgate.dialect"
-
-
-def masked_query(query_string: bytes) -> str:
-    """The query string with the value of every secret-looking parameter replaced by ``***``."""
-    if not query_string:
-        return ""
-    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
-    return urlencode([(k, "***" if k.lower() in SECRET_NAMES else v) for k, v in pairs])
 
 
 class AccessLogMiddleware:
@@ -44,7 +35,7 @@ class AccessLogMiddleware:
             await self.app(scope, receive, send_and_record)
         finally:
             if log.isEnabledFor(logging.INFO):
-                query = masked_query(scope.get("query_string", b""))
+                query = mask_query(scope.get("query_string", b""))
                 log.info(
                     "%s %s %s%s %d %.1fms id=%s",
                     scope.get(DIALECT_KEY, "-"),

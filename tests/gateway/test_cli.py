@@ -1,12 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -17,12 +11,10 @@ from core.services import Core
 from core.store import open_store
 from gateway.cli import main
 from tests.conftest import DEMO
+from tests.gateway.conftest import Server
 from tests.golden import golden
 
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())
-
-ROOT = Path(__file__).resolve().parents[2]
-CRMGATE = Path(sys.executable).parent / "crmgate"
 
 
 def test_routes_lists_every_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
@@ -35,7 +27,9 @@ def test_routes_lists_every_endpoint(capsys: pytest.CaptureFixture[str]) -> None
 def test_fixtures_load_and_reset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "x.db")
     assert main(["fixtures", "load", "demo", "--db", db]) == 0
-    assert f"loaded {DEMO_ROWS} rows" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"loaded {DEMO_ROWS} rows" in out
+    assert "  customers: 5 rows" in out
     core = Core(open_store(db))
     with core.store.write():
         john = core.store.find(Customer, number=466)[0]
@@ -53,6 +47,11 @@ def test_fixtures_load_and_reset(tmp_path: Path, capsys: pytest.CaptureFixture[s
     core.store.close()
 
 
+def test_serve_refuses_a_malformed_upstream(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--upstream", "pf"]) == 2
+    assert "DIALECT=URL" in capsys.readouterr().err
+
+
 def test_cli_errors_are_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -63,49 +62,6 @@ def test_cli_errors_are_one_line_and_exit_2(
     assert "UNIQUE" in capsys.readouterr().err
     (tmp_path / "junk.db").write_bytes(b"junk" * 1000)
     assert main(["reset", "--db", str(tmp_path / "junk.db")]) == 2
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        args = [str(CRMGATE), "serve", "--port", str(self.port), "--db", str(self.db)]
-        env = os.environ | {"CRMGATE_ADMIN_TOKEN": ""}
-        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/__admin/health").status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.1)
-        self.stop()
-        raise AssertionError("crmgate serve did not come up")
-
-    def stop(self) -> bytes:
-        assert self.proc is not None
-        self.proc.terminate()
-        _, err = self.proc.communicate(timeout=20)
-        return err
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path / "crmgate.db")
-    server.start()
-    yield server
-    if server.proc and server.proc.poll() is None:
-        server.stop()
 
 
 @pytest.mark.slow

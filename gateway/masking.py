@@ -1,0 +1,67 @@
+"""Mask secrets in bodies, headers and query strings before anything is kept or shown.
+
+Bodies are masked by shape, whatever their declared type: JSON members, XML elements,
+form fields and JSV members whose names are secret (see ``gateway.secrets``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import parse_qsl, unquote_plus, urlencode
+
+from gateway.secrets import MASK, is_secret
+
+_JSON = re.compile(r'("([\w.-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"')
+_XML = re.compile(r"<((?:[\w.-]+:)?([\w.-]+))(\s[^>]*)?>[^<]*</\1>")
+_FORM = re.compile(r"(^|&)([^=&]+)=([^&]*)")
+_JSV = re.compile(r'([{,]\s*"?([\w.-]+)"?\s*:\s*)(?!\s*["{\[])([^,}\]\r\n]*)')
+
+
+def _json(m: re.Match[str]) -> str:
+    return f'{m.group(1)}"{MASK}"' if is_secret(m.group(2)) else m.group(0)
+
+
+def _xml(m: re.Match[str]) -> str:
+    if not is_secret(m.group(2)):
+        return m.group(0)
+    return f"<{m.group(1)}{m.group(3) or ''}>{MASK}</{m.group(1)}>"
+
+
+def _form(m: re.Match[str]) -> str:
+    return f"{m.group(1)}{m.group(2)}={MASK}" if is_secret(unquote_plus(m.group(2))) else m.group(0)
+
+
+def _jsv(m: re.Match[str]) -> str:
+    return f"{m.group(1)}{MASK}" if is_secret(m.group(2)) else m.group(0)
+
+
+def mask_text(text: str) -> str:
+    text = _JSON.sub(_json, text)
+    text = _XML.sub(_xml, text)
+    text = _JSV.sub(_jsv, text)
+    if "=" in text and "\n" not in text and "{" not in text and "<" not in text:
+        text = _FORM.sub(_form, text)
+    return text
+
+
+def mask_body(body: bytes, limit: int) -> str:
+    """The body as text with secrets masked, cut to ``limit`` characters (marked when cut)."""
+    text = mask_text(body.decode("utf-8", errors="replace"))
+    return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more]"
+
+
+def mask_headers(headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
+    masked: dict[str, str] = {}
+    for raw_name, raw_value in headers:
+        name = raw_name.decode("latin-1").lower()
+        value = MASK if is_secret(name) else raw_value.decode("latin-1")
+        masked[name] = f"{masked[name]}, {value}" if name in masked else value
+    return masked
+
+
+def mask_query(query_string: bytes) -> str:
+    if not query_string:
+        return ""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return urlencode([(k, MASK if is_secret(k) else v) for k, v in pairs])

@@ -1,0 +1,69 @@
+"""A real ``crmgate serve`` process on loopback, for the tests that need a socket."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CRMGATE = Path(sys.executable).parent / "crmgate"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        args = [str(CRMGATE), "serve", "--port", str(self.port), "--db", str(self.db)]
+        env = os.environ | {"CRMGATE_ADMIN_TOKEN": ""}
+        self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.base}/__admin/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.stop()
+        raise AssertionError("crmgate serve did not come up")
+
+    def stop(self) -> bytes:
+        assert self.proc is not None
+        self.proc.terminate()
+        _, err = self.proc.communicate(timeout=20)
+        return err
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[str]:
+    """A real ``crmgate serve`` on loopback (admin calls allowed without a token)."""
+    server = Server(tmp_path / "live.db")
+    server.start()
+    yield server.base
+    server.stop()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path / "crmgate.db")
+    server.start()
+    yield server
+    if server.proc and server.proc.poll() is None:
+        server.stop()
