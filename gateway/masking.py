@@ -36,7 +36,25 @@ def _jsv(m: re.Match[str]) -> str:
     return f"{m.group(1)}{MASK}" if is_secret(m.group(2)) else m.group(0)
 
 
+#: Every secret name contains one of these; text without any of them has nothing to mask.
+_HINTS = (
+    "pass",
+    "token",
+    "session",
+    "key",
+    "auth",
+    "cookie",
+    "secret",
+    "ss-",
+    "ss_",
+    "ssid",
+    "sspid",
+)
+
+
 def mask_text(text: str) -> str:
+    if not _has_hint(text):
+        return text
     text = _JSON.sub(_json, text)
     text = _XML.sub(_xml, text)
     text = _JSV.sub(_jsv, text)
@@ -51,17 +69,24 @@ def mask_body(body: bytes, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit} more]"
 
 
+def _has_hint(text: str) -> bool:
+    lowered = text.lower()
+    return any(hint in lowered for hint in _HINTS)
+
+
 def mask_headers(headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     masked: dict[str, str] = {}
     for raw_name, raw_value in headers:
         name = raw_name.decode("latin-1").lower()
-        value = MASK if is_secret(name) else raw_value.decode("latin-1")
+        secret = _has_hint(name) and is_secret(name)
+        value = MASK if secret else raw_value.decode("latin-1")
         masked[name] = f"{masked[name]}, {value}" if name in masked else value
     return masked
 
 
 def mask_query(query_string: bytes) -> str:
-    if not query_string:
-        return ""
-    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    text = query_string.decode("latin-1")
+    if not _has_hint(text):
+        return text
+    pairs = parse_qsl(text, keep_blank_values=True)
     return urlencode([(k, MASK if is_secret(k) else v) for k, v in pairs])

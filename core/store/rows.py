@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -67,21 +68,34 @@ class RowMapper:
         return msgspec.convert(data, self.model, strict=False)
 
     def _where(self, where: dict[str, Any]) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
+        shape: list[tuple[str, int]] = []
         params: list[Any] = []
         for name, value in where.items():
-            if name not in self.columns:
-                raise KeyError(f"{self.table} has no column {name}")
             if value is None:
-                clauses.append(f'"{name}" IS NULL')
+                shape.append((name, -1))
             elif isinstance(value, list | tuple | set | frozenset):
                 values = list(value)
-                clauses.append(f'"{name}" IN ({", ".join("?" for _ in values)})')
+                shape.append((name, len(values)))
                 params.extend(self.param(v) for v in values)
             else:
-                clauses.append(f'"{name}" = ?')
+                shape.append((name, 0))
                 params.append(self.param(value))
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+        return self._where_sql(tuple(shape)), params
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one mapper per model, for the process
+    def _where_sql(self, shape: tuple[tuple[str, int], ...]) -> str:
+        """SQL for a where-shape: (column, -1 IS NULL | 0 equals | n IN n values)."""
+        clauses = []
+        for name, arity in shape:
+            if name not in self.columns:
+                raise KeyError(f"{self.table} has no column {name}")
+            if arity < 0:
+                clauses.append(f'"{name}" IS NULL')
+            elif arity == 0:
+                clauses.append(f'"{name}" = ?')
+            else:
+                clauses.append(f'"{name}" IN ({", ".join("?" for _ in range(arity))})')
+        return (" WHERE " + " AND ".join(clauses)) if clauses else ""
 
     def select(
         self,
@@ -92,13 +106,16 @@ class RowMapper:
         offset: int = 0,
     ) -> tuple[str, list[Any]]:
         clause, params = self._where(where)
-        sql = self.select_all + clause
-        order = order_by or ", ".join(f'"{k}"' for k in self.key)
-        sql += f" ORDER BY {self._order(order)}"
-        if limit is not None or offset:
-            sql += " LIMIT ? OFFSET ?"
+        paged = limit is not None or bool(offset)
+        if paged:
             params += [-1 if limit is None else limit, offset]
-        return sql, params
+        return self._select_sql(clause, order_by, paged), params
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one mapper per model, for the process
+    def _select_sql(self, clause: str, order_by: str | None, paged: bool) -> str:
+        order = order_by or ", ".join(f'"{k}"' for k in self.key)
+        sql = f"{self.select_all}{clause} ORDER BY {self._order(order)}"
+        return sql + " LIMIT ? OFFSET ?" if paged else sql
 
     def _order(self, order_by: str) -> str:
         parts = []
