@@ -105,7 +105,12 @@ class SqliteStore:
 
     def get(self, model: type[T], *key: Any) -> T | None:
         mapper = self._mapper(model)
-        row = self._conn.execute(mapper.select_by_key, [mapper.param(v) for v in key]).fetchone()
+        try:
+            row = self._conn.execute(
+                mapper.select_by_key, [mapper.param(v) for v in key]
+            ).fetchone()
+        except OverflowError:  # an integer no column can hold matches no row
+            return None
         return None if row is None else mapper.load(row)
 
     def find(
@@ -119,7 +124,11 @@ class SqliteStore:
     ) -> list[T]:
         mapper = self._mapper(model)
         sql, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
-        return [mapper.load(row) for row in self._conn.execute(sql, params)]
+        try:
+            rows = self._conn.execute(sql, params)
+        except OverflowError:  # an integer no column can hold matches no row
+            return []
+        return [mapper.load(row) for row in rows]
 
     def count(self, model: type, **where: Any) -> int:
         sql, params = self._mapper(model).count(where)

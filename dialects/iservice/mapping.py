@@ -31,10 +31,14 @@ _WIRE_BY_KIND = {
 _USER_TYPES = {Role.CUSTOMER: "customer", Role.AGENT: "agent", Role.ADMIN: "admin"}
 
 
+#: Contact ids are 32-bit integers.
+MAX_CONTACT_ID = 2**31 - 1
+
+
 def contact_id(raw: int | str) -> int:
     """iService contact ids are numbers; digits in a string are accepted too."""
     number = int(raw) if isinstance(raw, str) and raw.strip().isdigit() else raw
-    if isinstance(number, int) and number > 0:
+    if isinstance(number, int) and 0 < number <= MAX_CONTACT_ID:
         return number
     raise ValidationFailed([FieldError("contactID", "invalid", f"Invalid contact ID '{raw}'")])
 

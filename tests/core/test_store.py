@@ -152,3 +152,9 @@ def test_iter_all_yields_every_row() -> None:
         store.insert_many([company("A"), company("B")])
         store.insert_many([])
     assert sorted(c.code for c in store.iter_all(Company)) == ["A", "B"]
+
+
+def test_integers_too_large_for_sqlite_match_nothing() -> None:
+    store = open_store(":memory:")
+    assert store.get(Segment, 2**70) is None
+    assert store.find(Segment, id=2**70) == []

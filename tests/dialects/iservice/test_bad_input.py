@@ -66,7 +66,7 @@ def test_bad_requests_get_the_envelope(
     assert after == before
 
 
-@pytest.mark.parametrize("contact", ["0", "-1", "abc", "", "4.5"])
+@pytest.mark.parametrize("contact", ["0", "-1", "abc", "", "4.5", "2147483648", "9" * 30])
 def test_invalid_contact_ids_are_application_errors(
     login_as: Callable[[str], TestClient], contact: str
 ) -> None:
