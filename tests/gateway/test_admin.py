@@ -8,6 +8,7 @@ from core.models import Customer
 from core.services import Core
 from gateway.app import create_app
 from gateway.config import Config
+from gateway.registry import load_dialects
 from tests.conftest import JOHN_ID
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
@@ -18,7 +19,7 @@ def test_health(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "status": "ok",
-        "dialects": ["iservice"],
+        "dialects": [d.name for d in load_dialects()],
         "schema_version": 1,
         "fixtures": "demo",
     }

@@ -11,7 +11,9 @@ from gateway import registry
 
 def test_builtin_dialects_satisfy_the_protocol() -> None:
     dialects = registry.load_dialects()
-    assert [d.name for d in dialects] == ["iservice"]
+    names = [d.name for d in dialects]
+    assert names[0] == "iservice"
+    assert len(set(names)) == len(names) == len(registry.BUILTIN)
     assert all(isinstance(d, Dialect) for d in dialects)
 
 
@@ -35,7 +37,7 @@ def test_third_party_dialects_register_through_entry_points(
     ep = EntryPoint(name="plugin", value="x:y", group=registry.ENTRY_POINT_GROUP)
     monkeypatch.setattr(EntryPoint, "load", lambda self: Plugin())
     monkeypatch.setattr(registry, "entry_points", lambda group: [ep])
-    assert [d.name for d in registry.load_dialects()] == ["iservice", "plugin"]
+    assert [d.name for d in registry.load_dialects()][-1] == "plugin"
 
 
 def test_bad_registrations_are_refused() -> None:
