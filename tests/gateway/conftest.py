@@ -24,14 +24,15 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path) -> None:
+    def __init__(self, db: Path, *extra: str) -> None:
         self.db = db
+        self.extra = list(extra)
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        args = [str(CRMGATE), "serve", "--port", str(self.port), "--db", str(self.db)]
+        args = [str(CRMGATE), "serve", "--port", str(self.port), "--db", str(self.db), *self.extra]
         env = os.environ | {"CRMGATE_ADMIN_TOKEN": ""}
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 30

@@ -1,0 +1,56 @@
+"""Several worker processes on one SQLite (WAL) file: concurrent writers never see a crash."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.gateway.conftest import Server
+
+F = "/iservice/f"
+WRITERS = [
+    ("customer11@1to1service.com", "demo-customer", 466),
+    ("jane@demo.local", "demo-jane", 467),
+    ("agent@demo.local", "demo-agent", 468),
+    ("admin@demo.local", "demo-admin", 469),
+]
+
+
+def write_and_read_back(base: str, login: str, password: str, contact: int) -> list[str]:
+    """Each acknowledged write must be what the next read sees (through any worker)."""
+    problems = []
+    with httpx.Client(base_url=base, timeout=30) as http:
+        credentials = {"emailAddress": login, "password": password}
+        assert http.post(f"{F}/webapp-api-login?api=login", json=credentials).status_code == 200
+        for i in range(30):
+            value = f"W{contact}-{i}"
+            change = {
+                "contactID": contact,
+                "details": {"properties": [{"propertyID": "6", "values": [{"value": value}]}]},
+            }
+            saved = http.post(f"{F}/webapp-api-custinfo?api=setdetails", json=change)
+            if saved.status_code != 200 or saved.json()["errors"]:
+                problems.append(f"write {value}: {saved.status_code} {saved.text}")
+                continue
+            read = http.get(f"{F}/webapp-api-custinfo?api=getdetails&contactID={contact}").json()
+            got = next(p for p in read["details"]["properties"] if p["propertyID"] == "6")
+            if got["values"] != [{"value": value}]:
+                problems.append(f"read after {value}: {got}")
+    return problems
+
+
+@pytest.mark.slow
+def test_two_workers_serve_concurrent_writers_without_losing_a_write(tmp_path: Path) -> None:
+    server = Server(tmp_path / "workers.db", "--workers", "2")
+    server.start()
+    try:
+        with ThreadPoolExecutor(len(WRITERS)) as pool:
+            results = list(pool.map(lambda w: write_and_read_back(server.base, *w), WRITERS))
+    finally:
+        err = server.stop()
+    assert [p for r in results for p in r] == []
+    assert b"database is locked" not in err
+    assert b"Traceback" not in err
