@@ -33,6 +33,8 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
+	@command -v wrk >/dev/null || (command -v apt-get >/dev/null && apt-get install -y -qq wrk) \
+		|| echo "wrk is not installed: the bench uses its bundled load generator"
 	$(BIN)/python -m bench
 
 # Regenerate requirements.lock (needs network; uv lives in its own throwaway venv).

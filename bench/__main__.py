@@ -1,7 +1,7 @@
-"""``make bench``: crmgate's endpoints beside a bare Starlette "hello" app, in one run.
+"""``make bench``: crmgate's endpoints beside a bare Starlette "hello" app and WireMock serving
+the same bytes as static stubs, all in one run; then crmgate's memory across many requests.
 
-Starts both under uvicorn (one worker each, same settings) on loopback, loads each endpoint
-for a few seconds and prints one table. Options: ``--seconds N``.
+Options: ``--seconds N`` per endpoint, ``--rss-requests N`` (0 skips the memory run).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from pathlib import Path
 
 import httpx
 
-from bench import load
+from bench import load, wiremock
+from bench.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_003 = (ROOT / "fixtures/golden/003/setdetails-request.json").read_bytes()
 
 
 def free_port() -> int:
@@ -33,7 +33,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(args: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[str]:
+def served(args: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[tuple]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
@@ -50,63 +50,102 @@ def served(args: list[str], probe: str, env: dict[str, str] | None = None) -> It
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=20)
 
 
-def crmgate_targets(base: str) -> list[load.Target]:
-    iservice = f"{base}/iservice/f"
-    login = httpx.post(
-        f"{iservice}/webapp-api-login?api=login",
-        json={"emailAddress": "customer11@1to1service.com", "password": "demo-customer"},
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def answer(target: load.Target) -> httpx.Response:
+    return httpx.request(
+        target.method, target.url, content=target.body, headers=dict(target.headers)
     )
-    cookie = (("Cookie", f"sessionID={login.cookies['sessionID']}"),)
-    json_cookie = (*cookie, ("Content-Type", "application/json"))
-    return [
-        load.Target("iService loggedin (no session)", f"{iservice}/webapp-api-login?api=loggedin"),
-        load.Target(
-            "iService getdetails 466",
-            f"{iservice}/webapp-api-custinfo?api=getdetails&contactID=466",
-            headers=cookie,
-        ),
-        load.Target(
-            "iService setdetails (seed 003, commit)",
-            f"{iservice}/webapp-api-custinfo?api=setdetails",
-            method="POST",
-            body=SEED_003,
-            headers=json_cookie,
-        ),
-    ]
+
+
+def table(rows: list[tuple[str, load.Result, load.Result | None]], hello: load.Result) -> None:
+    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "vs hello", "WireMock", "vs WM", "errors")
+    print("| {:<40} | {:>8} | {:>7} | {:>7} | {:>8} | {:>8} | {:>6} | {:>6} |".format(*header))
+    print("|" + "|".join("-" * (w + 2) for w in (40, 8, 7, 7, 8, 8, 6, 6)) + "|")
+    for name, r, wm in rows:
+        wm_rps = f"{wm.rps:.0f}" if wm else "n/a"
+        vs_wm = f"{r.rps / wm.rps:.2f}x" if wm else "n/a"
+        print(
+            f"| {name:<40} | {r.rps:>8.0f} | {r.p50_ms:>7.2f} | {r.p99_ms:>7.2f} | "
+            f"{r.rps / hello.rps:>7.0%} | {wm_rps:>8} | {vs_wm:>6} | {r.errors:>6} |"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rss-requests", type=int, default=200_000)
     args = parser.parse_args()
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
-    rows: list[tuple[str, load.Result]] = []
-    with served([*uvicorn, "bench.hello:app"], "/") as hello:
-        baseline = load.run(load.Target("bare Starlette hello", hello + "/"), args.seconds)
-    rows.append(("bare Starlette hello", baseline))
+    with served([*uvicorn, "bench.hello:app"], "/") as (hello_base, _):
+        hello = load.run(load.Target("bare Starlette hello", hello_base + "/"), args.seconds)
+    measured: list[tuple[load.Target, load.Result, httpx.Response]] = []
+    memory = ""
     with tempfile.TemporaryDirectory() as tmp:
         crmgate = [str(Path(sys.executable).parent / "crmgate"), "serve", "--log-level", "warning"]
         db = ["--db", str(Path(tmp) / "bench.db")]
-        with served([*crmgate, *db], "/__admin/health", {"CRMGATE_ADMIN_TOKEN": ""}) as base:
-            rows += [(t.name, load.run(t, args.seconds)) for t in crmgate_targets(base)]
+        env = {"CRMGATE_ADMIN_TOKEN": ""}
+        with served([*crmgate, *db], "/__admin/health", env) as (base, pid):
+            targets = [t for build in TARGETS.values() for t in build(base)]
+            for target in targets:
+                recorded = answer(target)
+                load.run(target, 1)  # warm-up
+                measured.append((target, load.run(target, args.seconds), recorded))
+            if args.rss_requests:
+                memory = measure_memory(pid, targets[0], args.rss_requests)
+        wiremocked = run_wiremock(measured, Path(tmp) / "wiremock", args.seconds)
     print(f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each")
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    header = ("endpoint", "req/s", "p50 ms", "p99 ms", "vs hello", "errors")
-    print("| {:<40} | {:>9} | {:>7} | {:>7} | {:>8} | {:>6} |".format(*header))
-    print(f"|{'-' * 42}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 10}|--------|")
-    for name, r in rows:
-        ratio = r.rps / baseline.rps
-        print(
-            f"| {name:<40} | {r.rps:>9.0f} | {r.p50_ms:>7.2f} | {r.p99_ms:>7.2f} | "
-            f"{ratio:>7.0%} | {r.errors:>6} |"
-        )
+    rows = [("bare Starlette hello", hello, None)]
+    rows += [(t.name, r, wiremocked.get(t.name)) for t, r, _ in measured]
+    table(rows, hello)
+    if memory:
+        print(memory)
     return 0
+
+
+def measure_memory(pid: int, target: load.Target, requests: int) -> str:
+    before = rss_mb(pid)
+    probe = load.run(target, 2)
+    seconds = max(2.0, requests / max(probe.rps, 1))
+    result = load.run(target, seconds)
+    served = probe.rps * 2 + result.rps * seconds
+    after = rss_mb(pid)
+    return (
+        f"# memory: crmgate RSS {before:.1f} MB -> {after:.1f} MB (+{after - before:.1f} MB) "
+        f"after ~{served:,.0f} requests to '{target.name}' with the journal on"
+    )
+
+
+def run_wiremock(
+    measured: list[tuple[load.Target, load.Result, httpx.Response]], root: Path, seconds: float
+) -> dict[str, load.Result]:
+    stubs = [wiremock.stub(t, recorded) for t, _, recorded in measured]
+    try:
+        with wiremock.serving(stubs, root, free_port()) as base:
+            results = {}
+            for target, _, _ in measured:
+                path = target.url.split("/", 3)[3]
+                moved = load.Target(
+                    target.name, f"{base}/{path}", target.method, target.body, target.headers
+                )
+                load.run(moved, 1)  # warm-up (the JVM needs it more than we do)
+                results[target.name] = load.run(moved, seconds)
+            return results
+    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
+        print(f"# WireMock not measured: {exc}")
+        return {}
 
 
 if __name__ == "__main__":
