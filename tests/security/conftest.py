@@ -1,4 +1,7 @@
-"""Per-dialect knowledge the security suites need: how to become an authenticated caller."""
+"""Per-dialect knowledge the security suites need: how a demo user logs in.
+
+A new dialect adds one function here; the hostile-input and authorization suites use it.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,16 @@ from collections.abc import Callable
 
 from starlette.testclient import TestClient
 
-#: dialect name -> log ``client`` in as John Deer (cookies/headers stay on the client).
-LOGINS: dict[str, Callable[[TestClient], None]] = {}
+from tests.conftest import PASSWORDS
+
+JOHN = "customer11@1to1service.com"
+
+#: dialect name -> log ``client`` in as ``user`` (cookies/headers stay on the client).
+LOGINS: dict[str, Callable[[TestClient, str], None]] = {}
 
 
-def login(dialect: str) -> Callable[[Callable[[TestClient], None]], Callable[[TestClient], None]]:
-    def register(fn: Callable[[TestClient], None]) -> Callable[[TestClient], None]:
+def login(dialect: str) -> Callable[[Callable[[TestClient, str], None]], Callable]:
+    def register(fn: Callable[[TestClient, str], None]) -> Callable[[TestClient, str], None]:
         LOGINS[dialect] = fn
         return fn
 
@@ -19,7 +26,7 @@ def login(dialect: str) -> Callable[[Callable[[TestClient], None]], Callable[[Te
 
 
 @login("iservice")
-def _iservice(client: TestClient) -> None:
-    credentials = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
+def _iservice(client: TestClient, user: str) -> None:
+    credentials = {"emailAddress": user, "password": PASSWORDS[user]}
     response = client.post("/iservice/f/webapp-api-login?api=login", json=credentials)
     assert response.json()["errors"] == []

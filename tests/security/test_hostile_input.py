@@ -16,7 +16,7 @@ from core.models import ALL_MODELS, Session
 from core.services import Core
 from dialects.base import Operation
 from gateway.registry import load_dialects
-from tests.security.conftest import LOGINS
+from tests.security.conftest import JOHN, LOGINS
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
@@ -85,7 +85,7 @@ def test_hostile_bodies(
 ) -> None:
     dialect = prefix.strip("/")
     if authenticated and dialect in LOGINS:
-        LOGINS[dialect](client)
+        LOGINS[dialect](client, JOHN)
     before = fingerprint(core)
     for name, (body, media) in BODIES.items():
         response = client.request(

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from core.models import Customer
 from core.services import Core
-from tests.security.conftest import LOGINS
+from tests.security.conftest import JOHN, LOGINS
 
 CUSTINFO = "/iservice/f/webapp-api-custinfo"
 
@@ -25,7 +25,7 @@ STRINGS = [
 
 @pytest.mark.parametrize("value", STRINGS)
 def test_iservice_stores_odd_strings_verbatim(client: TestClient, core: Core, value: str) -> None:
-    LOGINS["iservice"](client)
+    LOGINS["iservice"](client, JOHN)
     count = core.store.count(Customer)
     change = {
         "contactID": 466,
