@@ -12,7 +12,7 @@ from dialects.base import Dialect
 ENTRY_POINT_GROUP = "crmgate.dialects"
 
 #: One line per built-in dialect: a module that exposes ``dialect``.
-BUILTIN: tuple[str, ...] = ("dialects.iservice",)
+BUILTIN: tuple[str, ...] = ("dialects.iservice", "dialects.crmcom")
 
 
 class RegistryError(Exception):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.clock import Clock, utcnow
 from core.services.auth import AuthService
 from core.services.customers import CustomerService
+from core.services.events import CustomerEventService
 from core.services.fixtures import FixtureService
 from core.services.sessions import SessionService
 from core.store import Store
@@ -20,6 +21,7 @@ class Core:
         self.sessions = SessionService(store, clock)
         self.customers = CustomerService(store, clock)
         self.fixtures = FixtureService(store, clock)
+        self.events = CustomerEventService(store, clock)
 
 
 __all__ = ["Core"]

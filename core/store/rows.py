@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import functools
+import operator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -19,6 +21,26 @@ def _is_nested(t: msgspec.inspect.Type) -> bool:
     return isinstance(t, _NESTED)
 
 
+def _json_text(value: Any) -> str:
+    return msgspec.json.encode(value).decode()
+
+
+def _converter(t: msgspec.inspect.Type) -> Callable[[Any], Any] | None:
+    """How one column's Python value becomes an SQLite value (None: as it is)."""
+    if _is_nested(t):
+        return _json_text
+    if isinstance(t, msgspec.inspect.UnionType):
+        inner = [x for x in t.types if not isinstance(x, msgspec.inspect.NoneType)]
+        return _converter(inner[0]) if len(inner) == 1 else RowMapper.param
+    if isinstance(t, msgspec.inspect.BoolType):
+        return int
+    if isinstance(t, msgspec.inspect.UUIDType | msgspec.inspect.DateTimeType):
+        return msgspec.to_builtins
+    if isinstance(t, msgspec.inspect.EnumType):
+        return RowMapper.param
+    return None
+
+
 class RowMapper:
     """Dumps a Struct to SQL parameters and loads a row tuple back into the Struct."""
 
@@ -29,6 +51,9 @@ class RowMapper:
         info = msgspec.inspect.type_info(model)
         self.columns = tuple(f.name for f in info.fields)
         self.nested = frozenset(f.name for f in info.fields if _is_nested(f.type))
+        self._values = operator.attrgetter(*self.columns)
+        self._converters = [_converter(f.type) for f in info.fields]
+        by_name = dict(zip(self.columns, self._converters, strict=True))
         cols = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join("?" for _ in self.columns)
         key_where = " AND ".join(f'"{k}" = ?' for k in self.key)
@@ -38,7 +63,9 @@ class RowMapper:
         rest = [c for c in self.columns if c not in self.key]
         sets = ", ".join(f'"{c}" = ?' for c in rest)
         self.update_sql = f"UPDATE {self.table} SET {sets} WHERE {key_where}"
-        self._update_order = [*rest, *self.key]
+        order = [*rest, *self.key]
+        self._update_values = operator.attrgetter(*order)
+        self._update_converters = [by_name[c] for c in order]
 
     @staticmethod
     def param(value: Any) -> Any:
@@ -49,16 +76,18 @@ class RowMapper:
         return value
 
     def dump(self, obj: Any) -> list[Any]:
-        return [self._column(obj, c) for c in self.columns]
+        values = self._values(obj)
+        return [
+            v if c is None or v is None else c(v)
+            for v, c in zip(values, self._converters, strict=True)
+        ]
 
     def dump_for_update(self, obj: Any) -> list[Any]:
-        return [self._column(obj, c) for c in self._update_order]
-
-    def _column(self, obj: Any, name: str) -> Any:
-        value = getattr(obj, name)
-        if name in self.nested:
-            return None if value is None else msgspec.json.encode(value).decode()
-        return self.param(value)
+        values = self._update_values(obj)
+        return [
+            v if c is None or v is None else c(v)
+            for v, c in zip(values, self._update_converters, strict=True)
+        ]
 
     def load(self, row: tuple[Any, ...]) -> Any:
         data = dict(zip(self.columns, row, strict=True))

@@ -45,6 +45,8 @@ def _decode(buf: bytes, type: type[T]) -> T:
         raise DecodeError(str(exc)) from exc
     except RecursionError as exc:
         raise DecodeError("JSON nested too deeply") from exc
+    except UnicodeDecodeError as exc:
+        raise DecodeError(f"invalid UTF-8 at byte {exc.start}", position=exc.start) from exc
 
 
 def decode(buf: bytes, type: type[T]) -> T:

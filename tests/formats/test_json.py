@@ -29,6 +29,7 @@ def test_no_break_spaces_between_tokens_are_white_space() -> None:
         (b"   ", None),
         (b'{"name": ', None),
         (b"\xff\xfe", None),
+        (b'{"name": "\xff\xfe"}', None),
         (b'{"name": 5}', "name"),
         (b'{"name": "x", "tags": [1]}', "tags[0]"),
         (b"[" * 100 + b"]" * 100, None),

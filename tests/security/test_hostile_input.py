@@ -29,6 +29,10 @@ BODIES: dict[str, tuple[bytes, str]] = {
     "truncated": (b'{"contactID": 466, "details": {"properties": [', "application/json"),
     "not-json": (b"contactID=466&<>", "application/json"),
     "invalid-utf8": (b'{"a": "\xff\xfe\xfd"}', "application/json"),
+    "invalid-utf8-in-known-fields": (
+        b'{"token": "\xff", "emailAddress": "\xfe", "contactID": "\xfd", "UserName": "\xff"}',
+        "application/json",
+    ),
     "deep": (b"[" * 20000 + b"]" * 20000, "application/json"),
     "deep-object": (b'{"a":' * 5000 + b"1" + b"}" * 5000, "application/json"),
     "wrong-types": (
