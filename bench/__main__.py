@@ -9,51 +9,18 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from bench import load, wiremock
+from bench.servers import free_port, served
 from bench.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def served(args: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[tuple]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen(
-        [*args, "--port", str(port)],
-        cwd=ROOT,
-        env=os.environ | (env or {}),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(base + probe)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield base, proc.pid
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def rss_mb(pid: int) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.__main__ import served
+from bench.servers import served
 
 BASE = "/crmcom"
 

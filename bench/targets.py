@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import msgspec
 
+from bench.crmcom import body as crmcom_body
 from bench.load import Target
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,5 +38,22 @@ def iservice(base: str) -> list[Target]:
     ]
 
 
+def crmcom(base: str) -> list[Target]:
+    credentials = {"username": "admin@demo.local", "password": "demo-admin", "organisation": "DEMO"}
+    token = httpx.post(f"{base}/crmcom/authentication/token", json=credentials).json()
+    url = f"{base}/crmcom/customer_events/bulk/social_media/create"
+    json_type = (("Content-Type", "application/json"),)
+    return [
+        Target(
+            f"CRM.COM bulk of {n} events (commit)",
+            url,
+            method="POST",
+            body=msgspec.json.encode(crmcom_body(token["data"]["token"], n)),
+            headers=json_type,
+        )
+        for n in (100, 1000)
+    ]
+
+
 #: dialect name -> its bench targets; a dialect adds one line here.
-TARGETS: dict[str, Callable[[str], list[Target]]] = {"iservice": iservice}
+TARGETS: dict[str, Callable[[str], list[Target]]] = {"iservice": iservice, "crmcom": crmcom}

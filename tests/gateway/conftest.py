@@ -45,6 +45,12 @@ class Server:
         self.stop()
         raise AssertionError("crmgate serve did not come up")
 
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no flush; what survives is what SQLite committed."""
+        assert self.proc is not None
+        self.proc.kill()
+        self.proc.communicate(timeout=20)
+
     def stop(self) -> bytes:
         assert self.proc is not None
         self.proc.terminate()

@@ -52,13 +52,60 @@ def iservice_set(client: TestClient) -> str:
     )
 
 
+# -- CRM.COM ----------------------------------------------------------------------------------
+
+CC = "/crmcom/customer_events"
+CC_OUTCOMES = {
+    "MandatoryFieldException": NOBODY,
+    "NotAllowedException": DENIED,
+    "NotFoundAPIValueException": MISSING,
+}
+JOHNS_EVENT = {
+    "request_unique_identifier": "1",
+    "accounts_receivable_identifier": {"number": "ACR0000000164"},
+    "performed_by_unit_identifier": {"name": "Admin Unit"},
+    "performed_on": "2016-06-22T15:00:00",
+    "social_media": "FACEBOOK",
+    "profile": "www.facebook.com/john",
+    "action": "LIKE",
+}
+
+
+def crmcom_token(client: TestClient) -> dict[str, str]:
+    token = client.headers.get("X-Test-Crmcom-Token")
+    return {"token": token} if token else {}
+
+
+def crmcom_outcome(body: dict) -> str:
+    if body["status"]["code"] != "OK":
+        return CC_OUTCOMES[body["status"]["code"]]
+    if isinstance(body["data"], list):
+        return OK
+    refused = body["data"].get("unprocessed_customer_events_set") or []
+    return CC_OUTCOMES[refused[0]["error_code"]] if refused else OK
+
+
+def crmcom_create(client: TestClient) -> str:
+    body = {**crmcom_token(client), "social_media_customer_events_set": [JOHNS_EVENT]}
+    return crmcom_outcome(client.post(f"{CC}/bulk/social_media/create", json=body).json())
+
+
+def crmcom_list(client: TestClient) -> str:
+    query = {**crmcom_token(client), "accounts_receivable_identifier": {"number": "ACR0000000164"}}
+    return crmcom_outcome(client.post(f"{CC}/social_media/list", json=query).json())
+
+
 ACTIONS: dict[tuple[str, str], Callable[[TestClient], str]] = {
+    ("crmcom", "bulk create John's event"): crmcom_create,
+    ("crmcom", "list John's events"): crmcom_list,
     ("iservice", "getdetails John"): iservice_get,
     ("iservice", "setdetails John"): iservice_set,
 }
 
 #: (dialect, operation) -> the outcome for each caller, in CALLERS order.
 MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
+    ("crmcom", "bulk create John's event"): (NOBODY, OK, DENIED, OK, OK, MISSING),
+    ("crmcom", "list John's events"): (NOBODY, OK, DENIED, OK, OK, MISSING),
     ("iservice", "getdetails John"): (NOBODY, OK, DENIED, OK, OK, MISSING),
     ("iservice", "setdetails John"): (NOBODY, OK, DENIED, OK, OK, MISSING),
 }
