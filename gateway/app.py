@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from starlette.routing import BaseRoute, Host, Mount, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.services import Core
-from core.store import open_store
+from core.store import POSTGRES_SCHEMES, open_store
 from dialects.base import Dialect, Problem
 from gateway import fixtures
 from gateway.admin import AdminState, admin_app
@@ -47,6 +48,26 @@ def dialect_app(dialect: Dialect, config: Config, faults: Faults) -> ASGIApp:
     return DialectGuardMiddleware(FaultsMiddleware(inner, faults, dialect.name), dialect)
 
 
+def sandboxes_for(config: Config, core: Core) -> Sandboxes:
+    """Sandboxes live beside the main store: PostgreSQL schemas, or in-memory SQLite."""
+    if not config.db.startswith(POSTGRES_SCHEMES):
+        return Sandboxes(
+            lambda: Core(open_store(":memory:"), clock=core.clock),
+            idle_seconds=config.sandbox_idle_seconds,
+        )
+    from core.store.postgres import open_postgres
+
+    def discard(box: Core) -> None:
+        box.store.drop()
+        box.store.close()
+
+    return Sandboxes(
+        lambda: Core(open_postgres(config.db, f"sandbox_{secrets.token_hex(8)}"), clock=core.clock),
+        idle_seconds=config.sandbox_idle_seconds,
+        discard=discard,
+    )
+
+
 def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     """Build the gateway. Without ``core``, opens ``config.db`` and seeds it if it is new."""
     owns_store = core is None
@@ -59,11 +80,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
         raise ValueError(f"upstream for unknown dialects: {', '.join(unknown_upstream)}")
     faults = Faults()
     journal = Journal(config.journal_entries, config.journal_body_chars)
-    clock = core.clock
-    sandboxes = Sandboxes(
-        lambda: Core(open_store(":memory:"), clock=clock),
-        idle_seconds=config.sandbox_idle_seconds,
-    )
+    sandboxes = sandboxes_for(config, core)
     apps = {d.name: dialect_app(d, config, faults) for d in dialects}
     state = AdminState(core, dialects, journal, faults, sandboxes)
     routes: list[BaseRoute] = [Mount("/__admin", app=admin_app(state, config.admin_token))]

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from core.errors import CoreError
 from core.services import Core
-from core.store import open_store
-from core.store.sqlite import StoreError
+from core.store import StoreError, open_store
 from gateway import fixtures
 from gateway.config import DEFAULT_MAX_BODY, Config
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES

@@ -1,7 +1,8 @@
 """Sandboxes: isolated copies of the fixture data, one per parallel test run.
 
-Each sandbox is its own in-memory SQLite store loaded with a fixture set; a request picks
-one with the ``X-Crmgate-Sandbox`` header. Idle sandboxes expire.
+Each sandbox is its own store loaded with a fixture set (an in-memory SQLite database, or a
+schema of its own on PostgreSQL); a request picks one with the ``X-Crmgate-Sandbox`` header.
+Idle sandboxes expire.
 """
 
 from __future__ import annotations
@@ -45,11 +46,13 @@ class Sandboxes:
         self,
         new_core: Callable[[], Core],
         *,
+        discard: Callable[[Core], None] = lambda core: core.store.close(),
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         max_count: int = DEFAULT_MAX,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._new_core = new_core
+        self._discard = discard
         self.idle_seconds = idle_seconds
         self.max_count = max_count
         self._clock = clock
@@ -76,7 +79,7 @@ class Sandboxes:
         box = self._boxes.pop(sandbox_id, None)
         if box is None:
             return False
-        box.core.store.close()
+        self._discard(box.core)
         return True
 
     def expire(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -11,10 +12,15 @@ from starlette.testclient import TestClient
 
 from core.services import Core
 from core.services.fixtures import read_fixtures
-from core.store import open_store
+from core.store import Store, open_store
+from core.store.postgres import PostgresStore
 from gateway.app import create_app
 from gateway.config import Config
 from gateway.fixtures import FIXTURES_DIR
+from tests.postgres import Postgres, PostgresUnavailable
+
+#: The store implementations every store-level test runs against.
+STORES = ("sqlite", "postgresql")
 
 # CI machines are small and shared: no per-example deadline, a fixed example budget.
 settings.register_profile(
@@ -52,6 +58,33 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str]:
+    """One throwaway PostgreSQL server per test session (skips when none can start)."""
+    try:
+        server = Postgres()
+        dsn = server.start()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL store not tested here: {exc}")
+    yield dsn
+    server.stop()
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty, migrated store of each kind; a PostgreSQL one lives in its own schema."""
+    if request.param == "sqlite":
+        store = open_store(":memory:")
+        yield store
+        store.close()
+        return
+    dsn = request.getfixturevalue("postgres_dsn")
+    store = PostgresStore(dsn, schema=f"t_{uuid.uuid4().hex}")
+    yield store
+    store.drop()
+    store.close()
 
 
 @pytest.fixture

@@ -1,6 +1,20 @@
-"""Persistence behind a narrow interface (``Store``) so another database can stand in."""
+"""Persistence behind a narrow interface (``Store``): SQLite embedded, PostgreSQL for a fleet."""
 
-from core.store.base import Store
-from core.store.sqlite import SqliteStore, open_store
+from pathlib import Path
 
-__all__ = ["SqliteStore", "Store", "open_store"]
+from core.store.base import Store, StoreError
+from core.store.sqlite import SqliteStore, open_sqlite
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def open_store(location: str | Path) -> Store:
+    """A migrated store: ``postgresql://...`` for PostgreSQL, else SQLite (a file or :memory:)."""
+    if str(location).startswith(POSTGRES_SCHEMES):
+        from core.store.postgres import open_postgres
+
+        return open_postgres(str(location))
+    return open_sqlite(location)
+
+
+__all__ = ["SqliteStore", "Store", "StoreError", "open_store"]

@@ -14,6 +14,10 @@ from typing import Any, Protocol, TypeVar
 T = TypeVar("T")
 
 
+class StoreError(Exception):
+    """The database cannot be used (not a database, unreachable, newer schema...)."""
+
+
 class Store(Protocol):
     def write(self) -> AbstractContextManager[None]:
         """One write transaction (nested calls become savepoints); rolls back on error."""
@@ -57,5 +61,8 @@ class Store(Protocol):
     def is_empty(self) -> bool: ...
 
     def iter_all(self, model: type[T]) -> Iterator[T]: ...
+
+    def drop(self) -> None:
+        """Remove this store's data for good (a sandbox that is deleted)."""
 
     def close(self) -> None: ...

@@ -8,7 +8,7 @@ from __future__ import annotations
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-CREATE TABLE companies (id TEXT PRIMARY KEY, code TEXT NOT NULL UNIQUE COLLATE NOCASE,
+CREATE TABLE companies (id TEXT PRIMARY KEY, code TEXT COLLATE NOCASE NOT NULL UNIQUE,
     name TEXT NOT NULL);
 CREATE TABLE customers (
     id TEXT PRIMARY KEY, number INTEGER NOT NULL UNIQUE,
@@ -20,7 +20,7 @@ CREATE INDEX customers_company ON customers(company_id);
 CREATE INDEX customers_email ON customers(email);
 CREATE TABLE users (
     id TEXT PRIMARY KEY, company_id TEXT NOT NULL REFERENCES companies(id),
-    login TEXT NOT NULL UNIQUE COLLATE NOCASE, password_hash TEXT NOT NULL, role TEXT NOT NULL,
+    login TEXT COLLATE NOCASE NOT NULL UNIQUE, password_hash TEXT NOT NULL, role TEXT NOT NULL,
     display_name TEXT NOT NULL DEFAULT '', customer_id TEXT UNIQUE REFERENCES customers(id));
 CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY, kind TEXT NOT NULL,

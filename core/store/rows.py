@@ -44,8 +44,10 @@ def _converter(t: msgspec.inspect.Type) -> Callable[[Any], Any] | None:
 class RowMapper:
     """Dumps a Struct to SQL parameters and loads a row tuple back into the Struct."""
 
-    def __init__(self, model: type) -> None:
+    def __init__(self, model: type, placeholder: str = "?", no_limit: int | None = -1) -> None:
         self.model = model
+        self.no_limit = no_limit
+        ph = self.placeholder = placeholder
         self.table: str = model.__table__
         self.key: tuple[str, ...] = model.__key__
         info = msgspec.inspect.type_info(model)
@@ -55,13 +57,13 @@ class RowMapper:
         self._converters = [_converter(f.type) for f in info.fields]
         by_name = dict(zip(self.columns, self._converters, strict=True))
         cols = ", ".join(f'"{c}"' for c in self.columns)
-        marks = ", ".join("?" for _ in self.columns)
-        key_where = " AND ".join(f'"{k}" = ?' for k in self.key)
+        marks = ", ".join(ph for _ in self.columns)
+        key_where = " AND ".join(f'"{k}" = {ph}' for k in self.key)
         self.select_all = f"SELECT {cols} FROM {self.table}"
         self.select_by_key = f"{self.select_all} WHERE {key_where}"
         self.insert_sql = f"INSERT INTO {self.table} ({cols}) VALUES ({marks})"
         rest = [c for c in self.columns if c not in self.key]
-        sets = ", ".join(f'"{c}" = ?' for c in rest)
+        sets = ", ".join(f'"{c}" = {ph}' for c in rest)
         self.update_sql = f"UPDATE {self.table} SET {sets} WHERE {key_where}"
         order = [*rest, *self.key]
         self._update_values = operator.attrgetter(*order)
@@ -115,15 +117,16 @@ class RowMapper:
     def _where_sql(self, shape: tuple[tuple[str, int], ...]) -> str:
         """SQL for a where-shape: (column, -1 IS NULL | 0 equals | n IN n values)."""
         clauses = []
+        ph = self.placeholder
         for name, arity in shape:
             if name not in self.columns:
                 raise KeyError(f"{self.table} has no column {name}")
             if arity < 0:
                 clauses.append(f'"{name}" IS NULL')
             elif arity == 0:
-                clauses.append(f'"{name}" = ?')
+                clauses.append(f'"{name}" = {ph}')
             else:
-                clauses.append(f'"{name}" IN ({", ".join("?" for _ in range(arity))})')
+                clauses.append(f'"{name}" IN ({", ".join(ph for _ in range(arity))})')
         return (" WHERE " + " AND ".join(clauses)) if clauses else ""
 
     def select(
@@ -137,14 +140,15 @@ class RowMapper:
         clause, params = self._where(where)
         paged = limit is not None or bool(offset)
         if paged:
-            params += [-1 if limit is None else limit, offset]
+            params += [self.no_limit if limit is None else limit, offset]
         return self._select_sql(clause, order_by, paged), params
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one mapper per model, for the process
     def _select_sql(self, clause: str, order_by: str | None, paged: bool) -> str:
         order = order_by or ", ".join(f'"{k}"' for k in self.key)
         sql = f"{self.select_all}{clause} ORDER BY {self._order(order)}"
-        return sql + " LIMIT ? OFFSET ?" if paged else sql
+        ph = self.placeholder
+        return sql + f" LIMIT {ph} OFFSET {ph}" if paged else sql
 
     def _order(self, order_by: str) -> str:
         parts = []

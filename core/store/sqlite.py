@@ -12,6 +12,7 @@ import sqlite_utils
 
 from core.errors import Conflict
 from core.models import ALL_MODELS
+from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
 
@@ -192,6 +193,10 @@ class SqliteStore:
     def is_empty(self) -> bool:
         return all(self.db[m.__table__].count == 0 for m in ALL_MODELS[:2])
 
+    def drop(self) -> None:
+        """Empty this store (an in-memory one vanishes on close anyway)."""
+        self.wipe()
+
     def integrity_check(self) -> str:
         return self._conn.execute("PRAGMA integrity_check").fetchone()[0]
 
@@ -208,12 +213,8 @@ def _constraints(table: str) -> Iterator[None]:
         raise Conflict(f"{table}: {exc}") from exc
 
 
-class StoreError(Exception):
-    """The database file cannot be used (not SQLite, unreadable, newer schema...)."""
-
-
-def open_store(path: str | Path) -> SqliteStore:
-    """Open (creating and migrating if needed) the store at ``path`` (``:memory:`` works)."""
+def open_sqlite(path: str | Path) -> SqliteStore:
+    """Open (creating and migrating if needed) the SQLite store at ``path`` (or ``:memory:``)."""
     try:
         return SqliteStore(path)
     except (sqlite3.DatabaseError, StoreError) as exc:

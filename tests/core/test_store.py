@@ -9,9 +9,8 @@ import pytest
 
 from core.errors import Conflict
 from core.models import ALL_MODELS, Company, Customer, Segment
-from core.store import open_store
+from core.store import StoreError, open_store
 from core.store.migrations import LATEST
-from core.store.sqlite import StoreError
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 

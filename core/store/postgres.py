@@ -1,0 +1,232 @@
+"""The PostgreSQL store: the same interface and transaction semantics as the SQLite one, so
+several stateless gateway processes can share one database.
+
+Writers serialise on a transaction-scoped advisory lock, as SQLite's ``BEGIN IMMEDIATE``
+serialises them; the schema is the SQLite one (migrations are shared) with a case-insensitive
+ICU collation named ``nocase``; each store works in one schema, so sandboxes and tests can
+each have their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import sql
+
+from core.errors import Conflict
+from core.models import ALL_MODELS
+from core.store.base import StoreError
+from core.store.migrations import LATEST, MIGRATIONS
+from core.store.rows import RowMapper
+
+T = TypeVar("T")
+
+WRITE_LOCK = 0x63726D67  # "crmg": one advisory lock for all writers of a database
+_INT8 = range(-(2**63), 2**63)
+_NOCASE = (
+    "CREATE COLLATION IF NOT EXISTS {schema}.nocase "
+    "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
+)
+
+
+def open_postgres(dsn: str, schema: str = "public") -> PostgresStore:
+    try:
+        return PostgresStore(dsn, schema)
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot open database {_safe(dsn)}: {exc}") from exc
+
+
+def _safe(dsn: str) -> str:
+    """The DSN without its password, for messages."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", dsn)
+
+
+def _fits(params: list[Any]) -> bool:
+    """False when an integer parameter is out of BIGINT range (it can match no row)."""
+    return all(p in _INT8 for p in params if isinstance(p, int) and not isinstance(p, bool))
+
+
+class PostgresStore:
+    """One connection (used from one thread at a time), in the schema ``schema``."""
+
+    def __init__(self, dsn: str, schema: str = "public") -> None:
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+            raise StoreError(f"invalid schema name {schema!r}")
+        self.dsn = dsn
+        self.schema = schema
+        self._conn = psycopg.connect(dsn, autocommit=True)
+        self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
+        self._depth = 0
+        self.migrate()
+
+    # -- schema ---------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        row = self._conn.execute("SELECT value FROM schema_version WHERE id = 1").fetchone()
+        return row[0] if row else 0
+
+    def migrate(self) -> None:
+        with self.write():
+            self._conn.execute(_NOCASE.format(schema=sql.Identifier(self.schema).as_string()))
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (id INTEGER PRIMARY KEY, value INTEGER)"
+            )
+            version = self.schema_version
+            if version > LATEST:
+                raise StoreError(
+                    f"database schema version {version} is newer than this crmgate ({LATEST})"
+                )
+            for number in range(version, LATEST):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+            self._conn.execute(
+                "INSERT INTO schema_version (id, value) VALUES (1, %s) "
+                "ON CONFLICT (id) DO UPDATE SET value = excluded.value",
+                [LATEST],
+            )
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        yield from self._transaction(write=True)
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        yield from self._transaction(write=False)
+
+    def _transaction(self, *, write: bool) -> Iterator[None]:
+        if self._depth:
+            name = f"sp{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                raise
+            finally:
+                self._depth -= 1
+                self._conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self._conn.execute("BEGIN")
+        self._depth = 1
+        try:
+            if write:
+                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
+
+    # -- rows -----------------------------------------------------------------------------
+
+    def get(self, model: type[T], *key: Any) -> T | None:
+        mapper = self._mappers[model]
+        params = [mapper.param(v) for v in key]
+        if not _fits(params):
+            return None
+        row = self._conn.execute(mapper.select_by_key, params).fetchone()
+        return None if row is None else mapper.load(row)
+
+    def find(
+        self,
+        model: type[T],
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        **where: Any,
+    ) -> list[T]:
+        mapper = self._mappers[model]
+        query, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
+        if not _fits(params):
+            return []
+        return [mapper.load(row) for row in self._conn.execute(query, params)]
+
+    def count(self, model: type, **where: Any) -> int:
+        query, params = self._mappers[model].count(where)
+        return self._conn.execute(query, params).fetchone()[0] if _fits(params) else 0
+
+    def insert(self, obj: Any) -> None:
+        mapper = self._mappers[type(obj)]
+        with self._constraints(mapper.table):
+            self._conn.execute(mapper.insert_sql, mapper.dump(obj))
+
+    def insert_many(self, objs: list[Any]) -> None:
+        if not objs:
+            return
+        mapper = self._mappers[type(objs[0])]
+        with self._constraints(mapper.table), self._conn.cursor() as cursor:
+            cursor.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
+
+    def update(self, obj: Any) -> None:
+        mapper = self._mappers[type(obj)]
+        with self._constraints(mapper.table):
+            self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+
+    def delete(self, model: type, **where: Any) -> int:
+        query, params = self._mappers[model].delete(where)
+        if not _fits(params):
+            return 0
+        return self._conn.execute(query, params).rowcount
+
+    def iter_all(self, model: type[T]) -> Iterator[T]:
+        yield from self.find(model)
+
+    @contextmanager
+    def _constraints(self, table: str) -> Iterator[None]:
+        """A violated key or reference is a conflict; the savepoint keeps the transaction."""
+        with self.write():
+            try:
+                yield
+            except psycopg.errors.IntegrityError as exc:
+                raise Conflict(f"{table}: {exc.diag.message_primary}") from exc
+
+    # -- counters and metadata -------------------------------------------------------------
+
+    def next_value(self, sequence: str, floor: int = 0) -> int:
+        return self._conn.execute(
+            "INSERT INTO sequences (name, value) VALUES (%s, %s) ON CONFLICT (name) "
+            "DO UPDATE SET value = GREATEST(sequences.value, %s) + 1 RETURNING value",
+            [sequence, floor + 1, floor],
+        ).fetchone()[0]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = %s", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO meta (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    def wipe(self) -> None:
+        with self.write():
+            for model in reversed(ALL_MODELS):
+                self._conn.execute(f"DELETE FROM {model.__table__}")
+            self._conn.execute("DELETE FROM sequences")
+            self._conn.execute("DELETE FROM meta")
+
+    def is_empty(self) -> bool:
+        return all(self.count(m) == 0 for m in ALL_MODELS[:2])
+
+    def drop(self) -> None:
+        """Remove this store's schema and everything in it (sandboxes and tests)."""
+        self._conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(self.schema)))
+
+    def close(self) -> None:
+        self._conn.close()

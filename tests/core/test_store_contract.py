@@ -1,0 +1,111 @@
+"""The Store interface's contract, run against every implementation (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from core.errors import Conflict
+from core.models import Company, Customer, InvoiceAddress, Segment, User
+from core.services import Core
+from core.store import Store
+from core.store.migrations import LATEST
+from tests.conftest import DEMO
+
+NOW = datetime(2026, 1, 1, 12, 30, 15, 123456, tzinfo=UTC)
+
+
+def company(code: str = "ACME") -> Company:
+    return Company(id=uuid.uuid4(), code=code, name=code.title())
+
+
+def test_migrated_to_the_latest_schema(store: Store) -> None:
+    assert store.schema_version == LATEST
+    assert store.is_empty()
+
+
+def test_round_trip_of_every_column_kind(store: Store) -> None:
+    acme = company()
+    customer = Customer(
+        id=uuid.uuid4(),
+        number=2**31 - 1,
+        company_id=acme.id,
+        first_name="Åsa",
+        email="Asa@Example.test",
+        subscribed_to_newsletter=True,
+        invoice_address=InvoiceAddress(city="Göteborg", postal_code="411 01"),
+        created=NOW,
+        updated=NOW,
+    )
+    with store.write():
+        store.insert(acme)
+        store.insert(customer)
+    assert store.get(Customer, customer.id) == customer
+    assert store.find(Customer, email="asa@example.test") == [customer]
+
+
+def test_rollback_and_savepoints(store: Store) -> None:
+    kept = company("KEPT")
+
+    def insert_both(first: Company, second: Company) -> None:
+        with store.write():
+            store.insert(first)
+            store.insert(second)
+
+    with store.write():
+        store.insert(kept)
+        with pytest.raises(Conflict):
+            insert_both(company("LOST"), company("kept"))  # codes are case-insensitive
+    assert [c.code for c in store.find(Company)] == ["KEPT"]
+
+    def failing() -> None:
+        with store.write():
+            store.insert(company("GONE"))
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        failing()
+    assert store.count(Company) == 1
+
+
+def test_find_count_order_page_update_delete(store: Store) -> None:
+    acme = company()
+    with store.write():
+        store.insert(acme)
+        store.insert_many([Segment(id=i, company_id=acme.id, name=f"s{i}") for i in range(1, 6)])
+    assert [s.id for s in store.find(Segment, id=[2, 4, 9])] == [2, 4]
+    assert [s.id for s in store.find(Segment, order_by="id DESC", limit=2)] == [5, 4]
+    assert [s.id for s in store.find(Segment, limit=2, offset=3)] == [4, 5]
+    assert [s.id for s in store.find(Segment, offset=4)] == [5]
+    assert store.count(Segment, company_id=acme.id) == 5
+    assert store.get(Segment, 2**70) is None
+    assert store.find(Segment, id=2**70) == []
+    with store.write():
+        acme.name = "Renamed"
+        store.update(acme)
+        assert store.delete(Segment, id=[1, 2]) == 2
+    assert store.get(Company, acme.id).name == "Renamed"
+    assert store.count(Segment) == 3
+
+
+def test_sequences_meta_and_wipe(store: Store) -> None:
+    with store.write():
+        assert [store.next_value("n"), store.next_value("n")] == [1, 2]
+        assert store.next_value("m", floor=41) == 42
+        store.set_meta("fixtures", "a")
+        store.set_meta("fixtures", "b")
+    assert store.get_meta("fixtures") == "b"
+    assert store.get_meta("nothing") is None
+    store.wipe()
+    assert store.get_meta("fixtures") is None
+
+
+def test_the_demo_data_and_core_use_cases(store: Store) -> None:
+    core = Core(store)
+    core.fixtures.load(DEMO, source="demo")
+    john = core.auth.login("CUSTOMER11@1to1service.com", "demo-customer")
+    assert core.customers.get(john, number=466).customer.full_name == "John Deer"
+    assert [u.login for u in store.find(User, login="Jane@Demo.Local")] == ["jane@demo.local"]
+    assert sum(1 for _ in store.iter_all(Company)) == 2
