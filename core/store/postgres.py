@@ -153,7 +153,7 @@ class PostgresStore:
         query, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
         if not _fits(params):
             return []
-        return [mapper.load(row) for row in self._conn.execute(query, params)]
+        return mapper.load_all(self._conn.execute(query, params))
 
     def count(self, model: type, **where: Any) -> int:
         query, params = self._mappers[model].count(where)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -54,6 +54,7 @@ class RowMapper:
         self.columns = tuple(f.name for f in info.fields)
         self.nested = frozenset(f.name for f in info.fields if _is_nested(f.type))
         self._values = operator.attrgetter(*self.columns)
+        self._list_type = list[model]
         self._converters = [_converter(f.type) for f in info.fields]
         by_name = dict(zip(self.columns, self._converters, strict=True))
         cols = ", ".join(f'"{c}"' for c in self.columns)
@@ -91,12 +92,19 @@ class RowMapper:
             for v, c in zip(values, self._update_converters, strict=True)
         ]
 
-    def load(self, row: tuple[Any, ...]) -> Any:
+    def _row(self, row: tuple[Any, ...]) -> dict[str, Any]:
         data = dict(zip(self.columns, row, strict=True))
         for name in self.nested:
             if data[name] is not None:
                 data[name] = msgspec.json.decode(data[name])
-        return msgspec.convert(data, self.model, strict=False)
+        return data
+
+    def load(self, row: tuple[Any, ...]) -> Any:
+        return msgspec.convert(self._row(row), self.model, strict=False)
+
+    def load_all(self, rows: Iterable[tuple[Any, ...]]) -> list[Any]:
+        """Many rows in one conversion (cheaper than one call per row)."""
+        return msgspec.convert([self._row(r) for r in rows], self._list_type, strict=False)
 
     def _where(self, where: dict[str, Any]) -> tuple[str, list[Any]]:
         shape: list[tuple[str, int]] = []

@@ -129,7 +129,7 @@ class SqliteStore:
             rows = self._conn.execute(sql, params)
         except OverflowError:  # an integer no column can hold matches no row
             return []
-        return [mapper.load(row) for row in rows]
+        return mapper.load_all(rows)
 
     def count(self, model: type, **where: Any) -> int:
         sql, params = self._mapper(model).count(where)
