@@ -78,7 +78,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     unknown_upstream = sorted(set(config.upstream) - {d.name for d in dialects})
     if unknown_upstream:
         raise ValueError(f"upstream for unknown dialects: {', '.join(unknown_upstream)}")
-    faults = Faults()
+    faults = Faults(core.store)
     journal = Journal(config.journal_entries, config.journal_body_chars)
     sandboxes = sandboxes_for(config, core)
     apps = {d.name: dialect_app(d, config, faults) for d in dialects}

@@ -6,12 +6,13 @@ the gateway's prefix); it fires ``times`` times (forever when unset) with ``prob
 
 from __future__ import annotations
 
-import itertools
 import random
 from fnmatch import fnmatchcase
 from typing import Literal
 
 import msgspec
+
+from core.store import Store
 
 Action = Literal["latency", "status", "drop", "malformed"]
 
@@ -59,37 +60,68 @@ class FaultRule(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return self.latency_ms / 1000
 
 
+_KEY = "gateway.fault_rules"
+_RULES = msgspec.json.Decoder(list[FaultRule])
+
+
 class Faults:
-    def __init__(self) -> None:
-        self._rules: dict[int, FaultRule] = {}
-        self._ids = itertools.count(1)
+    """Fault rules kept in the store, so every worker process sees the same rules and a
+    ``times`` counter moves once across all of them. Requests pay one read while no rule
+    is set; a matching counted rule costs a write transaction.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _load(self) -> list[FaultRule]:
+        raw = self.store.get_meta(_KEY)
+        return _RULES.decode(raw) if raw else []
+
+    def _save(self, rules: list[FaultRule]) -> None:
+        self.store.set_meta(_KEY, msgspec.json.encode(rules).decode())
 
     def add(self, rule: FaultRule) -> FaultRule:
-        rule.id = next(self._ids)
-        rule.fired = 0
-        self._rules[rule.id] = rule
+        with self.store.write():
+            rule.id = self.store.next_value(_KEY)
+            rule.fired = 0
+            self._save([*self._load(), rule])
         return rule
 
     def list(self) -> list[FaultRule]:
-        return list(self._rules.values())
+        return self._load()
 
     def remove(self, rule_id: int) -> bool:
-        return self._rules.pop(rule_id, None) is not None
+        with self.store.write():
+            rules = self._load()
+            kept = [r for r in rules if r.id != rule_id]
+            self._save(kept)
+        return len(kept) < len(rules)
 
     def clear(self) -> None:
-        self._rules.clear()
+        with self.store.write():
+            self._save([])
 
     def pick(self, dialect: str, method: str, path: str) -> FaultRule | None:
         """The first matching rule that fires now (its counter moves; spent rules go)."""
-        if not self._rules:
-            return None
-        for rule in list(self._rules.values()):
+        for rule in self._load():
             if not rule.matches(dialect, method, path):
                 continue
             if rule.probability < 1 and random.random() >= rule.probability:
                 continue
+            fired = self._fire(rule.id)
+            if fired is not None:
+                return fired
+        return None
+
+    def _fire(self, rule_id: int) -> FaultRule | None:
+        """Count one firing; None when another process spent the rule meanwhile."""
+        with self.store.write():
+            rules = self._load()
+            rule = next((r for r in rules if r.id == rule_id), None)
+            if rule is None:
+                return None
             rule.fired += 1
             if rule.times is not None and rule.fired >= rule.times:
-                self._rules.pop(rule.id, None)
-            return rule
-        return None
+                rules.remove(rule)
+            self._save(rules)
+        return rule

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from core.store import open_store
 from gateway.faults import FaultRule, Faults
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
@@ -87,7 +88,7 @@ def test_invalid_rules_are_refused(client: TestClient, rule: dict) -> None:
 
 
 def test_pick_consumes_counted_rules() -> None:
-    faults = Faults()
+    faults = Faults(open_store(":memory:"))
     faults.add(FaultRule(action="drop", times=2, dialect="a"))
     assert faults.pick("b", "GET", "/x") is None
     assert faults.pick("a", "GET", "/x").fired == 1

@@ -54,3 +54,22 @@ def test_two_workers_serve_concurrent_writers_without_losing_a_write(tmp_path: P
     assert [p for r in results for p in r] == []
     assert b"database is locked" not in err
     assert b"Traceback" not in err
+
+
+@pytest.mark.slow
+def test_a_times_1_fault_fires_once_across_workers(tmp_path: Path) -> None:
+    server = Server(tmp_path / "faults.db", "--workers", "2")
+    server.start()
+    try:
+        rule = {"action": "status", "status": 503, "dialect": "iservice", "times": 1}
+        assert httpx.post(f"{server.base}/__admin/faults", json=rule).status_code == 201
+        statuses = [
+            httpx.get(f"{server.base}{F}/webapp-api-login?api=loggedin").status_code
+            for _ in range(40)
+        ]
+        rules = httpx.get(f"{server.base}/__admin/faults").json()
+    finally:
+        server.stop()
+    assert statuses.count(503) == 1
+    assert statuses.count(200) == 39
+    assert rules == []
