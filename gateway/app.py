@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -49,22 +48,40 @@ def dialect_app(dialect: Dialect, config: Config, faults: Faults) -> ASGIApp:
 
 
 def sandboxes_for(config: Config, core: Core) -> Sandboxes:
-    """Sandboxes live beside the main store: PostgreSQL schemas, or in-memory SQLite."""
-    if not config.db.startswith(POSTGRES_SCHEMES):
+    """Sandboxes live beside the main store: PostgreSQL schemas, SQLite files, or memory."""
+    if config.db.startswith(POSTGRES_SCHEMES):
+        from core.store.postgres import open_postgres
+
+        def drop_schema(schema: str) -> None:
+            store = open_postgres(config.db, schema)
+            store.drop()
+            store.close()
+
         return Sandboxes(
-            lambda: Core(open_store(":memory:"), clock=core.clock),
+            core.store,
+            place=lambda sandbox_id: f"sandbox_{sandbox_id}",
+            open_core=lambda schema: Core(open_postgres(config.db, schema), clock=core.clock),
+            discard=drop_schema,
             idle_seconds=config.sandbox_idle_seconds,
         )
-    from core.store.postgres import open_postgres
+    folder = None if config.db == ":memory:" else Path(f"{config.db}.sandboxes")
 
-    def discard(box: Core) -> None:
-        box.store.drop()
-        box.store.close()
+    def place(sandbox_id: str) -> str:
+        if folder is None:
+            return ":memory:"
+        folder.mkdir(exist_ok=True)
+        return str(folder / f"{sandbox_id}.db")
+
+    def remove_files(location: str) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(location + suffix).unlink(missing_ok=True)
 
     return Sandboxes(
-        lambda: Core(open_postgres(config.db, f"sandbox_{secrets.token_hex(8)}"), clock=core.clock),
+        core.store,
+        place=place,
+        open_core=lambda location: Core(open_store(location), clock=core.clock),
+        discard=(lambda location: None) if folder is None else remove_files,
         idle_seconds=config.sandbox_idle_seconds,
-        discard=discard,
     )
 
 

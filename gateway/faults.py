@@ -74,11 +74,11 @@ class Faults:
         self.store = store
 
     def _load(self) -> list[FaultRule]:
-        raw = self.store.get_meta(_KEY)
+        raw = self.store.get_control(_KEY)
         return _RULES.decode(raw) if raw else []
 
     def _save(self, rules: list[FaultRule]) -> None:
-        self.store.set_meta(_KEY, msgspec.json.encode(rules).decode())
+        self.store.set_control(_KEY, msgspec.json.encode(rules).decode())
 
     def add(self, rule: FaultRule) -> FaultRule:
         with self.store.write():

@@ -1,8 +1,9 @@
 """Sandboxes: isolated copies of the fixture data, one per parallel test run.
 
-Each sandbox is its own store loaded with a fixture set (an in-memory SQLite database, or a
-schema of its own on PostgreSQL); a request picks one with the ``X-Crmgate-Sandbox`` header.
-Idle sandboxes expire.
+Each sandbox is a store of its own loaded with a fixture set: a SQLite file beside the main
+database (in memory when the main database is), or a schema of its own on PostgreSQL. A request
+picks one with the ``X-Crmgate-Sandbox`` header. The registry lives in the main store, so every
+worker process serves every sandbox; idle sandboxes expire.
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ import msgspec
 
 from core.services import Core
 from core.services.fixtures import FixtureData
+from core.store import Store
 
 HEADER = "X-Crmgate-Sandbox"
 DEFAULT_IDLE_SECONDS = 30 * 60
 DEFAULT_MAX = 64
+#: ``last_used`` is written back at most this often, so that reads stay reads.
+TOUCH_SECONDS = 10.0
+_KEY = "gateway.sandboxes"
 
 
 class SandboxInfo(msgspec.Struct, kw_only=True):
@@ -28,13 +33,22 @@ class SandboxInfo(msgspec.Struct, kw_only=True):
     idle_seconds: float
 
 
+class Entry(msgspec.Struct, kw_only=True):
+    fixtures: str
+    rows: int
+    location: str
+    last_used: float
+
+
+_ENTRIES = msgspec.json.Decoder(dict[str, Entry])
+
+
 class Sandbox:
-    def __init__(self, sandbox_id: str, core: Core, fixtures: str, rows: int, now: float):
+    def __init__(self, sandbox_id: str, core: Core, entry: Entry) -> None:
         self.id = sandbox_id
         self.core = core
-        self.fixtures = fixtures
-        self.rows = rows
-        self.last_used = now
+        self.rows = entry.rows
+        self.fixtures = entry.fixtures
 
 
 class SandboxLimit(Exception):
@@ -42,59 +56,104 @@ class SandboxLimit(Exception):
 
 
 class Sandboxes:
+    """``open_core(location)`` opens (creating if new) a sandbox's store; ``place(id)`` says
+    where a new sandbox lives; ``discard(location)`` removes it for good.
+    """
+
     def __init__(
         self,
-        new_core: Callable[[], Core],
+        registry: Store,
         *,
-        discard: Callable[[Core], None] = lambda core: core.store.close(),
+        place: Callable[[str], str],
+        open_core: Callable[[str], Core],
+        discard: Callable[[str], None],
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         max_count: int = DEFAULT_MAX,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._new_core = new_core
+        self.registry = registry
+        self._place = place
+        self._open = open_core
         self._discard = discard
         self.idle_seconds = idle_seconds
         self.max_count = max_count
         self._clock = clock
-        self._boxes: dict[str, Sandbox] = {}
+        self._open_here: dict[str, Core] = {}
+
+    def _entries(self) -> dict[str, Entry]:
+        raw = self.registry.get_control(_KEY)
+        return _ENTRIES.decode(raw) if raw else {}
+
+    def _save(self, entries: dict[str, Entry]) -> None:
+        self.registry.set_control(_KEY, msgspec.json.encode(entries).decode())
 
     def create(self, source: str, data: FixtureData) -> Sandbox:
         self.expire()
-        if len(self._boxes) >= self.max_count:
+        if len(self._entries()) >= self.max_count:
             raise SandboxLimit(f"at most {self.max_count} sandboxes at once; delete one first")
-        core = self._new_core()
+        sandbox_id = secrets.token_hex(8)
+        location = self._place(sandbox_id)
+        core = self._open(location)
         rows = core.fixtures.load(data, source=source)
-        box = Sandbox(secrets.token_hex(8), core, source, rows, self._clock())
-        self._boxes[box.id] = box
-        return box
+        entry = Entry(fixtures=source, rows=rows, location=location, last_used=self._clock())
+        with self.registry.write():
+            self._save(self._entries() | {sandbox_id: entry})
+        self._open_here[sandbox_id] = core
+        return Sandbox(sandbox_id, core, entry)
 
     def get(self, sandbox_id: str) -> Sandbox | None:
-        self.expire()
-        box = self._boxes.get(sandbox_id)
-        if box is not None:
-            box.last_used = self._clock()
-        return box
+        entry = self._entries().get(sandbox_id)
+        if entry is None or self._clock() - entry.last_used > self.idle_seconds:
+            self._forget(sandbox_id)
+            if entry is not None:
+                self.delete(sandbox_id)
+            return None
+        core = self._open_here.get(sandbox_id)
+        if core is None:
+            core = self._open_here[sandbox_id] = self._open(entry.location)
+        if self._clock() - entry.last_used > TOUCH_SECONDS:
+            self._touch(sandbox_id)
+        return Sandbox(sandbox_id, core, entry)
+
+    def _touch(self, sandbox_id: str) -> None:
+        with self.registry.write():
+            entries = self._entries()
+            if sandbox_id in entries:
+                entries[sandbox_id].last_used = self._clock()
+                self._save(entries)
+
+    def _forget(self, sandbox_id: str) -> Core | None:
+        core = self._open_here.pop(sandbox_id, None)
+        if core is not None:
+            core.store.close()
+        return core
 
     def delete(self, sandbox_id: str) -> bool:
-        box = self._boxes.pop(sandbox_id, None)
-        if box is None:
-            return False
-        self._discard(box.core)
+        with self.registry.write():
+            entries = self._entries()
+            entry = entries.pop(sandbox_id, None)
+            if entry is None:
+                return False
+            self._save(entries)
+        self._forget(sandbox_id)
+        self._discard(entry.location)
         return True
 
     def expire(self) -> None:
         cutoff = self._clock() - self.idle_seconds
-        for box in [b for b in self._boxes.values() if b.last_used < cutoff]:
-            self.delete(box.id)
+        for sandbox_id, entry in self._entries().items():
+            if entry.last_used < cutoff:
+                self.delete(sandbox_id)
 
     def info(self) -> list[SandboxInfo]:
         self.expire()
         now = self._clock()
         return [
-            SandboxInfo(id=b.id, fixtures=b.fixtures, rows=b.rows, idle_seconds=now - b.last_used)
-            for b in self._boxes.values()
+            SandboxInfo(id=i, fixtures=e.fixtures, rows=e.rows, idle_seconds=now - e.last_used)
+            for i, e in self._entries().items()
         ]
 
     def close(self) -> None:
-        for sandbox_id in list(self._boxes):
-            self.delete(sandbox_id)
+        """Close what this process has open (the sandboxes themselves stay)."""
+        for sandbox_id in list(self._open_here):
+            self._forget(sandbox_id)

@@ -55,8 +55,13 @@ class Store(Protocol):
 
     def set_meta(self, key: str, value: str) -> None: ...
 
+    def get_control(self, key: str) -> str | None:
+        """Operating state shared by every process on this store (not data: wipe keeps it)."""
+
+    def set_control(self, key: str, value: str) -> None: ...
+
     def wipe(self) -> None:
-        """Delete every row of every model (the schema stays)."""
+        """Delete every row of every model and the metadata (schema and control stay)."""
 
     def is_empty(self) -> bool: ...
 

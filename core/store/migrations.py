@@ -7,6 +7,7 @@ from __future__ import annotations
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE control (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE companies (id TEXT PRIMARY KEY, code TEXT COLLATE NOCASE NOT NULL UNIQUE,
     name TEXT NOT NULL);

@@ -214,6 +214,17 @@ class PostgresStore:
             [key, value],
         )
 
+    def get_control(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM control WHERE key = %s", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_control(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO control (key, value) VALUES (%s, %s) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
     def wipe(self) -> None:
         with self.write():
             for model in reversed(ALL_MODELS):

@@ -183,6 +183,17 @@ class SqliteStore:
             [key, value],
         )
 
+    def get_control(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM control WHERE key = ?", [key]).fetchone()
+        return None if row is None else row[0]
+
+    def set_control(self, key: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO control (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
     def wipe(self) -> None:
         with self.write():
             for model in reversed(ALL_MODELS):

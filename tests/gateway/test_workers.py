@@ -73,3 +73,39 @@ def test_a_times_1_fault_fires_once_across_workers(tmp_path: Path) -> None:
     assert statuses.count(503) == 1
     assert statuses.count(200) == 39
     assert rules == []
+
+
+@pytest.mark.slow
+def test_every_worker_serves_every_sandbox(tmp_path: Path) -> None:
+    server = Server(tmp_path / "boxes.db", "--workers", "2")
+    server.start()
+    try:
+        box = httpx.post(f"{server.base}/__admin/sandboxes").json()["id"]
+        assert (tmp_path / "boxes.db.sandboxes" / f"{box}.db").exists()
+        headers = {"X-Crmgate-Sandbox": box}
+        with httpx.Client(base_url=server.base, headers=headers) as http:
+            login = {"emailAddress": "agent@demo.local", "password": "demo-agent"}
+            assert http.post(f"{F}/webapp-api-login?api=login", json=login).status_code == 200
+            for i in range(20):
+                change = {
+                    "contactID": 468,
+                    "details": {
+                        "properties": [{"propertyID": "6", "values": [{"value": f"S{i}"}]}]
+                    },
+                }
+                answer = http.post(f"{F}/webapp-api-custinfo?api=setdetails", json=change)
+                assert answer.json()["errors"] == [], answer.text
+                read = http.get(f"{F}/webapp-api-custinfo?api=getdetails&contactID=468").json()
+                company = next(p for p in read["details"]["properties"] if p["propertyID"] == "6")
+                assert company["values"] == [{"value": f"S{i}"}]
+        with httpx.Client(base_url=server.base) as main:
+            main.post(f"{F}/webapp-api-login?api=login", json=login)
+            plain = main.get(f"{F}/webapp-api-custinfo?api=getdetails&contactID=468").json()
+        company = next(p for p in plain["details"]["properties"] if p["propertyID"] == "6")
+        assert company["values"] == []
+        assert httpx.delete(f"{server.base}/__admin/sandboxes/{box}").status_code == 204
+        gone = httpx.get(f"{server.base}{F}/webapp-api-login?api=loggedin", headers=headers)
+        assert gone.status_code == 404
+    finally:
+        server.stop()
+    assert not (tmp_path / "boxes.db.sandboxes" / f"{box}.db").exists()
