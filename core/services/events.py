@@ -264,6 +264,18 @@ class CustomerEventService:
             return [_view(self.store, e) for e in events[query.offset : end]]
 
 
+#: Item members stored as text (which may not hold NUL characters in any store).
+_STORED_TEXT = (
+    "description",
+    "social_media",
+    "profile",
+    "action",
+    "external_system",
+    "external_reference",
+    "udf_strings",
+)
+
+
 def _validate(item: NewSocialMediaEvent) -> tuple[Ref, datetime]:
     """The unit reference and date of a complete item; every missing or invalid value refused."""
     errors: list[FieldError] = []
@@ -274,6 +286,11 @@ def _validate(item: NewSocialMediaEvent) -> tuple[Ref, datetime]:
     for name in ("performed_on", "social_media", "profile", "action"):
         if getattr(item, name) in (None, ""):
             errors.append(required(name))
+    for name in _STORED_TEXT:
+        value = getattr(item, name)
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            errors.append(invalid(name, value))
     token = item.participant.access_token if item.participant else None
     if token and token.identifier is not None and not token.pass_code:
         errors.append(required("pass_code"))

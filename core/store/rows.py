@@ -12,6 +12,8 @@ from uuid import UUID
 
 import msgspec
 
+from core.errors import FieldError, ValidationFailed
+
 _NESTED = (msgspec.inspect.StructType, msgspec.inspect.ListType, msgspec.inspect.DictType)
 
 
@@ -80,17 +82,28 @@ class RowMapper:
 
     def dump(self, obj: Any) -> list[Any]:
         values = self._values(obj)
-        return [
-            v if c is None or v is None else c(v)
-            for v, c in zip(values, self._converters, strict=True)
-        ]
+        return self._checked(
+            [
+                v if c is None or v is None else c(v)
+                for v, c in zip(values, self._converters, strict=True)
+            ]
+        )
 
     def dump_for_update(self, obj: Any) -> list[Any]:
         values = self._update_values(obj)
-        return [
-            v if c is None or v is None else c(v)
-            for v, c in zip(values, self._update_converters, strict=True)
-        ]
+        return self._checked(
+            [
+                v if c is None or v is None else c(v)
+                for v, c in zip(values, self._update_converters, strict=True)
+            ]
+        )
+
+    def _checked(self, row: list[Any]) -> list[Any]:
+        """Text never holds NUL characters, in any store (PostgreSQL cannot keep them)."""
+        if any(type(v) is str and "\x00" in v for v in row):
+            message = "text may not contain NUL characters"
+            raise ValidationFailed([FieldError(self.table, "invalid", message)])
+        return row
 
     def _row(self, row: tuple[Any, ...]) -> dict[str, Any]:
         data = dict(zip(self.columns, row, strict=True))

@@ -39,6 +39,15 @@ BODIES: dict[str, tuple[bytes, str]] = {
         b'{"contactID": {"x": []}, "details": 5, "Id": [], "UserName": 1, "token": 2}',
         "application/json",
     ),
+    "nul-characters": (
+        b'{"contactID": "\\u0000", "profile": "a\\u0000b", "emailAddress": "x\\u0000@y.z", '
+        b'"social_media_customer_events_set": [{"request_unique_identifier": "\\u0000", '
+        b'"accounts_receivable_identifier": {"number": "ACR0000000164"}, '
+        b'"performed_by_unit_identifier": {"name": "Admin Unit"}, '
+        b'"performed_on": "2016-06-22T15:00:00", "social_media": "FACEBOOK", '
+        b'"profile": "p\\u0000", "action": "LIKE"}]}',
+        "application/json",
+    ),
     "nulls": (b'{"contactID": null, "details": null, "membership": null}', "application/json"),
     "huge-number": (b'{"contactID": 1' + b"0" * 400 + b"}", "application/json"),
     "billion-laughs": (BOMB, "application/xml"),

@@ -17,7 +17,7 @@ STRINGS = [
     "%_\\ LIKE '%'",
     "../../etc/passwd",
     "<script>alert(1)</script>&amp;",
-    "\u202eevil\u0000nul",
+    "\u202eevil\u200bzero-width",
     '{"$ne": null}',
     "\uff46\uff55\uff4c\uff4c \U0001f98c",
 ]
@@ -36,3 +36,16 @@ def test_iservice_stores_odd_strings_verbatim(client: TestClient, core: Core, va
     company = next(p for p in body["details"]["properties"] if p["propertyID"] == "6")
     assert company["values"] == [{"value": value}]
     assert core.store.count(Customer) == count
+
+
+def test_nul_characters_are_refused_in_every_store(client: TestClient, core: Core) -> None:
+    LOGINS["iservice"](client, JOHN)
+    change = {
+        "contactID": 466,
+        "details": {"properties": [{"propertyID": "6", "values": [{"value": "a\u0000b"}]}]},
+    }
+    body = client.post(f"{CUSTINFO}?api=setdetails", json=change).json()
+    assert body == {
+        "errors": ["text may not contain NUL characters"],
+        "errorDetails": ["property_values: invalid"],
+    }

@@ -411,3 +411,17 @@ def test_secrets_never_reach_the_log(
     assert token not in caplog.text
     assert "1640" not in caplog.text
     assert "demo-admin" not in caplog.text
+
+
+def test_a_nul_character_refuses_only_its_own_item(
+    client: TestClient, token_of: Callable[..., str]
+) -> None:
+    body = bulk(client, token_of(), event("bad", profile="p\u0000"), event("good"))
+    data = body["data"]
+    assert [e["request_unique_identifier"] for e in data["processed_customer_events_set"]] == [
+        "good"
+    ]
+    refused = data["unprocessed_customer_events_set"]
+    assert [(e["request_unique_identifier"], e["error_code"]) for e in refused] == [
+        ("bad", "InvalidValueException")
+    ]
