@@ -6,6 +6,7 @@ from starlette.testclient import TestClient
 
 from core.models import Customer
 from core.services import Core
+from core.store.migrations import LATEST
 from gateway.app import create_app
 from gateway.config import Config
 from gateway.registry import load_dialects
@@ -20,7 +21,7 @@ def test_health(client: TestClient) -> None:
     assert response.json() == {
         "status": "ok",
         "dialects": [d.name for d in load_dialects()],
-        "schema_version": 1,
+        "schema_version": LATEST,
         "fixtures": "demo",
     }
 
