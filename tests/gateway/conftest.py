@@ -24,7 +24,7 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path, *extra: str) -> None:
+    def __init__(self, db: Path | str, *extra: str) -> None:
         self.db = db
         self.extra = list(extra)
         self.port = _free_port()
