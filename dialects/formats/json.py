@@ -1,9 +1,17 @@
-"""JSON as the vendors' own readers take it, decoded straight into msgspec DTOs.
+"""JSON as each vendor's serializer writes and reads it, driven by the DTO declaration.
 
-The plain convention (CRM.COM, iService): member names exactly as the DTO declares them,
-nulls written as null. Documentation pages indent their samples with no-break spaces
-(U+00A0); .NET's JSON readers skip them like any white space, so a sample pasted from the
-vendor's page is read here too.
+- plain (CRM.COM, iService; the module-level :func:`encode`/:func:`decode`): member names
+  exactly as declared, nulls written as null, dates ISO 8601.
+- :class:`WebApiJson` (ASP.NET Web API 2 / JSON.NET): names as the DTO renames them
+  (``rename="camel"``), nulls written, enums as numbers, Guids dashed, dates ISO with up to
+  7 fraction digits and the kind's suffix; read with names case-insensitive and enums by
+  number or name.
+- :class:`ServiceStackJson` (ServiceStack.Text): names as declared, null members left out,
+  enums by name, Guids as 32 hex digits, dates ``"\\/Date(ms)\\/"``; read case-insensitively,
+  either Guid form, WCF or ISO dates.
+
+Documentation pages indent their samples with no-break spaces (U+00A0); .NET's JSON readers
+skip them like any white space, so a sample pasted from the vendor's page is read here too.
 """
 
 from __future__ import annotations
@@ -13,16 +21,31 @@ from typing import Any, TypeVar
 
 import msgspec
 
+from dialects.formats import schema
+from dialects.formats.dotnet import NetDateTime
 from dialects.formats.errors import DecodeError
+from dialects.formats.sstext import Compiler, json_style
 
 T = TypeVar("T")
 
+MEDIA_TYPE = "application/json"
+
 _NBSP = "\u00a0".encode()
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
-_encoder = msgspec.json.Encoder()
+
+
+def _iso_hook(obj: Any) -> Any:
+    if isinstance(obj, NetDateTime):
+        return obj.isoformat()
+    raise TypeError(f"cannot write {type(obj)!r} as JSON")
+
+
+_encoder = msgspec.json.Encoder(enc_hook=_iso_hook)
+_any_decoder = msgspec.json.Decoder()
 
 
 def encode(obj: Any) -> bytes:
+    """The plain convention: names as declared, nulls as null, NetDateTime as ISO 8601."""
     return _encoder.encode(obj)
 
 
@@ -36,11 +59,13 @@ def _without_nbsp(buf: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _decode(buf: bytes, type: type[T]) -> T:
+def _decode(buf: bytes, type_: Any) -> Any:
     try:
-        return msgspec.json.decode(buf, type=type)
+        if type_ is Any:
+            return _any_decoder.decode(buf)
+        return msgspec.json.decode(buf, type=type_, dec_hook=schema.dec_hook)
     except msgspec.ValidationError as exc:
-        raise DecodeError(str(exc), path=_path(str(exc))) from exc
+        raise schema.validation_error(exc) from exc
     except msgspec.DecodeError as exc:
         raise DecodeError(str(exc)) from exc
     except RecursionError as exc:
@@ -49,21 +74,66 @@ def _decode(buf: bytes, type: type[T]) -> T:
         raise DecodeError(f"invalid UTF-8 at byte {exc.start}", position=exc.start) from exc
 
 
-def decode(buf: bytes, type: type[T]) -> T:
-    """Decode ``buf`` into ``type``; any unreadable or mistyped input is a DecodeError.
-
-    Documents indented with no-break spaces take a second, slower pass.
-    """
+def _read(buf: bytes, type_: Any) -> Any:
     if not buf.strip():
         raise DecodeError("the request body is empty")
     try:
-        return _decode(buf, type)
+        return _decode(buf, type_)
     except DecodeError:
         if _NBSP not in buf:
             raise
-    return _decode(_without_nbsp(buf), type)
+    return _decode(_without_nbsp(buf), type_)
 
 
-def _path(message: str) -> str | None:
-    match = re.search(r"at `\$\.?(.*)`$", message)
-    return match.group(1) if match else None
+def decode(buf: bytes, type: type[T]) -> T:
+    """Decode ``buf`` into ``type`` with names exactly as declared; any unreadable or
+    mistyped input is a DecodeError. Documents indented with no-break spaces take a second,
+    slower pass."""
+    return _read(buf, type)
+
+
+def parse(buf: bytes) -> Any:
+    """Any JSON document as builtins (dicts, lists, str, int, float, bool, None)."""
+    return _read(buf, Any)
+
+
+class PlainJson:
+    """The plain convention as a codec object (CRM.COM, iService)."""
+
+    media_type = MEDIA_TYPE
+
+    def encode(self, obj: Any) -> bytes:
+        return encode(obj)
+
+    def decode(self, buf: bytes, type_: type[T]) -> T:
+        return decode(buf, type_)
+
+
+class WebApiJson:
+    """ASP.NET Web API 2's JsonMediaTypeFormatter (JSON.NET with camelCase names)."""
+
+    media_type = MEDIA_TYPE
+
+    def encode(self, obj: Any) -> bytes:
+        return _encoder.encode(obj)
+
+    def decode(self, buf: bytes, type_: type[T]) -> T:
+        return schema.convert(parse(buf), type_)
+
+
+class ServiceStackJson:
+    """ServiceStack.Text's JsonSerializer with a host's defaults. ``guid_format`` and
+    ``omit_defaults`` as for :class:`dialects.formats.jsv.Jsv`."""
+
+    media_type = MEDIA_TYPE
+
+    def __init__(self, guid_format: str = "N", omit_defaults: tuple[str, ...] = ()) -> None:
+        if guid_format not in ("N", "D"):
+            raise ValueError(f"unknown Guid format {guid_format!r}")
+        self._compiler = Compiler(json_style(guid_format, frozenset(omit_defaults)))
+
+    def encode(self, obj: Any) -> bytes:
+        return self._compiler.for_type(type(obj))(obj).encode()
+
+    def decode(self, buf: bytes, type_: type[T]) -> T:
+        return schema.convert(parse(buf), type_)

@@ -54,3 +54,67 @@ def test_round_trip(item: Item) -> None:
 def test_arbitrary_bytes_only_ever_raise_decode_error(buf: bytes) -> None:
     with contextlib.suppress(DecodeError):
         json.decode(buf, Item)
+
+
+# -- vendor conventions ------------------------------------------------------------------------
+
+from dialects.formats.dotnet import NetDateTime  # noqa: E402
+from tests.formats.dtos import Color, Dto, Leaf  # noqa: E402
+
+
+def test_servicestack_json_leaves_out_nulls_and_writes_its_own_forms() -> None:
+    codec = json.ServiceStackJson()
+    dto = Dto(Hue=Color.Blue, When=NetDateTime.parse("2020-07-01T00:00:00Z"), Child=Leaf())
+    buf = codec.encode(dto)
+    assert b'"id":"00000000000000000000000000000000"' in buf
+    assert b'"hue":"Blue"' in buf
+    assert b'"when":"\\/Date(1593561600000)\\/"' in buf
+    assert b'"child":{"count":0}' in buf
+    assert b"maybe" not in buf
+    assert b'"tags":[]' in buf
+    assert codec.decode(buf, Dto) == dto
+    assert b'"id":"00000000-0000' in json.ServiceStackJson("D").encode(dto)
+    assert b'"ratio":null' in codec.encode(Dto(Ratio=float("nan")))
+    with pytest.raises(ValueError, match="Guid format"):
+        json.ServiceStackJson("X")
+
+
+def test_vendor_json_reads_names_case_insensitively_and_enums_by_name() -> None:
+    buf = (
+        b'{"ID":"00000000-0000-0000-0000-000000000002","HUE":"green","Child":{"NAME":"n"},'
+        b'"hues":["Blue",0],"when":"2026-02-04","unknown":1}'
+    )
+    for codec in (json.WebApiJson(), json.ServiceStackJson()):
+        dto = codec.decode(buf, Dto)
+        assert (dto.Id.int, dto.Hue, dto.Child, dto.Hues) == (
+            2,
+            Color.Green,
+            Leaf("n"),
+            [Color.Blue, Color.Red],
+        )
+        with pytest.raises(DecodeError) as err:
+            codec.decode(b'{"hue":"Purple"}', Dto)
+        assert err.value.path == "hue"
+
+
+def test_webapi_json_writes_nulls_and_numbers_for_enums() -> None:
+    buf = json.WebApiJson().encode(Dto(Hue=Color.Blue))
+    assert b'"maybe":null' in buf
+    assert b'"hue":7' in buf
+    assert json.WebApiJson().decode(b"[]", list[Leaf]) == []
+    assert json.WebApiJson().decode(b'[{"NAME":"a"}]', list[Leaf]) == [Leaf("a")]
+
+
+def test_plain_codec_and_any_document() -> None:
+    codec = json.PlainJson()
+    assert codec.decode(codec.encode(Leaf("x", 1)), Leaf) == Leaf("x", 1)
+    assert json.parse(b'{"a":[1]}') == {"a": [1]}
+    with pytest.raises(DecodeError, match="date-time"):
+        json.decode(b'{"when":"never"}', Leaf)
+    with pytest.raises(TypeError):
+        json.encode(object())
+
+
+def test_nesting_beyond_msgspec_depth_guard_is_a_decode_error() -> None:
+    with pytest.raises(DecodeError, match="nested too deeply"):
+        json.parse(b"[" * 5000 + b"]" * 5000)

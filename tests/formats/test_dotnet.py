@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from dialects.formats.dotnet import (
+    DATETIME_MIN,
+    MAX_TICKS,
+    DateTimeKind,
+    NetDateTime,
+    NetEnum,
+    camel_case,
+    format_double,
+)
+
+
+class Provider(NetEnum):
+    Facebook = 0
+    Twitter = 1
+
+
+@pytest.mark.parametrize(
+    ("text", "iso", "kind", "offset"),
+    [
+        ("2026-02-04T03:11:32.7341981+00:00", "2026-02-04T03:11:32.7341981+00:00", 2, 0),
+        ("2026-02-04T03:11:32.5Z", "2026-02-04T03:11:32.5Z", 1, 0),
+        ("2026-02-04T03:11:32.123456789-05:30", "2026-02-04T03:11:32.1234567-05:30", 2, -330),
+        ("2026-02-04 03:11", "2026-02-04T03:11:00", 0, 0),
+        ("2026-02-04", "2026-02-04T00:00:00", 0, 0),
+        ("2026-02-04T03:11:32+0100", "2026-02-04T03:11:32+01:00", 2, 60),
+        ("0001-01-01T00:00:00", "0001-01-01T00:00:00", 0, 0),
+        ("/Date(1593561600000)/", "2020-07-01T00:00:00Z", 1, 0),
+        ("\\/Date(1593561600000-0000)\\/", "2020-07-01T00:00:00", 0, 0),
+        ("/Date(1593561600000+0200)/", "2020-07-01T02:00:00+02:00", 2, 120),
+        ("/Date(1593561600000-0130)/", "2020-06-30T22:30:00-01:30", 2, -90),
+    ],
+)
+def test_parse_and_isoformat(text: str, iso: str, kind: int, offset: int) -> None:
+    value = NetDateTime.parse(text)
+    assert (value.isoformat(), value.kind, value.offset) == (iso, kind, offset)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "2026-13-01", "yesterday", "2026-02-04T25:00:00", "/Date(x)/"]
+)
+def test_unreadable_dates_are_value_errors(text: str) -> None:
+    with pytest.raises(ValueError, match=r"."):
+        NetDateTime.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("ticks", "kind", "offset"),
+    [(-1, 0, 0), (MAX_TICKS + 1, 0, 0), (0, DateTimeKind.UTC, 60), (0, 2, 15 * 60)],
+)
+def test_out_of_range_values_are_refused(ticks: int, kind: int, offset: int) -> None:
+    with pytest.raises(ValueError, match=r"."):
+        NetDateTime(ticks, DateTimeKind(kind), offset)
+
+
+def test_immutable_hashable_and_comparable_only_to_its_kind() -> None:
+    value = NetDateTime.parse("2026-02-04T03:11:32Z")
+    with pytest.raises(AttributeError):
+        value.ticks = 0  # type: ignore[misc]
+    assert value == NetDateTime.parse("2026-02-04T03:11:32.0000000Z")
+    assert value != NetDateTime.parse("2026-02-04T03:11:32")
+    assert value != "2026-02-04T03:11:32Z"
+    assert len({value, NetDateTime.parse("2026-02-04T03:11:32Z")}) == 1
+    assert repr(DATETIME_MIN) == "NetDateTime('0001-01-01T00:00:00')"
+
+
+def test_wcf_form_by_kind() -> None:
+    assert NetDateTime.parse("2020-07-01T00:00:00Z").wcf() == "/Date(1593561600000)/"
+    assert NetDateTime.parse("2020-07-01T00:00:00").wcf() == "/Date(1593561600000-0000)/"
+    assert NetDateTime.parse("2020-07-01T02:00:00.0009+02:00").wcf() == "/Date(1593561600000+0200)/"
+    assert NetDateTime.parse("1969-12-31T23:59:59.9995Z").wcf() == "/Date(0)/"
+
+
+def test_shortest_xsd_form() -> None:
+    assert NetDateTime.parse("2026-02-04T00:00:00Z").shortest_xsd() == "2026-02-04"
+    assert NetDateTime.parse("2026-02-04T03:11:32Z").shortest_xsd() == "2026-02-04T03:11:32Z"
+    assert NetDateTime.parse("2026-02-04T03:11:32.5Z").shortest_xsd() == (
+        "2026-02-04T03:11:32.5000000Z"
+    )
+    assert NetDateTime.parse("2026-02-04T03:11:32").shortest_xsd() == "2026-02-04T03:11:32+00:00"
+    assert NetDateTime.parse("2026-02-04T03:11:32.1-01:00").shortest_xsd() == (
+        "2026-02-04T03:11:32.1000000-01:00"
+    )
+
+
+def test_python_datetime_conversions() -> None:
+    aware = datetime(2026, 2, 4, 3, 11, 32, 734198, tzinfo=timezone(timedelta(hours=2)))
+    local = NetDateTime.from_datetime(aware)
+    assert local.isoformat() == "2026-02-04T03:11:32.734198+02:00"
+    assert local.to_datetime() == aware
+    utc = NetDateTime.from_datetime(aware, DateTimeKind.UTC)
+    assert utc.isoformat() == "2026-02-04T01:11:32.734198Z"
+    assert utc.to_datetime() == aware
+    assert NetDateTime.from_datetime(aware.astimezone(UTC)).kind is DateTimeKind.UTC
+    assert NetDateTime.from_datetime(aware, DateTimeKind.UNSPECIFIED).isoformat() == (
+        "2026-02-04T03:11:32.734198"
+    )
+    naive = NetDateTime.from_datetime(datetime(2026, 2, 4))
+    assert naive.to_datetime() == datetime(2026, 2, 4)
+    assert NetDateTime.from_datetime(datetime(2026, 2, 4), DateTimeKind.UTC).kind == 1
+    assert NetDateTime.parse("2026-02-04T03:11:32.7341981Z").to_datetime().microsecond == 734198
+
+
+def test_enums_from_number_or_name() -> None:
+    assert Provider.from_wire(1) is Provider.Twitter
+    assert Provider.from_wire("1") is Provider.Twitter
+    assert Provider.from_wire(" twitter ") is Provider.Twitter
+    with pytest.raises(ValueError, match="Provider"):
+        Provider.from_wire("MySpace")
+
+
+@pytest.mark.parametrize(
+    ("name", "camel"),
+    [
+        ("Id", "id"),
+        ("ID", "id"),
+        ("URLValue", "urlValue"),
+        ("IsTokenValid", "isTokenValid"),
+        ("aB", "aB"),
+        ("", ""),
+        ("AB C", "ab C"),
+    ],
+)
+def test_camel_case_as_json_net(name: str, camel: str) -> None:
+    assert camel_case(name) == camel
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1.0, "1"),
+        (0.1, "0.1"),
+        (1e15, "1E+15"),
+        (1e14, "100000000000000"),
+        (1e-5, "1E-05"),
+        (0.0001, "0.0001"),
+        (-2.5e-7, "-2.5E-07"),
+        (-0.0, "-0"),
+        (0.0, "0"),
+        (12345.678, "12345.678"),
+        (1.7976931348623157e308, "1.7976931348623157E+308"),
+        (float("nan"), "NaN"),
+        (float("inf"), "Infinity"),
+        (float("-inf"), "-Infinity"),
+    ],
+)
+def test_format_double_as_dotnet(value: float, text: str) -> None:
+    assert format_double(value) == text

