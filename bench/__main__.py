@@ -70,7 +70,7 @@ def main() -> int:
                 load.run(target, 1)  # warm-up
                 measured.append((target, load.run(target, args.seconds), recorded))
             if args.rss_requests:
-                memory = measure_memory(pid, targets[0], args.rss_requests)
+                memory = measure_memory(pid, targets[0], measured[0][1].rps, args.rss_requests)
         wiremocked = run_wiremock(measured, Path(tmp) / "wiremock", args.seconds)
     print(f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each")
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
@@ -82,16 +82,15 @@ def main() -> int:
     return 0
 
 
-def measure_memory(pid: int, target: load.Target, requests: int) -> str:
+def measure_memory(pid: int, target: load.Target, rps: float, requests: int) -> str:
+    """RSS before and after ``requests`` more requests (duration from the measured rate)."""
     before = rss_mb(pid)
-    probe = load.run(target, 2)
-    seconds = max(2.0, requests / max(probe.rps, 1))
+    seconds = min(600.0, max(2.0, requests / max(rps, 1.0)))
     result = load.run(target, seconds)
-    served = probe.rps * 2 + result.rps * seconds
     after = rss_mb(pid)
     return (
         f"# memory: crmgate RSS {before:.1f} MB -> {after:.1f} MB (+{after - before:.1f} MB) "
-        f"after ~{served:,.0f} requests to '{target.name}' with the journal on"
+        f"after {result.rps * seconds:,.0f} requests to '{target.name}' with the journal on"
     )
 
 
