@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from core.errors import Forbidden, NotFound
 from core.models import Customer, Principal, Role
 
@@ -35,3 +37,10 @@ def check_email_change(principal: Principal, customer: Customer, *, has_account:
 def check_staff(principal: Principal) -> None:
     if not is_staff(principal):
         raise Forbidden("only agents and administrators may do this")
+
+
+def own_customer(principal: Principal) -> UUID:
+    """The customer a principal is ("me"); only a customer's own user has one to act as."""
+    if principal.customer_id is None:
+        raise Forbidden("only a customer's own user has a customer of its own")
+    return principal.customer_id

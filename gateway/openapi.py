@@ -11,6 +11,7 @@ from typing import Any
 import msgspec
 
 from dialects.base import Dialect, Operation
+from dialects.formats.dotnet import NetDateTime
 
 REF = "#/components/schemas/{name}"
 
@@ -85,12 +86,21 @@ def _path_params(path: str) -> list[str]:
     return [part[1:-1].split(":")[0] for part in path.split("/") if part.startswith("{")]
 
 
+def _schema_hook(t: type) -> dict[str, Any]:
+    """Wire types msgspec does not know: a .NET DateTime is an ISO 8601 string."""
+    if t is NetDateTime:
+        return {"type": "string", "format": "date-time"}
+    raise NotImplementedError(f"no JSON schema for {t!r}")
+
+
 def document(dialects: list[Dialect]) -> dict[str, Any]:
     types = sorted(
         {t for d in dialects for op in d.describe() for t in (op.request, op.response) if t},
         key=lambda t: (t.__module__, t.__qualname__),
     )
-    refs, components = msgspec.json.schema_components(types, ref_template=REF)
+    refs, components = msgspec.json.schema_components(
+        types, ref_template=REF, schema_hook=_schema_hook
+    )
     schemas = dict(zip(types, refs, strict=True))
     paths: dict[str, dict] = {}
     for dialect in dialects:

@@ -12,7 +12,13 @@ from dialects.base import Dialect
 ENTRY_POINT_GROUP = "crmgate.dialects"
 
 #: One line per built-in dialect: a module that exposes ``dialect``.
-BUILTIN: tuple[str, ...] = ("dialects.iservice", "dialects.crmcom")
+BUILTIN: tuple[str, ...] = (
+    "dialects.iservice",
+    "dialects.crmcom",
+    "dialects.webapi",
+    "dialects.servicestack.pf",
+    "dialects.servicestack.bokamera",
+)
 
 
 class RegistryError(Exception):

@@ -10,7 +10,11 @@ import msgspec
 
 
 class SocialAccount(msgspec.Struct, kw_only=True):
-    """``access_token`` and ``secret_access_token`` are secrets: never logged or journaled."""
+    """``access_token`` and ``secret_access_token`` are secrets: never logged or journaled.
+
+    A ``*_100ns`` field holds the 100-nanosecond units (0-9) its date has beyond the
+    microsecond: clients that send seven fraction digits read them back.
+    """
 
     __table__: ClassVar[str] = "social_accounts"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
@@ -29,9 +33,13 @@ class SocialAccount(msgspec.Struct, kw_only=True):
     access_token: str | None = None
     secret_access_token: str | None = None
     is_token_valid: bool = False
+    last_connection_date_100ns: int = 0
+    last_sync_date_100ns: int = 0
 
 
 class LikedMessage(msgspec.Struct, kw_only=True):
+    """A message the account liked; ``date_100ns`` as in ``SocialAccount``."""
+
     __table__: ClassVar[str] = "liked_messages"
     __key__: ClassVar[tuple[str, ...]] = ("social_account_id", "position")
 
@@ -39,3 +47,4 @@ class LikedMessage(msgspec.Struct, kw_only=True):
     position: int
     text: str | None = None
     date: datetime | None = None
+    date_100ns: int = 0

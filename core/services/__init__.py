@@ -7,7 +7,11 @@ from core.services.auth import AuthService
 from core.services.customers import CustomerService
 from core.services.events import CustomerEventService
 from core.services.fixtures import FixtureService
+from core.services.keys import KeyService
+from core.services.links import LinkService
+from core.services.profiles import ProfileService
 from core.services.sessions import SessionService
+from core.services.social import SocialService
 from core.store import Store
 
 
@@ -22,6 +26,10 @@ class Core:
         self.customers = CustomerService(store, clock)
         self.fixtures = FixtureService(store, clock)
         self.events = CustomerEventService(store, clock)
+        self.links = LinkService(store, clock)
+        self.profiles = ProfileService(store, clock, self.customers)
+        self.keys = KeyService(store)
+        self.social = SocialService(store, clock)
 
 
 __all__ = ["Core"]

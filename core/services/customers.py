@@ -12,6 +12,7 @@ from core.errors import Conflict, FieldError, NotFound, ValidationFailed
 from core.models import (
     Customer,
     CustomerLogin,
+    InvoiceAddress,
     LoginKind,
     Membership,
     Principal,
@@ -21,11 +22,19 @@ from core.models import (
     User,
 )
 from core.policy import check_customer_access, check_email_change
+from core.services.customer_extras import (
+    AccessKeyInput,
+    check_access_keys,
+    check_custom_values,
+    store_extras,
+)
 from core.store import Store
 from core.validation import check_email, check_length, check_required
 
 #: Customer fields a property definition may stand for.
 PROPERTY_FIELDS = ("first_name", "middle_initial", "last_name", "email", "phone")
+#: Customer fields a patch sets as given (no property definition stands for them).
+PLAIN_FIELDS = ("image_url", "subscribed_to_newsletter", "invoice_address")
 
 
 class LoginEntry(msgspec.Struct, frozen=True):
@@ -53,7 +62,9 @@ class CustomerPatch(msgspec.Struct, kw_only=True):
     """Changes to apply; UNSET leaves a field as it is, None clears it.
 
     ``properties`` maps property-definition ids to values (fields first, then properties,
-    then logins, so an e-mail login wins over an e-mail property).
+    then logins, so an e-mail login wins over an e-mail property). ``custom_values`` maps
+    custom field ids to values ("" clears one); access keys are added, replaced by id, or
+    deleted by id.
     """
 
     first_name: str | UnsetType | None = UNSET
@@ -64,6 +75,12 @@ class CustomerPatch(msgspec.Struct, kw_only=True):
     properties: dict[int, list[str]] | UnsetType = UNSET
     logins: list[LoginEntry] | UnsetType = UNSET
     segment_ids: list[int] | UnsetType = UNSET
+    image_url: str | UnsetType | None = UNSET
+    subscribed_to_newsletter: bool | UnsetType = UNSET
+    invoice_address: InvoiceAddress | UnsetType | None = UNSET
+    custom_values: dict[int, str] | UnsetType = UNSET
+    access_keys: list[AccessKeyInput] | UnsetType = UNSET
+    access_keys_to_delete: list[UUID] | UnsetType = UNSET
 
 
 class CustomerService:
@@ -102,6 +119,10 @@ class CustomerService:
             raise NotFound("customer", ref)
         check_customer_access(principal, found, ref=ref)
         return found
+
+    def view(self, customer: Customer) -> CustomerView:
+        """The view of a customer the caller has already authorized, in its transaction."""
+        return self._view(customer)
 
     def _view(self, customer: Customer) -> CustomerView:
         logins = self.store.find(CustomerLogin, customer_id=customer.id)
@@ -148,10 +169,24 @@ class CustomerService:
                 value = getattr(patch, name)
                 if value is not UNSET:
                     setattr(updated, name, value or None)
+            for name in PLAIN_FIELDS:
+                value = getattr(patch, name)
+                if value is not UNSET:
+                    setattr(updated, name, None if value == "" else value)
             generic = self._apply_properties(patch, definitions, updated, errors)
             logins = self._apply_logins(patch, updated, errors)
             segments = self._check_segments(patch, customer, errors)
             errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
+            values = (
+                None
+                if patch.custom_values is UNSET
+                else check_custom_values(self.store, customer, patch.custom_values, errors)
+            )
+            keys = None
+            if patch.access_keys is not UNSET or patch.access_keys_to_delete is not UNSET:
+                add = [] if patch.access_keys is UNSET else patch.access_keys
+                drop = [] if patch.access_keys_to_delete is UNSET else patch.access_keys_to_delete
+                keys = check_access_keys(self.store, customer, add, drop, errors)
             if errors:
                 raise ValidationFailed(errors)
             account = next(iter(self.store.find(User, customer_id=customer.id)), None)
@@ -161,6 +196,7 @@ class CustomerService:
             updated.updated = self.clock()
             self.store.update(updated)
             self._store_children(updated, generic, logins, segments)
+            store_extras(self.store, updated, values, keys)
             return self._view(updated)
 
     def _apply_properties(

@@ -127,7 +127,14 @@ CREATE TABLE customer_events (
 CREATE INDEX customer_events_customer ON customer_events(customer_id);
 """
 
+# Dates of social accounts keep a seventh fraction digit (100 ns) beside the microsecond.
+SCHEMA_V2 = """
+ALTER TABLE social_accounts ADD COLUMN last_connection_date_100ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE social_accounts ADD COLUMN last_sync_date_100ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE liked_messages ADD COLUMN date_100ns INTEGER NOT NULL DEFAULT 0;
+"""
+
 #: Migration N (1-based) brings the schema from version N-1 to N.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
 
 LATEST = len(MIGRATIONS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from httpx import Response
 from starlette.testclient import TestClient
 
 from tests.conftest import PASSWORDS
@@ -45,3 +46,55 @@ def _crmcom(client: TestClient, user: str) -> None:
     }
     response = client.post("/crmcom/authentication/token", json=credentials)
     client.headers["X-Test-Crmcom-Token"] = response.json()["data"]["token"]
+
+
+@login("webapi")
+def _webapi(client: TestClient, user: str) -> None:
+    form = {"grant_type": "password", "username": user, "password": PASSWORDS[user]}
+    token = client.post("/webapi/Token", data=form).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+
+
+def _servicestack(prefix: str) -> Callable[[TestClient, str], None]:
+    def sign_in(client: TestClient, user: str) -> None:
+        credentials = {"UserName": user, "Password": PASSWORDS[user]}
+        response = client.post(f"{prefix}/auth/credentials", json=credentials)
+        assert response.status_code == 200, response.text
+
+    return sign_in
+
+
+LOGINS["pf"] = _servicestack("/pf")
+LOGINS["bokamera"] = _servicestack("/bokamera")
+
+
+def _json_or_none(response: Response) -> object:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _iservice_refused(response: Response) -> bool:
+    body = _json_or_none(response)
+    return response.status_code >= 400 or (isinstance(body, dict) and bool(body.get("errors")))
+
+
+def _crmcom_refused(response: Response) -> bool:
+    body = _json_or_none(response)
+    if response.status_code >= 400 or not isinstance(body, dict):
+        return True
+    data = body.get("data")
+    unprocessed = data.get("unprocessed_customer_events_set") if isinstance(data, dict) else None
+    return body["status"]["code"] != "OK" or bool(unprocessed)
+
+
+#: dialect name -> whether an answer refused the request (then nothing may have been stored).
+REFUSED: dict[str, Callable[[Response], bool]] = {
+    "iservice": _iservice_refused,
+    "crmcom": _crmcom_refused,
+}
+
+
+def refused(dialect: str, response: Response) -> bool:
+    return REFUSED.get(dialect, lambda r: r.status_code >= 400)(response)

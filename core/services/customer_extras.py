@@ -1,0 +1,208 @@
+"""What hangs off a customer besides its own fields: custom field values and access keys.
+
+Kept apart from ``customers`` so that the customer use case stays one screen long; every
+rule here answers FieldErrors that the caller merges with its own, so one request reports
+every bad field at once.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import date
+from uuid import UUID
+
+import msgspec
+
+from core.errors import FieldError
+from core.models import AccessKey, AccessKeyType, Comment, Customer, CustomField, CustomFieldValue
+from core.store import Store
+
+#: Custom field data types core knows how to check (anything else is checked as text).
+CHECKBOX_VALUES = ("true", "false")
+
+
+class AccessKeyInput(msgspec.Struct, frozen=True, kw_only=True):
+    """An access key to add (or, with the ``id`` of one of the customer's keys, to replace)."""
+
+    access_key_type_id: int
+    value: str
+    description: str | None = None
+    id: UUID | None = None
+    customer_id: UUID | None = None
+    company_id: UUID | None = None
+
+
+class CustomFieldView(msgspec.Struct, frozen=True, kw_only=True):
+    definition: CustomField
+    value: str | None
+
+
+class CustomerExtras(msgspec.Struct, frozen=True, kw_only=True):
+    """Custom fields (definitions with this customer's values), comments and access keys."""
+
+    custom_fields: list[CustomFieldView]
+    comments: list[Comment]
+    access_keys: list[AccessKey]
+
+
+def load_extras(store: Store, customer: Customer) -> CustomerExtras:
+    definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
+    values = {v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=customer.id)}
+    return CustomerExtras(
+        custom_fields=[CustomFieldView(definition=d, value=values.get(d.id)) for d in definitions],
+        comments=store.find(Comment, customer_id=customer.id, order_by="id"),
+        access_keys=store.find(AccessKey, customer_id=customer.id, order_by="id"),
+    )
+
+
+def _check_data_type(d: CustomField, field: str, value: str) -> FieldError | None:
+    if d.data_type == "DropDown" and d.values and value not in d.values:
+        allowed = ", ".join(d.values)
+        return FieldError(
+            field,
+            "choice",
+            f"'{d.name}' must be one of: {allowed}",
+            {"name": d.name, "values": allowed, "value": value},
+        )
+    if d.data_type == "CheckBox" and value.lower() not in CHECKBOX_VALUES:
+        return FieldError(field, "format", f"'{d.name}' must be true or false", {"name": d.name})
+    if d.data_type == "Number" and not re.fullmatch(r"-?[0-9]+", value):
+        return FieldError(field, "format", f"'{d.name}' must be a number", {"name": d.name})
+    if d.data_type == "Date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return FieldError(field, "format", f"'{d.name}' must be a date", {"name": d.name})
+    return None
+
+
+def _configured(message: str | None) -> dict[str, str]:
+    """A company's own error text travels in ``params`` so that dialects show it verbatim."""
+    return {"configured_message": message} if message else {}
+
+
+def check_custom_value(d: CustomField, value: str) -> FieldError | None:
+    """One custom field value against its definition: the first rule it breaks, if any."""
+    field = f"custom_fields[{d.id}]"
+    params = {"name": d.name}
+    if not value.strip():
+        if d.is_mandatory:
+            configured = _configured(d.mandatory_error_message)
+            message = d.mandatory_error_message or f"'{d.name}' must not be empty"
+            return FieldError(field, "required", message, params | configured)
+        return None
+    if d.max_length and len(value) > d.max_length:
+        return FieldError(
+            field,
+            "max_length",
+            f"'{d.name}' must be {d.max_length} characters or fewer; {len(value)} given",
+            params | {"max_length": str(d.max_length), "length": str(len(value))},
+        )
+    if d.regex and not re.search(d.regex, value):
+        message = d.regex_error_message or f"'{d.name}' is not in the correct format"
+        configured = _configured(d.regex_error_message)
+        return FieldError(field, "pattern", message, params | {"pattern": d.regex} | configured)
+    return _check_data_type(d, field, value)
+
+
+def check_custom_values(
+    store: Store, customer: Customer, values: dict[int, str], errors: list[FieldError]
+) -> dict[int, str]:
+    """The values to store, by field id; unknown fields and broken rules go to ``errors``."""
+    definitions = {
+        d.id: d for d in store.find(CustomField, company_id=customer.company_id, id=sorted(values))
+    }
+    accepted: dict[int, str] = {}
+    for field_id, value in values.items():
+        definition = definitions.get(field_id)
+        if definition is None:
+            errors.append(
+                FieldError(
+                    f"custom_fields[{field_id}]", "unknown", f"Unknown custom field {field_id}"
+                )
+            )
+            continue
+        error = check_custom_value(definition, value)
+        if error:
+            errors.append(error)
+        accepted[field_id] = value
+    return accepted
+
+
+def check_access_keys(
+    store: Store,
+    customer: Customer,
+    add: list[AccessKeyInput],
+    delete: list[UUID],
+    errors: list[FieldError],
+) -> tuple[list[AccessKey], list[UUID]]:
+    """The keys to write and the ids to delete; every refusal goes to ``errors``."""
+    types = {t.id for t in store.find(AccessKeyType, company_id=customer.company_id)}
+    own = {k.id for k in store.find(AccessKey, customer_id=customer.id)}
+    keys: list[AccessKey] = []
+    for i, key in enumerate(add):
+        field = f"access_keys[{i}]"
+        if key.access_key_type_id not in types:
+            errors.append(
+                FieldError(
+                    f"{field}.access_key_type_id",
+                    "unknown",
+                    f"Unknown access key type {key.access_key_type_id}",
+                )
+            )
+        if not key.value.strip():
+            errors.append(FieldError(f"{field}.value", "required", "'Value' must not be empty"))
+        if key.customer_id not in (None, customer.id):
+            errors.append(
+                FieldError(
+                    f"{field}.customer_id", "invalid", "the access key belongs to another customer"
+                )
+            )
+        if key.company_id not in (None, customer.company_id):
+            errors.append(
+                FieldError(
+                    f"{field}.company_id", "invalid", "the access key belongs to another company"
+                )
+            )
+        taken = key.id is not None and key.id not in own and store.get(AccessKey, key.id)
+        if taken:
+            errors.append(FieldError(f"{field}.id", "invalid", f"access key {key.id} is taken"))
+        keys.append(
+            AccessKey(
+                id=key.id or uuid.uuid4(),
+                company_id=customer.company_id,
+                customer_id=customer.id,
+                access_key_type_id=key.access_key_type_id,
+                value=key.value.strip(),
+                description=key.description,
+            )
+        )
+    for i, key_id in enumerate(delete):
+        if key_id not in own:
+            errors.append(
+                FieldError(f"access_keys_to_delete[{i}]", "unknown", f"Unknown access key {key_id}")
+            )
+    return keys, delete
+
+
+def store_extras(
+    store: Store,
+    customer: Customer,
+    values: dict[int, str] | None,
+    keys: tuple[list[AccessKey], list[UUID]] | None,
+) -> None:
+    """Write checked custom values and access keys (inside the caller's transaction)."""
+    cid = customer.id
+    for field_id, value in (values or {}).items():
+        store.delete(CustomFieldValue, customer_id=cid, field_id=field_id)
+        if value.strip():
+            store.insert(CustomFieldValue(customer_id=cid, field_id=field_id, value=value))
+    if keys is None:
+        return
+    add, delete = keys
+    if delete:
+        store.delete(AccessKey, customer_id=cid, id=delete)
+    for key in add:
+        store.delete(AccessKey, id=key.id)
+        store.insert(key)

@@ -1,0 +1,1 @@
+"""A generic ServiceStack host emulation; its sites (``pf``, ``bokamera``) are the dialects."""

@@ -1,0 +1,153 @@
+"""ServiceStack's AuthFeature as a site sees it: credentials sign-in on ``/auth/credentials``
+(and ``/auth``), the session cookies ``ss-id`` / ``ss-pid`` / ``ss-opt``, a stateless HS256
+``BearerToken`` (JWT) accepted in ``Authorization: Bearer``, and ``/auth/logout``.
+
+Sessions live in the store (core's SessionService), so every worker sees them; the JWT secret
+is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else one random secret per store.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from uuid import UUID
+
+import jwt
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.errors import CoreError, Unauthenticated
+from core.models import Principal
+from core.services import Core
+from dialects.servicestack.dto import Authenticate, AuthenticateResponse
+
+SESSION_ID = "ss-id"
+PERMANENT_ID = "ss-pid"
+OPTIONS = "ss-opt"
+SECRET_ENV = "CRMGATE_SERVICESTACK_JWT_SECRET"
+#: ServiceStack's JwtAuthProvider defaults: 14 days, issuer "ssjwt".
+TOKEN_LIFETIME = timedelta(days=14)
+ISSUER = "ssjwt"
+#: A session cookie is forgotten after this long without use; a permanent one lives 20 years.
+IDLE_SECONDS = 2 * 60 * 60
+PERMANENT_SECONDS = 20 * 365 * 24 * 60 * 60
+
+ROLE_NAMES = {"admin": "Admin", "agent": "Employee", "customer": "Customer"}
+
+
+def session_kind(site: str) -> str:
+    return f"servicestack:{site}"
+
+
+def _secret(core: Core) -> str:
+    return os.environ.get(SECRET_ENV) or core.keys.secret("servicestack-jwt")
+
+
+def bearer_token(core: Core, site: str, principal: Principal) -> str:
+    now = core.clock()
+    claims = {
+        "iss": ISSUER,
+        "aud": site,
+        "sub": str(principal.user_id),
+        "iat": int(now.timestamp()),
+        "exp": int((now + TOKEN_LIFETIME).timestamp()),
+        "name": principal.display_name or principal.login,
+        "email": principal.login,
+        "roles": [ROLE_NAMES[principal.role]],
+    }
+    return jwt.encode(claims, _secret(core), algorithm="HS256", headers={"kid": site})
+
+
+def _from_bearer(core: Core, site: str, token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            _secret(core),
+            algorithms=["HS256"],
+            audience=site,
+            issuer=ISSUER,
+            options={"require": ["sub", "exp"], "verify_exp": False, "verify_iat": False},
+            leeway=0,
+        )
+        user_id = UUID(str(claims["sub"]))
+    except (jwt.PyJWTError, ValueError) as exc:
+        raise Unauthenticated("invalid", f"invalid bearer token: {exc}") from exc
+    if claims["exp"] <= core.clock().timestamp():
+        raise Unauthenticated("expired", "the bearer token has expired")
+    return core.auth.principal(user_id)
+
+
+def _session_tokens(request: Request) -> list[str]:
+    """Session ids to try: the permanent one first when ``ss-opt`` says ``perm``."""
+    names = [PERMANENT_ID, SESSION_ID]
+    if request.cookies.get(OPTIONS) != "perm":
+        names.reverse()
+    return [request.cookies[n] for n in names if request.cookies.get(n)]
+
+
+def authenticate(core: Core, site: str, request: Request) -> Principal | None:
+    """The caller, or None when the request carries no credentials at all.
+
+    A bearer token that does not verify is refused outright (ServiceStack does not fall back
+    to cookies then); a stale session cookie counts as no credentials.
+    """
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return _from_bearer(core, site, token.strip())
+    for session in _session_tokens(request):
+        try:
+            return core.sessions.resolve(session, session_kind(site))
+        except CoreError:
+            continue
+    return None
+
+
+def sign_in(core: Core, site: str, dto: Authenticate) -> tuple[AuthenticateResponse, str]:
+    """Check the credentials; the response and the new session id."""
+    principal = core.auth.login(dto.UserName or "", dto.Password or "")
+    lifetime = PERMANENT_SECONDS if dto.RememberMe else None
+    idle = None if dto.RememberMe else IDLE_SECONDS
+    session = core.sessions.open(
+        principal, session_kind(site), idle_seconds=idle, lifetime_seconds=lifetime
+    )
+    return describe(core, site, principal, session), session
+
+
+def describe(
+    core: Core, site: str, principal: Principal, session: str | None
+) -> AuthenticateResponse:
+    """``AuthenticateResponse`` for a signed-in principal (fresh bearer token included)."""
+    return AuthenticateResponse(
+        UserId=str(principal.user_id),
+        SessionId=session,
+        UserName=principal.login,
+        DisplayName=principal.display_name or principal.login,
+        BearerToken=bearer_token(core, site, principal),
+        Roles=[ROLE_NAMES[principal.role]],
+        AuthProvider="credentials",
+    )
+
+
+def set_cookies(response: Response, session: str, remember: bool) -> None:
+    """``ss-id`` always, ``ss-pid`` too when remembered; ``ss-opt`` says which one counts."""
+    response.set_cookie(SESSION_ID, session, httponly=True, samesite="lax")
+    if remember:
+        response.set_cookie(
+            PERMANENT_ID, session, max_age=PERMANENT_SECONDS, httponly=True, samesite="lax"
+        )
+    response.set_cookie(
+        OPTIONS, "perm" if remember else "temp", max_age=PERMANENT_SECONDS, samesite="lax"
+    )
+
+
+def sign_out(core: Core, site: str, request: Request, response: Response) -> None:
+    for session in _session_tokens(request):
+        core.sessions.close(session, session_kind(site))
+    for name in (SESSION_ID, PERMANENT_ID, OPTIONS):
+        response.delete_cookie(name, samesite="lax")
+
+
+def current_session(request: Request) -> str | None:
+    tokens = _session_tokens(request)
+    return tokens[0] if tokens else None

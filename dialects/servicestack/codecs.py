@@ -1,0 +1,149 @@
+"""The formats a ServiceStack site speaks, taken from ``dialects.formats``: which codec reads a
+body, which one answers, and the answer itself. No grammar here, only the choice.
+
+A format key is ``json``, ``xml`` or ``jsv``; ``json:cc`` is JSON with camelCase names, what
+a request gets with ``?jsconfig=TextCase:CamelCase`` (or ``tc:cc``, ``EmitCamelCaseNames``)
+[ServiceStack.Text JsConfig.CreateScope; HostConfig.AllowJsConfig].
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from dialects.base import Problem
+from dialects.formats import form, json, jsv, negotiation, schema
+from dialects.formats.codec import Codec
+from dialects.formats.datacontract import DataContractXml
+from dialects.formats.errors import DecodeError
+from dialects.formats.sstext import Compiler, json_style
+
+#: Formats a site answers in, and the Content-Type of each answer (ServiceStack's own).
+CONTENT_TYPES = {
+    "json": "application/json; charset=utf-8",
+    "xml": "application/xml",
+    "jsv": "text/jsv",
+}
+FORMATS = tuple(CONTENT_TYPES)
+DEFAULT = "json"
+CAMEL = ":cc"
+
+_PARSERS: dict[str, Callable[[bytes], Any]] = {"json": json.parse, "jsv": jsv.parse}
+_CAMEL_ON = {("tc", "cc"), ("tc", "camelcase"), ("textcase", "cc"), ("textcase", "camelcase")}
+
+
+class _CamelJson:
+    """ServiceStack JSON under ``TextCase.CamelCase``: only the first letter of each member
+    name is lowered (ServiceStack's ``ToCamelCase``)."""
+
+    media_type = json.MEDIA_TYPE
+
+    def __init__(self, guid_format: str, omit_defaults: tuple[str, ...]) -> None:
+        style = json_style(guid_format, frozenset(omit_defaults))
+        name = style.name
+        self._compiler = Compiler(
+            dataclasses.replace(style, name=lambda n: name(n[:1].lower() + n[1:]))
+        )
+
+    def encode(self, obj: Any) -> bytes:
+        return self._compiler.for_type(type(obj))(obj).encode()
+
+
+@dataclasses.dataclass(frozen=True)
+class Formats:
+    """One codec per format key, configured the way one ServiceStack host is (Guid format,
+    omitted defaults)."""
+
+    codecs: Mapping[str, Codec | _CamelJson]
+
+    def encode(self, obj: Any, fmt: str) -> bytes:
+        """``obj``, or a list of DTOs (an auto-batched answer: JSON and JSV only)."""
+        codec = self.codecs[fmt]
+        if not isinstance(obj, list):
+            return codec.encode(obj)
+        return b"[" + b",".join(codec.encode(item) for item in obj) + b"]"
+
+    def decode(self, buf: bytes, content_type: str | None, type_: type) -> Any:
+        """The body as ``type_``; a Content-Type no codec reads is a 415."""
+        fmt = _body_format(content_type)
+        if fmt == "form":
+            return form.decode(buf, type_)
+        return self.codecs[fmt].decode(buf, type_)  # type: ignore[union-attr]
+
+    def decode_list(self, buf: bytes, content_type: str | None, type_: type) -> list[Any]:
+        """An auto-batched body: a JSON or JSV list of ``type_``."""
+        parser = _PARSERS.get(_body_format(content_type))
+        if parser is None:
+            raise Problem(415, "Auto-batched requests are sent in JSON or JSV.")
+        tree = parser(buf)
+        if not isinstance(tree, list):
+            raise DecodeError(f"an auto-batched request is a list of {type_.__name__}")
+        return [schema.convert(item, type_) for item in tree]
+
+
+def formats_for(guid_format: str, omit_defaults: tuple[str, ...] = ()) -> Formats:
+    return Formats(
+        {
+            "json": json.ServiceStackJson(guid_format, omit_defaults),
+            "json" + CAMEL: _CamelJson(guid_format, omit_defaults),
+            "xml": DataContractXml(),
+            "jsv": jsv.Jsv(guid_format, omit_defaults),
+        }
+    )
+
+
+def _body_format(content_type: str | None) -> str:
+    try:
+        return negotiation.request_format(content_type, (*FORMATS, "form"))
+    except negotiation.UnsupportedMediaType as exc:
+        raise Problem(415, str(exc)) from exc
+
+
+def parse_query_value(raw: str) -> Any:
+    """A list or nested DTO given in a query string is written in JSV."""
+    return jsv.parse(raw.encode())
+
+
+def _camel(request: Request) -> bool:
+    for item in request.query_params.get("jsconfig", "").split(","):
+        key, _, value = item.strip().lower().partition(":")
+        if (key, value) in _CAMEL_ON or (
+            key in ("eccn", "emitcamelcasenames") and value not in ("false", "0")
+        ):
+            return True
+    return False
+
+
+def negotiate(request: Request, path: str, fixed: str | None = None) -> tuple[str, str]:
+    """The response format key and the path without its format suffix.
+
+    A predefined route's own format (``/xml/reply/...``) wins over everything else.
+    """
+    try:
+        found = negotiation.response_format(
+            path=path,
+            supported=FORMATS,
+            default=DEFAULT,
+            query_format=request.query_params.get("format"),
+            accept=request.headers.get("accept"),
+            content_type=request.headers.get("content-type"),
+        )
+        fmt, path = fixed or found.format, found.path
+    except negotiation.NotAcceptable:
+        fmt = fixed or DEFAULT
+    return (fmt + CAMEL if fmt == "json" and _camel(request) else fmt), path
+
+
+def response(
+    formats: Formats, body: Any, fmt: str, *, status: int = 200, headers: Mapping[str, str] = {}
+) -> Response:
+    """ServiceStack's exact Content-Type (Starlette would add a charset to ``text/jsv``)."""
+    return Response(
+        formats.encode(body, fmt),
+        status_code=status,
+        headers={"content-type": CONTENT_TYPES[fmt.split(":")[0]], **headers},
+    )

@@ -1,0 +1,183 @@
+"""The pages a ServiceStack host serves about itself: ``/metadata`` (the operation list),
+``/{format}/metadata?op=Dto`` (one operation: routes, DTO tables and sample HTTP messages,
+as seeds 002 and 004 show them) and ``/types/{python,typescript,csharp}``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from dialects.base import Problem
+from dialects.formats import schema
+from dialects.servicestack import codecs, typegen, typeinfo
+from dialects.servicestack.service import Service
+
+if TYPE_CHECKING:
+    from dialects.servicestack.host import Site
+
+_OP_PAGE = re.compile(r"/(json|xml|jsv)/metadata", re.I)
+_TYPES = re.compile(r"/types/([a-z]+)", re.I)
+_SAMPLE_MEDIA = {"json": "application/json", "xml": "application/xml", "jsv": "text/jsv"}
+_OVERRIDE = {
+    "json": "To override the Content-type in your clients, use the HTTP Accept Header, "
+    "append the .json suffix or ?format=json",
+    "xml": "To override the Content-type in your clients, use the HTTP Accept Header, "
+    "append the .xml suffix or ?format=xml",
+    "jsv": "To override the Content-type in your clients, use the HTTP Accept Header, "
+    "append the .jsv suffix or ?format=jsv",
+}
+
+
+def page(site: Site, request: Request, path: str) -> Response | None:
+    """The page at ``path``, or None when ``path`` is not one of these pages."""
+    if path.rstrip("/").lower() in ("", "/metadata"):
+        return HTMLResponse(index(site))
+    if match := _OP_PAGE.fullmatch(path):
+        fmt = match.group(1).lower()
+        name = request.query_params.get("op", "")
+        service = site.by_name.get(name.lower())
+        if service is None:
+            return HTMLResponse(index(site))
+        return HTMLResponse(operation(site, service, fmt, request))
+    if match := _TYPES.fullmatch(path):
+        generator = typegen.GENERATORS.get(match.group(1).lower())
+        if generator is None:
+            raise Problem(404, f"No types for language '{match.group(1)}'")
+        base = str(request.base_url).rstrip("/")
+        return PlainTextResponse(generator(site.services, base))
+    return None
+
+
+def _html(title: str, body: list[str]) -> str:
+    return "\n".join(
+        [
+            "<!doctype html>",
+            f"<html><head><title>{html.escape(title)}</title></head><body>",
+            *body,
+            "</body></html>",
+        ]
+    )
+
+
+def index(site: Site) -> str:
+    rows = []
+    for s in site.services:
+        links = " ".join(
+            f'<a href="{fmt}/metadata?op={s.name}">{fmt.upper()}</a>' for fmt in _SAMPLE_MEDIA
+        )
+        rows.append(f"<tr><td>{s.name}</td><td>{links}</td><td>{html.escape(s.summary)}</td></tr>")
+    return _html(
+        f"{site.title} metadata",
+        [
+            f"<h1>{html.escape(site.title)}</h1>",
+            "<p>The following operations are supported.</p>",
+            "<table><tr><th>Operation</th><th>Formats</th><th>Summary</th></tr>",
+            *rows,
+            "</table>",
+        ],
+    )
+
+
+def _parameter(service: Service, member: str, is_request: bool) -> str:
+    if not is_request:
+        return "form"
+    if any(member in r.variables for r in service.routes):
+        return "path"
+    verbs = {v for r in service.routes for v in r.allowed}
+    return "query" if verbs <= {"GET", "DELETE"} else "body"
+
+
+def _table(service: Service, cls: type, is_request: bool) -> list[str]:
+    rows = [
+        "<table>",
+        "<tr><th>Name</th><th>Parameter</th><th>Data Type</th><th>Required</th>"
+        "<th>Description</th></tr>",
+    ]
+    for f in typeinfo.fields(cls):
+        required = "Yes" if is_request and _is_path(service, f) else "No"
+        rows.append(
+            f"<tr><td>{f.name}</td><td>{_parameter(service, f.name, is_request)}</td>"
+            f"<td>{html.escape(typeinfo.net_type(f.node))}</td><td>{required}</td>"
+            f"<td>{html.escape(service.descriptions.get(f.name, ''))}</td></tr>"
+        )
+    rows.append("</table>")
+    return rows
+
+
+def _is_path(service: Service, f: schema.FieldPlan) -> bool:
+    return not f.node.nullable and any(f.name in r.variables for r in service.routes)
+
+
+def sample(site: Site, cls: type, fmt: str) -> str:
+    """A placeholder instance of ``cls`` laid out as the metadata pages show it."""
+    body = site.formats.encode(typeinfo.placeholder(cls), fmt).decode()
+    if fmt == "xml":
+        return body.replace("><", ">\n<")
+    if fmt == "jsv":
+        codec = site.formats.codecs["jsv"]
+        return codec.encode_pretty(typeinfo.placeholder(cls)).decode()  # type: ignore[union-attr]
+    return body
+
+
+def operation(site: Site, service: Service, fmt: str, request: Request) -> str:
+    """One operation's page: routes, DTO tables, sample request and response."""
+    route = service.routes[0] if service.routes else None
+    verb = (route.allowed[0] if route and route.verbs else "POST") if route else "POST"
+    path = route.path if route else f"/{fmt}/reply/{service.name}"
+    host = site.hosts[0] if site.hosts else request.url.hostname
+    media = _SAMPLE_MEDIA[fmt]
+    routes = [
+        f"<tr><td>{', '.join(r.verbs) if r.verbs else 'All Verbs'}</td>"
+        f"<td>{html.escape(r.path)}</td></tr>"
+        for r in service.routes
+    ]
+    nested = [
+        t
+        for t in typeinfo.dependencies(service.request, service.response)
+        if t not in (service.request, service.response)
+    ]
+    tables = _table(service, service.request, True) + _table(service, service.response, False)
+    for t in nested:
+        tables += [f"<h3>{t.__name__}</h3>", *_table(service, t, False)]
+    request_sample = "\n".join(
+        [
+            f"{verb} {path} HTTP/1.1",
+            f"Host: {host}",
+            f"Accept: {media}",
+            f"Content-Type: {media}",
+            "Content-Length: length",
+            "",
+            sample(site, service.request, fmt),
+        ]
+    )
+    response_sample = "\n".join(
+        [
+            "HTTP/1.1 200 OK",
+            f"Content-Type: {codecs.CONTENT_TYPES[fmt]}",
+            "Content-Length: length",
+            "",
+            sample(site, service.response, fmt),
+        ]
+    )
+    return _html(
+        f"{service.name} {site.title}",
+        [
+            f"<h1>{service.name}</h1>",
+            f"<p>{html.escape(service.summary)}</p>",
+            f"<p>{html.escape(service.notes)}</p>",
+            "<table>",
+            *routes,
+            "</table>",
+            *tables,
+            f"<p>{_OVERRIDE[fmt]}</p>",
+            "<p>The following are sample HTTP requests and responses. The placeholders shown "
+            "need to be replaced with actual values.</p>",
+            f"<pre>{html.escape(request_sample)}</pre>",
+            f"<pre>{html.escape(response_sample)}</pre>",
+        ],
+    )

@@ -1,0 +1,100 @@
+"""How a site declares its operations: a request DTO, its response DTO, its routes and verbs
+(ServiceStack's ``[Route]`` attributes), and the function that serves it.
+
+Everything else the host offers (predefined routes, batching, metadata pages, the
+``/types`` sources) is derived from these declarations, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from core.models import Principal
+from core.services import Core
+
+#: The verbs a route without a verb list answers ("All Verbs" on a metadata page).
+ALL_VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+
+_VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    """``[Route(path, verbs)]``; ``verbs`` empty means every verb."""
+
+    path: str
+    verbs: tuple[str, ...] = ()
+
+    @property
+    def variables(self) -> list[str]:
+        return _VARIABLE.findall(self.path)
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        return self.verbs or ALL_VERBS
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """Path variables when ``path`` fits this route (literals compare case-insensitively)."""
+        want = self.path.strip("/").split("/")
+        have = path.strip("/").split("/")
+        if len(want) != len(have):
+            return None
+        found: dict[str, str] = {}
+        for pattern, segment in zip(want, have, strict=True):
+            variable = _VARIABLE.fullmatch(pattern)
+            if variable:
+                if not segment:
+                    return None
+                found[variable.group(1)] = segment
+            elif pattern.lower() != segment.lower():
+                return None
+        return found
+
+
+@dataclass
+class Call:
+    """What a service function gets besides its request DTO.
+
+    ``principal`` is set for services that require authentication; ``hooks`` run on the
+    final response (e.g. to set cookies).
+    """
+
+    core: Core
+    request: Request
+    site: str
+    principal: Principal | None = None
+    hooks: list[Callable[[Response], None]] = field(default_factory=list)
+
+    @property
+    def caller(self) -> Principal:
+        """The authenticated caller (the host checked it before calling the service)."""
+        assert self.principal is not None
+        return self.principal
+
+
+Handler = Callable[[Call, Any], Any]
+
+
+@dataclass(frozen=True)
+class Service:
+    """One operation. ``authenticate`` mirrors ``[Authenticate]``: anonymous callers get 401."""
+
+    request: type
+    response: type
+    handler: Handler
+    summary: str
+    routes: tuple[Route, ...] = ()
+    notes: str = ""
+    authenticate: bool = True
+    #: Member descriptions for the metadata page, by member name.
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.request.__name__

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from core.errors import Forbidden, NotFound
+from core.services import Core
+from tests.conftest import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, FakeClock
+
+ERIK_ID = uuid.UUID("e71c5a2b-0f3d-4b6e-8a9c-1d2e3f4a5b6c")
+
+
+def test_links_of_a_contact_both_directions(core: Core) -> None:
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    john = core.links.links(admin, uuid.UUID(JOHN_ID))
+    assert [r.role.name for r in john.roles] == ["Member"]
+    assert [(c.other_contact.first_name, c.connection.active) for c in john.connections] == [
+        ("Jane", True),
+        ("Erik", False),
+    ]
+    assert [e.email for e in john.address_book] == ["jane@demo.local", "erik@demo.local"]
+    jane = core.links.links(admin, uuid.UUID(JANE_ID))
+    assert [c.other_contact.first_name for c in jane.connections] == ["John"]
+    assert core.links.links(admin, uuid.UUID(WALTER_ID)).connections == []
+
+
+def test_roles_that_ended_are_left_out(core: Core, clock: FakeClock) -> None:
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    assert len(core.links.links(admin, ERIK_ID).roles) == 1
+    clock.advance(days=3 * 365)
+    assert core.links.links(admin, ERIK_ID).roles == []
+
+
+def test_links_follow_the_policy(core: Core) -> None:
+    jane = core.auth.login("jane@demo.local", "demo-jane")
+    with pytest.raises(Forbidden):
+        core.links.links(jane, uuid.UUID(JOHN_ID))
+    with pytest.raises(NotFound):
+        core.links.links(jane, uuid.UUID(OLGA_ID))
+    with pytest.raises(NotFound):
+        core.links.links(jane, uuid.uuid4())

@@ -1,0 +1,142 @@
+"""AuthFeature: credentials, session cookies, JWT bearer tokens, logout, API keys."""
+
+from __future__ import annotations
+
+import jwt
+import pytest
+from starlette.testclient import TestClient
+
+from tests.conftest import JOHN_ID, FakeClock
+from tests.dialects.servicestack.conftest import sign_in
+
+LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
+
+
+def test_credentials_sign_in_answers_authenticate_response_and_cookies(
+    client: TestClient,
+) -> None:
+    body = sign_in(client, "pf", "customer11@1to1service.com")
+    assert list(body) == [
+        "UserId",
+        "SessionId",
+        "UserName",
+        "DisplayName",
+        "BearerToken",
+        "Roles",
+        "AuthProvider",
+    ]
+    assert body["UserName"] == "customer11@1to1service.com"
+    assert body["DisplayName"] == "John Deer"
+    assert body["Roles"] == ["Customer"]
+    assert client.cookies["ss-id"] == body["SessionId"]
+    assert client.cookies["ss-opt"] == "temp"
+    assert "ss-pid" not in client.cookies
+    claims = jwt.decode(body["BearerToken"], options={"verify_signature": False})
+    assert claims["sub"] == body["UserId"]
+    assert claims["aud"] == "pf"
+    assert claims["iss"] == "ssjwt"
+    assert client.get(LINKS).status_code == 200
+
+
+def test_remember_me_sets_the_permanent_session(client: TestClient) -> None:
+    body = {"UserName": "agent@demo.local", "Password": "demo-agent", "RememberMe": True}
+    response = client.post("/pf/auth", json=body)
+    assert response.status_code == 200
+    assert client.cookies["ss-opt"] == "perm"
+    assert client.cookies["ss-pid"] == response.json()["SessionId"]
+    del client.cookies["ss-id"]
+    assert client.get(LINKS).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("user", "password"),
+    [("customer11@1to1service.com", "wrong"), ("nobody@demo.local", "x"), ("", "")],
+)
+def test_bad_credentials_are_401_invalid_username_or_password(
+    client: TestClient, user: str, password: str
+) -> None:
+    response = client.post("/pf/auth/credentials", json={"UserName": user, "Password": password})
+    assert response.status_code == 401
+    assert response.json() == {
+        "ResponseStatus": {"ErrorCode": "Unauthorized", "Message": "Invalid Username or Password"}
+    }
+
+
+def test_get_auth_describes_the_session_or_is_401(client: TestClient) -> None:
+    anonymous = client.get("/pf/auth")
+    assert anonymous.status_code == 401
+    assert anonymous.json()["ResponseStatus"]["Message"] == "Not Authenticated"
+    session = sign_in(client, "pf", "jane@demo.local")["SessionId"]
+    current = client.get("/pf/auth").json()
+    assert (current["UserName"], current["SessionId"]) == ("jane@demo.local", session)
+
+
+def test_unknown_provider_is_404(client: TestClient) -> None:
+    response = client.post("/pf/auth/facebook", json={})
+    assert response.status_code == 404
+    assert response.json()["ResponseStatus"]["ErrorCode"] == "NotFound"
+
+
+@pytest.mark.parametrize("path", ["/pf/auth/logout", "/pf/auth?provider=logout"])
+def test_logout_ends_the_session(client: TestClient, path: str) -> None:
+    sign_in(client, "pf", "customer11@1to1service.com")
+    session = client.cookies["ss-id"]
+    response = client.post(path)
+    assert response.status_code == 200
+    assert response.json() == {}
+    assert "ss-id" not in client.cookies
+    client.cookies["ss-id"] = session
+    assert client.get(LINKS).status_code == 401
+
+
+def test_bearer_token_is_accepted_without_cookies(client: TestClient) -> None:
+    token = sign_in(client, "pf", "customer11@1to1service.com")["BearerToken"]
+    client.cookies.clear()
+    assert client.get(LINKS).status_code == 401
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(LINKS, headers=headers).status_code == 200
+
+
+def test_bearer_token_of_another_site_or_forged_or_expired_is_401(
+    client: TestClient, clock: FakeClock
+) -> None:
+    token = sign_in(client, "bokamera", "customer11@1to1service.com")["BearerToken"]
+    client.cookies.clear()
+    forged = jwt.encode(
+        {"sub": "x", "aud": "pf", "iss": "ssjwt", "exp": 9e9},
+        "a-guessed-secret-of-thirty-two-bytes!",
+    )
+    for bad in (token, forged, "not-a-jwt"):
+        response = client.get(LINKS, headers={"Authorization": f"Bearer {bad}"})
+        assert response.status_code == 401, bad
+    pf_token = sign_in(client, "pf", "customer11@1to1service.com")["BearerToken"]
+    client.cookies.clear()
+    clock.advance(days=15)
+    response = client.get(LINKS, headers={"Authorization": f"Bearer {pf_token}"})
+    assert response.status_code == 401
+
+
+def test_jwt_secret_from_the_environment(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "CRMGATE_SERVICESTACK_JWT_SECRET", "a-configured-secret-at-least-32-bytes-long"
+    )
+    token = sign_in(client, "pf", "agent@demo.local")["BearerToken"]
+    claims = jwt.decode(
+        token, "a-configured-secret-at-least-32-bytes-long", algorithms=["HS256"], audience="pf"
+    )
+    assert claims["roles"] == ["Employee"]
+
+
+def test_bokamera_api_key_is_required_when_configured(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sign_in(client, "bokamera", "admin@demo.local")
+    monkeypatch.setenv("CRMGATE_BOKAMERA_API_KEYS", "key-1, key-2")
+    refused = client.get("/bokamera/customers")
+    assert refused.status_code == 401
+    assert refused.json()["ResponseStatus"]["ErrorCode"] == "Unauthorized"
+    ok = client.get("/bokamera/customers", headers={"x-api-key": "key-2"})
+    assert ok.status_code == 200
+    assert client.get("/bokamera/metadata").status_code == 200

@@ -1,0 +1,242 @@
+"""The generic host: user and predefined routes, negotiation, batching, error statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.conftest import JANE_ID, JOHN_ID
+from tests.dialects.servicestack.conftest import BM_HOST, PF_HOST
+
+JOHN_HEX = JOHN_ID.replace("-", "")
+Login = Callable[[str, str], TestClient]
+
+
+@pytest.fixture
+def pf(login_as: Login) -> TestClient:
+    return login_as("pf", "customer11@1to1service.com")
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "media"),
+    [
+        (f"/pf/api/contacts/{JOHN_ID}/links", {}, "application/json; charset=utf-8"),
+        (f"/pf/API/Contacts/{JOHN_ID}/LINKS", {}, "application/json; charset=utf-8"),
+        (f"/pf/api/contacts/{JOHN_ID}/links.xml", {}, "application/xml"),
+        (f"/pf/api/contacts/{JOHN_ID}/links?format=jsv", {}, "text/jsv"),
+        (f"/pf/api/contacts/{JOHN_ID}/links", {"Accept": "application/xml"}, "application/xml"),
+        (f"/pf/api/contacts/{JOHN_ID}/links", {"Accept": "text/jsv"}, "text/jsv"),
+        (
+            f"/pf/json/reply/ContactConnectedLinks?ContactId={JOHN_ID}",
+            {},
+            "application/json; charset=utf-8",
+        ),
+        (f"/pf/xml/reply/ContactConnectedLinks?ContactId={JOHN_HEX}", {}, "application/xml"),
+        (f"/pf/jsv/reply/contactconnectedlinks?contactid={JOHN_ID}", {}, "text/jsv"),
+        (
+            f"/pf/api/ContactConnectedLinks?ContactId={JOHN_ID}",
+            {},
+            "application/json; charset=utf-8",
+        ),
+        (f"/pf/api/ContactConnectedLinks?ContactId={JOHN_ID}&format=xml", {}, "application/xml"),
+        (
+            f"/pf/xml/reply/ContactConnectedLinks?ContactId={JOHN_ID}&format=json",
+            {},
+            "application/xml",
+        ),
+    ],
+)
+def test_user_and_predefined_routes_negotiate_the_format(
+    pf: TestClient, path: str, headers: dict[str, str], media: str
+) -> None:
+    response = pf.get(path, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media
+    assert "Jane Roe" in response.text
+
+
+@pytest.mark.parametrize("verb", ["GET", "POST", "PUT", "DELETE", "PATCH"])
+def test_every_verb_reaches_an_all_verbs_route(pf: TestClient, verb: str) -> None:
+    response = pf.request(verb, f"/pf/api/contacts/{JOHN_ID}/links")
+    assert response.status_code == 200
+    assert response.json()["EmailAddressBook"][0]["ContactName"] == "Jane Roe"
+
+
+def test_path_variables_win_over_body_and_query(pf: TestClient) -> None:
+    response = pf.post(
+        f"/pf/api/contacts/{JOHN_ID}/links?ContactId={JANE_ID}",
+        json={"contactId": JANE_ID},
+    )
+    assert response.json()["Roles"][0]["RoleName"] == "Member"  # John's, not Jane's
+
+
+def test_query_string_wins_over_body_on_predefined_routes(pf: TestClient) -> None:
+    response = pf.post(f"/pf/json/reply/ContactConnectedLinks?ContactId={JOHN_ID}", json={})
+    assert response.status_code == 200
+
+
+def test_form_bodies_bind_like_json(pf: TestClient) -> None:
+    response = pf.post(
+        "/pf/json/reply/ContactConnectedLinks",
+        content=f"ContactId={JOHN_ID}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200
+
+
+def test_jsconfig_camel_case(pf: TestClient) -> None:
+    for jsconfig in ("tc:cc", "TextCase:CamelCase", "EmitCamelCaseNames:true", "eccn"):
+        body = pf.get(f"/pf/api/contacts/{JOHN_ID}/links?jsconfig={jsconfig}").json()
+        assert list(body) == ["roles", "contactConnections", "emailAddressBook"], jsconfig
+    body = pf.get(f"/pf/api/contacts/{JOHN_ID}/links?jsconfig=eccn:false").json()
+    assert "Roles" in body
+
+
+def test_served_at_the_root_of_each_seed_host(client: TestClient) -> None:
+    assert client.get("/metadata", headers=PF_HOST).status_code == 200
+    assert "BokaMera" in client.get("/metadata", headers=BM_HOST).text
+    assert "BokaMera" in client.get("/metadata", headers={"Host": "api.bokamera.se"}).text
+
+
+def test_unknown_route_is_404_in_the_negotiated_format(client: TestClient) -> None:
+    response = client.get("/pf/nowhere.xml")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/xml"
+    assert response.content.startswith(b"<ErrorResponse ")
+    assert b"<ErrorCode>NotFound</ErrorCode>" in response.content
+    response = client.get("/pf/json/reply/NoSuchDto")
+    assert response.json()["ResponseStatus"]["ErrorCode"] == "NotFound"
+
+
+def test_wrong_verb_is_405_with_allow(login_as: Login) -> None:
+    client = login_as("bokamera", "admin@demo.local")
+    response = client.post(f"/bokamera/customers/{JOHN_ID}", json={})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "PUT"
+    assert response.json()["ResponseStatus"] == {
+        "ErrorCode": "MethodNotAllowed",
+        "Message": "Method POST is not allowed.",
+    }
+
+
+def test_anonymous_callers_get_401_in_the_response_dto(client: TestClient) -> None:
+    response = client.get(f"/pf/api/contacts/{JOHN_ID}/links")
+    assert response.status_code == 401
+    assert response.json() == {
+        "ResponseStatus": {"ErrorCode": "Unauthorized", "Message": "Not Authenticated"}
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "media"),
+    [
+        (b'{"ContactId": "not-a-guid"}', "application/json"),
+        (b'{"ContactId": ', "application/json"),
+        (b"<Wrong/>", "application/xml"),
+        (b"{ContactId:[}", "text/jsv"),
+    ],
+)
+def test_unreadable_bodies_are_400_serialization_exception(
+    pf: TestClient, body: bytes, media: str
+) -> None:
+    response = pf.post(
+        "/pf/json/reply/ContactConnectedLinks", content=body, headers={"Content-Type": media}
+    )
+    assert response.status_code == 400
+    assert response.json()["ResponseStatus"]["ErrorCode"] == "SerializationException"
+
+
+def test_unknown_body_media_type_is_415(pf: TestClient) -> None:
+    response = pf.post(
+        "/pf/json/reply/ContactConnectedLinks", content=b"x", headers={"Content-Type": "text/csv"}
+    )
+    assert response.status_code == 415
+    assert response.json()["ResponseStatus"]["ErrorCode"] == "UnsupportedMediaType"
+
+
+def test_oversized_bodies_are_413_in_servicestack_envelope(client: TestClient) -> None:
+    response = client.post("/pf/json/reply/ContactConnectedLinks", content=b"x" * 1_100_000)
+    assert response.status_code == 413
+    assert response.json()["ResponseStatus"]["ErrorCode"] == "RequestEntityTooLarge"
+
+
+def test_missing_contact_id_is_a_validation_error(pf: TestClient) -> None:
+    response = pf.post("/pf/json/reply/ContactConnectedLinks", json={})
+    assert response.status_code == 400
+    assert response.json()["ResponseStatus"] == {
+        "ErrorCode": "NotEmpty",
+        "Message": "'Contact Id' must not be empty.",
+        "Errors": [
+            {
+                "ErrorCode": "NotEmpty",
+                "FieldName": "ContactId",
+                "Message": "'Contact Id' must not be empty.",
+            }
+        ],
+    }
+
+
+def test_auto_batched_requests_answer_a_list(pf: TestClient) -> None:
+    response = pf.post(
+        "/pf/json/reply/ContactConnectedLinks[]",
+        json=[{"ContactId": JOHN_ID}, {"contactId": JOHN_HEX}],
+    )
+    assert response.status_code == 200
+    assert response.headers["x-autobatch-completed"] == "2"
+    assert [len(r["Roles"]) for r in response.json()] == [1, 1]
+    jsv = pf.post(
+        "/pf/jsv/reply/ContactConnectedLinks[]",
+        content=f"[{{ContactId:{JOHN_ID}}}]".encode(),
+        headers={"Content-Type": "text/jsv"},
+    )
+    assert jsv.status_code == 200
+    assert jsv.text.startswith("[{Roles:[{")
+
+
+def test_auto_batch_stops_at_the_first_error(pf: TestClient) -> None:
+    response = pf.post(
+        "/pf/json/reply/ContactConnectedLinks[]",
+        json=[{"ContactId": JOHN_ID}, {"ContactId": JANE_ID}, {"ContactId": JOHN_ID}],
+    )
+    assert response.status_code == 403
+    assert response.headers["x-autobatch-completed"] == "1"
+    assert response.json()["ResponseStatus"]["ErrorCode"] == "Forbidden"
+
+
+@pytest.mark.parametrize(
+    ("verb", "path", "body", "media", "status"),
+    [
+        ("GET", "/pf/json/reply/ContactConnectedLinks[]", b"", "application/json", 405),
+        ("POST", "/pf/json/reply/ContactConnectedLinks[]", b"{}", "application/json", 400),
+        ("POST", "/pf/json/reply/ContactConnectedLinks[]", b"<a/>", "application/xml", 415),
+        ("POST", "/pf/xml/reply/ContactConnectedLinks[]", b"[]", "application/json", 406),
+    ],
+)
+def test_auto_batch_misuse(
+    pf: TestClient, verb: str, path: str, body: bytes, media: str, status: int
+) -> None:
+    response = pf.request(verb, path, content=body, headers={"Content-Type": media})
+    assert response.status_code == status
+
+
+def test_empty_path_variable_matches_no_route(pf: TestClient) -> None:
+    assert pf.get("/pf/api/contacts//links").status_code == 404
+
+
+def test_unsupported_format_query_falls_back_to_json(pf: TestClient) -> None:
+    response = pf.get(f"/pf/api/contacts/{JOHN_ID}/links?format=csv")
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+
+
+def test_lists_and_nested_dtos_in_query_strings_are_jsv(login_as: Login) -> None:
+    client = login_as("bokamera", "admin@demo.local")
+    query = "CustomFields=[{Id:1,Value:7}]&InvoiceAddress={InvoiceCity:Malm%C3%B6}&Lastname="
+    response = client.put(f"/bokamera/customers/{JOHN_ID}?{query}")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["CustomFieldValues"][0]["Value"] == "7"
+    assert body["InvoiceAddress"] == {"InvoiceCity": "Malmö"}
+    assert "Lastname" not in body
+    assert client.get("/bokamera/customers?Skip=&Take=1").json()["Offset"] == 0

@@ -1,0 +1,119 @@
+"""PF: seed 002's ContactConnectedLinks, verbatim, and what core puts in it."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.testclient import TestClient
+
+from dialects.servicestack.pf import dialect
+from dialects.servicestack.pf.dto import ContactConnectedLinks, ContactConnectedLinksResponse
+from dialects.servicestack.typeinfo import placeholder
+from tests.conftest import JANE_ID, JOHN_ID, OLGA_ID
+from tests.dialects.servicestack.conftest import PF_HOST, sign_in
+from tests.golden import golden
+
+SAMPLE_REQUEST = golden("002/contact-connected-links-request.xml")
+SAMPLE_RESPONSE = golden("002/contact-connected-links-response.xml")
+XML = {"Accept": "application/xml", "Content-Type": "application/xml"}
+
+
+def test_seed_samples_are_what_the_codecs_write_for_placeholders() -> None:
+    """The seed's sample bodies are ServiceStack's placeholders: ours are byte-identical."""
+    flat = SAMPLE_RESPONSE.replace(b"\n", b"")
+    assert dialect.formats.encode(placeholder(ContactConnectedLinksResponse), "xml") == flat
+    request = SAMPLE_REQUEST.replace(b"\n", b"")
+    assert dialect.formats.encode(placeholder(ContactConnectedLinks), "xml") == request
+
+
+@pytest.mark.parametrize(
+    ("prefix", "headers"),
+    [("/pf", {}), ("", PF_HOST)],
+    ids=["prefix", "host"],
+)
+@pytest.mark.parametrize(
+    ("suffix", "extra"),
+    [("", XML), ("?format=xml", {"Content-Type": "application/xml"}), (".xml", XML)],
+    ids=["accept", "format", "suffix"],
+)
+def test_seed_002_sample_request_verbatim(
+    client: TestClient,
+    prefix: str,
+    headers: dict[str, str],
+    suffix: str,
+    extra: dict[str, str],
+) -> None:
+    sign_in(client, "pf", "customer11@1to1service.com")
+    response = client.post(
+        f"{prefix}/api/contacts/{JOHN_ID}/links{suffix}",
+        content=SAMPLE_REQUEST,
+        headers=headers | extra,
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/xml"
+    body = response.content
+    assert body.startswith(
+        b'<ContactConnectedLinksResponse xmlns:i="http://www.w3.org/2001/XMLSchema-instance" '
+        b'xmlns="http://schemas.datacontract.org/2004/07/Eros.Subtle.Canvara.WebAPIModel.'
+        b'ServiceModel"><ContactConnections><UserContactConnectionModel><ConnectionContactId>'
+        + JANE_ID.encode()
+    )
+    assert b'<ResponseStatus i:nil="true" />' in body
+    assert b"<RoleName>Member</RoleName>" in body
+
+
+def test_john_sees_roles_connections_and_address_book(client: TestClient) -> None:
+    sign_in(client, "pf", "customer11@1to1service.com")
+    body = client.get(f"/pf/api/contacts/{JOHN_ID}/links").json()
+    assert body["Roles"] == [
+        {
+            "ContactRoleId": "c0e10000000040008000000000000001",
+            "RoleId": "5e1e0000000040008000000000000b01",
+            "RoleName": "Member",
+            "RolePrimaryImageURL": "https://images.demo.local/roles/member.png",
+            "RolePrimaryImageThumbnailURL": "https://images.demo.local/roles/member-thumb.png",
+            "RolePrimaryImageId": "1a0e0000000040008000000000000001",
+            "StartDate": "/Date(1705276800000)/",
+        }
+    ]
+    active, pending = body["ContactConnections"]
+    assert active["ConnectionContactName"] == "Jane Roe"
+    assert active["ConnectionStatusName"] == "Active"
+    assert active["ConnectionId"] == "c0cc0000000040008000000000000001"
+    assert active["IsConnectionLicenseeRole"] is True
+    assert active["IsContactLicenseeRole"] is False
+    assert active["ContactTypeName"] == "Organisation"
+    assert "ConnectionRequestId" not in active
+    assert pending["ConnectionContactName"] == "Erik Svensson"
+    assert pending["ConnectionStatusName"] == "Pending"
+    assert pending["ConnectionRequestId"] == "7e9e0000000040008000000000000001"
+    assert "ConnectionId" not in pending
+    assert [e["EmailAddress"] for e in body["EmailAddressBook"]] == [
+        "jane@demo.local",
+        "erik@demo.local",
+    ]
+
+
+def test_a_connection_reads_back_from_the_other_side(client: TestClient) -> None:
+    sign_in(client, "pf", "jane@demo.local")
+    body = client.get(f"/pf/api/contacts/{JANE_ID}/links").json()
+    (connection,) = body["ContactConnections"]
+    assert connection["ContactRoleName"] == "Licensee"
+    assert connection["ConnectionContactName"] == "John Deer"
+    assert connection["IsContactLicenseeRole"] is True
+
+
+@pytest.mark.parametrize(
+    ("contact", "status", "code"),
+    [
+        ("00000000-0000-0000-0000-000000000000", 404, "NotFound"),
+        (OLGA_ID, 404, "NotFound"),
+        (JANE_ID, 403, "Forbidden"),
+    ],
+)
+def test_customers_see_only_their_own_links(
+    client: TestClient, contact: str, status: int, code: str
+) -> None:
+    sign_in(client, "pf", "customer11@1to1service.com")
+    response = client.post(f"/pf/api/contacts/{contact}/links", content=SAMPLE_REQUEST, headers=XML)
+    assert response.status_code == status
+    assert f"<d2p1:ErrorCode>{code}</d2p1:ErrorCode>".encode() in response.content

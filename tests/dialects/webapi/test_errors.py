@@ -1,0 +1,226 @@
+"""Web API 2's own error bodies, negotiated as JSON or XML; secrets never logged or journaled."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.services import Core
+from gateway.app import create_app
+from gateway.config import Config
+from tests.dialects.webapi.conftest import JSON, SOCIAL, TOKEN, XML, grant
+from tests.golden import golden
+
+Bearer = Callable[..., dict[str, str]]
+DENIED = {"Message": "Authorization has been denied for this request."}
+INVALID = "The request is invalid."
+EMPTY = "00000000-0000-0000-0000-000000000000"
+ERROR = ["An error has occurred."]
+
+
+def seed(**changes: object) -> bytes:
+    body = json.loads(golden("000/cus-social-account.json"))
+    body.update(changes)
+    return json.dumps(body).encode()
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer", "Bearer not-a-token", "Basic Y3VzdG9tZXIxMTpkZW1v", "bearer  "],
+)
+def test_no_valid_bearer_is_401_with_the_challenge(
+    client: TestClient, authorization: str | None
+) -> None:
+    headers = {"Authorization": authorization} if authorization else {}
+    response = client.get(SOCIAL, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+    assert response.content == json.dumps(DENIED, separators=(",", ":")).encode()
+
+
+def test_the_401_in_xml(client: TestClient) -> None:
+    response = client.post(SOCIAL, content=golden("000/cus-social-account.xml"), headers=XML)
+    assert response.status_code == 401
+    assert response.headers["content-type"] == "application/xml; charset=utf-8"
+    assert response.content == (
+        b"<Error><Message>Authorization has been denied for this request.</Message></Error>"
+    )
+
+
+def test_staff_have_no_me_and_are_denied(client: TestClient, bearer: Bearer) -> None:
+    response = client.get(SOCIAL, headers=bearer("admin@demo.local"))
+    assert (response.status_code, response.json()) == (401, DENIED)
+
+
+def test_a_token_of_another_dialect_is_not_a_bearer(client: TestClient) -> None:
+    login = {"emailAddress": "jane@demo.local", "password": "demo-jane"}
+    cookie = client.post("/iservice/f/webapp-api-login?api=login", json=login).json()["sessionID"]
+    response = client.get(SOCIAL, headers={"Authorization": f"Bearer {cookie}"})
+    assert response.status_code == 401
+
+
+def test_another_customers_id_is_a_model_state_error(client: TestClient, bearer: Bearer) -> None:
+    response = client.post(
+        SOCIAL,
+        content=seed(customerId="6a3c2f4e-8d1b-4c7a-9e25-3f0b1d2c4a57"),
+        headers={**bearer(), **JSON},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "Message": INVALID,
+        "ModelState": {"dto.CustomerId": ["The customer id must be the caller's own."]},
+    }
+
+
+def test_model_state_in_xml(client: TestClient, bearer: Bearer) -> None:
+    body = golden("000/cus-social-account.xml").replace(
+        b"11078e67-adf5-4306-a903-481ed7aa8c0e", b"6a3c2f4e-8d1b-4c7a-9e25-3f0b1d2c4a57"
+    )
+    response = client.post(SOCIAL, content=body, headers={**bearer(), **XML})
+    assert response.status_code == 400
+    assert response.content == (
+        b"<Error><Message>The request is invalid.</Message><ModelState>"
+        b"<dto.CustomerId>The customer id must be the caller's own.</dto.CustomerId>"
+        b"</ModelState></Error>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "key"),
+    [
+        (seed(followers="x"), "dto.followers"),
+        (seed(likedMessages=[{"text": "a", "date": "yesterday"}]), "dto.likedMessages[0].date"),
+        (seed(provider=99), "dto.provider"),
+        (b'{"id": ', "dto"),
+        (b"", "dto"),
+        (b"[" * 5000, "dto"),
+    ],
+)
+def test_unreadable_json_is_a_model_state_error(
+    client: TestClient, bearer: Bearer, body: bytes, key: str
+) -> None:
+    response = client.post(SOCIAL, content=body, headers={**bearer(), **JSON})
+    assert response.status_code == 400
+    assert response.json() == {"Message": INVALID, "ModelState": {key: ERROR}}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<CusSocialAccountDto",
+        b"<Other/>",
+        b'<!DOCTYPE x [<!ENTITY a "aaaa">]><CusSocialAccountDto>&a;</CusSocialAccountDto>',
+    ],
+)
+def test_unreadable_xml_is_a_model_state_error(
+    client: TestClient, bearer: Bearer, body: bytes
+) -> None:
+    response = client.post(SOCIAL, content=body, headers={**bearer(), **XML})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/xml; charset=utf-8"
+    assert response.content.startswith(b"<Error><Message>The request is invalid.</Message>")
+
+
+def test_a_date_finer_than_100_ns_is_cut_like_dotnet(client: TestClient, bearer: Bearer) -> None:
+    body = seed(lastSyncDate="2026-02-04T03:11:32.73419819+00:00")
+    response = client.post(SOCIAL, content=body, headers={**bearer(), **JSON})
+    assert response.json()["lastSyncDate"] == "2026-02-04T03:11:32.7341981+00:00"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "media_type"),
+    [("text/plain", "text/plain"), (None, "application/octet-stream"), ("text/jsv", "text/jsv")],
+)
+def test_a_media_type_without_formatter_is_415(
+    client: TestClient, bearer: Bearer, content_type: str | None, media_type: str
+) -> None:
+    headers = bearer() | ({"Content-Type": content_type} if content_type else {})
+    response = client.post(SOCIAL, content=b"x", headers=headers)
+    assert response.status_code == 415
+    message = f"The request entity's media type '{media_type}' is not supported for this resource."
+    assert response.json() == {"Message": message}
+
+
+def test_an_unknown_path_is_web_apis_404(client: TestClient) -> None:
+    response = client.get("/webapi/api/v1/customers/me/nothing?x=1")
+    assert response.status_code == 404
+    assert response.json() == {
+        "Message": "No HTTP resource was found that matches the request URI "
+        "'http://testserver/webapi/api/v1/customers/me/nothing?x=1'."
+    }
+    xml = client.get("/webapi/", headers={"Accept": "text/xml"})
+    assert xml.content == (
+        b"<Error><Message>No HTTP resource was found that matches the request URI "
+        b"'http://testserver/webapi/'.</Message></Error>"
+    )
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
+def test_a_wrong_verb_is_405_with_allow(client: TestClient, method: str) -> None:
+    response = client.request(method, SOCIAL)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, POST"
+    assert response.json() == {
+        "Message": f"The requested resource does not support http method '{method}'."
+    }
+    assert client.post("/webapi/Help").status_code == 405
+
+
+def test_a_body_over_the_limit_is_413(core: Core) -> None:
+    config = Config(db=":memory:", admin_token="t", max_body_bytes=100)
+    with TestClient(create_app(config, core=core)) as small:
+        response = small.post(SOCIAL, content=b"x" * 200, headers={**JSON, "Accept": "text/xml"})
+    assert response.status_code == 413
+    assert response.content.startswith(b"<Error><Message>The request body is larger")
+
+
+def test_secrets_never_reach_the_log_or_the_journal(
+    client: TestClient, bearer: Bearer, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        token = grant(client, "customer11@1to1service.com")["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        body = seed(accessToken="fb-access-SECRET", secretAccessToken="fb-secret-SECRET")
+        assert client.post(SOCIAL, content=body, headers={**headers, **JSON}).status_code == 200
+        xml = golden("000/cus-social-account.xml").replace(b"sample string 9", b"xml-SECRET")
+        client.post(SOCIAL, content=xml, headers={**headers, **XML})
+        form = "AccessToken=form-SECRET&SecretAccessToken=form2-SECRET&ExternalId=f"
+        client.post(
+            SOCIAL,
+            content=form,
+            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        )
+        client.get(SOCIAL, headers=headers)
+        client.get(SOCIAL, headers={**headers, "Accept": "text/xml"})
+        client.post(SOCIAL, content=body + b"}", headers={**headers, **JSON})
+    journal = client.get(
+        "/__admin/requests?limit=1000", headers={"Authorization": "Bearer test-admin-token"}
+    )
+    assert journal.status_code == 200
+    for text in (caplog.text, journal.text):
+        for secret in (token, "demo-customer", "SECRET"):
+            assert secret not in text
+    assert TOKEN in journal.text
+
+
+def test_too_many_liked_messages_is_a_model_state_error(client: TestClient, bearer: Bearer) -> None:
+    many = [{"text": "x", "date": "2026-02-04T03:11:32Z"}] * 1001
+    response = client.post(SOCIAL, content=seed(likedMessages=many), headers={**bearer(), **JSON})
+    assert response.status_code == 400
+    assert response.json() == {
+        "Message": INVALID,
+        "ModelState": {"dto.LikedMessages": ["liked_messages: at most 1000 allowed, 1001 given"]},
+    }
+
+
+def test_another_customers_account_id_is_a_conflict(client: TestClient, bearer: Bearer) -> None:
+    body = seed(id="fb000000-0000-4000-8000-000000000466", customerId=EMPTY)
+    response = client.post(SOCIAL, content=body, headers={**bearer("jane@demo.local"), **JSON})
+    assert response.status_code == 409
+    assert response.json() == {
+        "Message": "social account fb000000-0000-4000-8000-000000000466 belongs to another customer"
+    }
