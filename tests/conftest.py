@@ -93,11 +93,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def core(clock: FakeClock) -> Iterator[Core]:
-    core = Core(open_store(":memory:"), clock=clock)
+def core(store: Store, clock: FakeClock) -> Core:
+    """The demo data on each store kind: every dialect contract runs on SQLite and PostgreSQL."""
+    core = Core(store, clock=clock)
     core.fixtures.load(DEMO, source="demo")
-    yield core
-    core.store.close()
+    return core
 
 
 @pytest.fixture

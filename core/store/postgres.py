@@ -46,8 +46,13 @@ def _safe(dsn: str) -> str:
 
 
 def _fits(params: list[Any]) -> bool:
-    """False when an integer parameter is out of BIGINT range (it can match no row)."""
-    return all(p in _INT8 for p in params if isinstance(p, int) and not isinstance(p, bool))
+    """False when a parameter can match no row: an integer out of BIGINT range, or text with a
+    NUL character (PostgreSQL cannot even compare one; no store keeps one)."""
+    return all(
+        p in _INT8 if isinstance(p, int) else "\x00" not in p
+        for p in params
+        if isinstance(p, int | str) and not isinstance(p, bool)
+    )
 
 
 class PostgresStore:
