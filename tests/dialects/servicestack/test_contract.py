@@ -7,6 +7,7 @@ The Python client (PyPI ``servicestack``) uses the DTOs each site publishes on
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -149,18 +150,42 @@ const dto = (name, method, body) =>
 )
 
 
+#: The npm client, installed once under the user's cache when npm can reach its registry.
+TS_CLIENT_PACKAGE = "@servicestack/client@2.1.13"
+NODE_CACHE = Path.home() / ".cache" / "crmgate-node"
+
+
+def _node_modules(node: str) -> Path | None:
+    """Where node finds @servicestack/client (installing it into the cache if need be)."""
+    modules = NODE_CACHE / "node_modules"
+    probe = [node, "-e", "require.resolve('@servicestack/client')"]
+    env = os.environ | {"NODE_PATH": str(modules)}
+    if subprocess.run(probe, capture_output=True, check=False, env=env).returncode == 0:
+        return modules
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    install = [
+        npm,
+        "install",
+        "--prefix",
+        str(NODE_CACHE),
+        "--no-audit",
+        "--no-fund",
+        TS_CLIENT_PACKAGE,
+    ]
+    done = subprocess.run(install, capture_output=True, check=False, timeout=300)
+    ok = subprocess.run(probe, capture_output=True, check=False, env=env).returncode == 0
+    return modules if done.returncode == 0 and ok else None
+
+
 def test_typescript_client(base: str, tmp_path: Path) -> None:
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed: the TypeScript client cannot run here")
-    found = subprocess.run(
-        [node, "-e", "require.resolve('@servicestack/client')"], capture_output=True, check=False
-    )
-    if found.returncode != 0:
-        pytest.skip(
-            "npm package @servicestack/client not found (install it where node finds it, "
-            "e.g. NODE_PATH=/path/to/node_modules)"
-        )
+    modules = _node_modules(node)
+    if modules is None:
+        pytest.skip(f"npm could not install {TS_CLIENT_PACKAGE} (no npm or no registry)")
     script = tmp_path / "client.js"
     script.write_text(TS_CLIENT)
     result = subprocess.run(
@@ -168,6 +193,7 @@ def test_typescript_client(base: str, tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         check=False,
+        env=os.environ | {"NODE_PATH": str(modules)},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["admin@demo.local", "Email:Email"]
