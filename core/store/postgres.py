@@ -22,6 +22,7 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
+from core.store.tables import KeyValueTables
 
 T = TypeVar("T")
 
@@ -55,7 +56,7 @@ def _fits(params: list[Any]) -> bool:
     )
 
 
-class PostgresStore:
+class PostgresStore(KeyValueTables):
     """One connection (used from one thread at a time), in the schema ``schema``."""
 
     def __init__(self, dsn: str, schema: str = "public") -> None:
@@ -66,6 +67,7 @@ class PostgresStore:
         self._conn = psycopg.connect(dsn, autocommit=True)
         self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
+        self.placeholder = "%s"
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
         self._depth = 0
         self.migrate()
@@ -207,35 +209,6 @@ class PostgresStore:
             "DO UPDATE SET value = GREATEST(sequences.value, %s) + 1 RETURNING value",
             [sequence, floor + 1, floor],
         ).fetchone()[0]
-
-    def get_meta(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = %s", [key]).fetchone()
-        return None if row is None else row[0]
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._conn.execute(
-            "INSERT INTO meta (key, value) VALUES (%s, %s) "
-            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
-
-    def get_control(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM control WHERE key = %s", [key]).fetchone()
-        return None if row is None else row[0]
-
-    def set_control(self, key: str, value: str) -> None:
-        self._conn.execute(
-            "INSERT INTO control (key, value) VALUES (%s, %s) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
-
-    def wipe(self) -> None:
-        with self.write():
-            for model in reversed(ALL_MODELS):
-                self._conn.execute(f"DELETE FROM {model.__table__}")
-            self._conn.execute("DELETE FROM sequences")
-            self._conn.execute("DELETE FROM meta")
 
     def is_empty(self) -> bool:
         return all(self.count(m) == 0 for m in ALL_MODELS[:2])

@@ -15,13 +15,14 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
+from core.store.tables import KeyValueTables
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class SqliteStore:
+class SqliteStore(KeyValueTables):
     """One connection, used from one thread at a time (the event loop's).
 
     Writes run in ``BEGIN IMMEDIATE`` transactions so that concurrent writers queue on the
@@ -38,6 +39,7 @@ class SqliteStore:
             self.db.enable_wal()
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
+        self.placeholder = "?"
         self._mappers: dict[type, RowMapper] = {m: RowMapper(m) for m in ALL_MODELS}
         self._depth = 0
         self.migrate()
@@ -171,35 +173,6 @@ class SqliteStore:
             [sequence, floor + 1, floor],
         ).fetchone()
         return row[0]
-
-    def get_meta(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return None if row is None else row[0]
-
-    def set_meta(self, key: str, value: str) -> None:
-        self._conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
-
-    def get_control(self, key: str) -> str | None:
-        row = self._conn.execute("SELECT value FROM control WHERE key = ?", [key]).fetchone()
-        return None if row is None else row[0]
-
-    def set_control(self, key: str, value: str) -> None:
-        self._conn.execute(
-            "INSERT INTO control (key, value) VALUES (?, ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )
-
-    def wipe(self) -> None:
-        with self.write():
-            for model in reversed(ALL_MODELS):
-                self._conn.execute(f"DELETE FROM {model.__table__}")
-            self._conn.execute("DELETE FROM sequences")
-            self._conn.execute("DELETE FROM meta")
 
     def is_empty(self) -> bool:
         return all(self.db[m.__table__].count == 0 for m in ALL_MODELS[:2])
