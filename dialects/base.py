@@ -7,7 +7,7 @@ the gateway itself raises (unknown route, body too large, a crash) in the vendor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 import msgspec
@@ -61,6 +61,40 @@ class Dialect(Protocol):
         """Render a core error, a ``Problem`` or a ``DecodeError`` as the vendor would."""
 
     def describe(self) -> Sequence[Operation]: ...
+
+
+class ModuleDialect:
+    """A dialect assembled from its own modules' functions: what most dialects need.
+
+    ``routes`` builds the route table, ``errors`` renders any failure in the vendor's
+    envelope, ``operations`` describes the endpoints.
+    """
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        prefix: str,
+        routes: Callable[[], Sequence[BaseRoute]],
+        errors: Callable[[Exception, Request], Response],
+        operations: Callable[[], Sequence[Operation]],
+        hosts: tuple[str, ...] = (),
+    ) -> None:
+        self.name = name
+        self.prefix = prefix
+        self.hosts = hosts
+        self._routes = routes
+        self._errors = errors
+        self._operations = operations
+
+    def routes(self) -> Sequence[BaseRoute]:
+        return self._routes()
+
+    def error_response(self, exc: Exception, request: Request) -> Response:
+        return self._errors(exc, request)
+
+    def describe(self) -> Sequence[Operation]:
+        return self._operations()
 
 
 def core_of(request: Request) -> Core:

@@ -1,30 +1,12 @@
 """CRM.COM Web API (R10-R15): token authentication and social media customer events (seed 001)."""
 
-from __future__ import annotations
-
-from collections.abc import Sequence
-
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute
-
-from dialects.base import Operation
+from dialects.base import ModuleDialect
 from dialects.crmcom import errors, routes
 
-
-class CrmComDialect:
-    name = "crmcom"
-    prefix = "/crmcom"
-    hosts: tuple[str, ...] = ()
-
-    def routes(self) -> Sequence[BaseRoute]:
-        return routes.routes()
-
-    def error_response(self, exc: Exception, request: Request) -> Response:
-        return errors.error_response(exc, request)
-
-    def describe(self) -> Sequence[Operation]:
-        return routes.operations()
-
-
-dialect = CrmComDialect()
+dialect = ModuleDialect(
+    name="crmcom",
+    prefix="/crmcom",
+    routes=routes.routes,
+    errors=errors.error_response,
+    operations=routes.operations,
+)

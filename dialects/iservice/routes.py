@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from core.errors import CoreError
 from core.services import Core
-from dialects.base import Problem, core_of
+from dialects.base import Operation, Problem, core_of
 from dialects.formats import form, json
 from dialects.formats.errors import DecodeError
 from dialects.iservice import mapping
@@ -166,4 +166,20 @@ def routes() -> list[Route]:
     return [
         Route(f"/f/{name}", form_endpoint(name), methods=["GET", "POST"], name=f"iservice:{name}")
         for name in FORMS
+    ]
+
+
+def operations() -> list[Operation]:
+    """One Operation per form, api and verb."""
+    return [
+        Operation(
+            method=method,
+            path=f"/f/{form}?api={api}",
+            summary=(handler.__doc__ or api).strip(),
+            request=REQUESTS.get(api) if method == "POST" else None,
+            response=RESPONSES[api],
+        )
+        for form, apis in FORMS.items()
+        for api, (handler, methods) in apis.items()
+        for method in methods
     ]
