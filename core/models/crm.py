@@ -1,4 +1,4 @@
-"""Billing-side entities (CRM.COM): accounts, rewards participants, units, customer events."""
+"""Billing-side entities: accounts receivable, rewards participants, units, customer events."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ class InvoiceAddress(msgspec.Struct, kw_only=True):
 
 
 class Customer(msgspec.Struct, kw_only=True):
-    """The one person every dialect talks about (``number`` is the iService contactID)."""
+    """The one person every dialect talks about (``number`` is its integer contact number)."""
 
     __table__: ClassVar[str] = "customers"
     __key__: ClassVar[tuple[str, ...]] = ("id",)

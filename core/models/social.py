@@ -1,4 +1,4 @@
-"""Social media accounts of a customer (Web API's CusSocialAccountDto)."""
+"""Social media accounts of a customer and the messages it liked."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """A customer with everything a booking system shows of it, read, changed and searched.
 
-BokaMera-style APIs answer a customer together with its custom fields, comments and access
+Booking-system APIs answer a customer together with its custom fields, comments and access
 keys, and search customers by id, e-mail, phone or free text with paging and ordering.
 """
 
