@@ -22,7 +22,7 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import KeyValueTables
+from core.store.tables import SqlStoreBase
 
 T = TypeVar("T")
 
@@ -56,7 +56,7 @@ def _fits(params: list[Any]) -> bool:
     )
 
 
-class PostgresStore(KeyValueTables):
+class PostgresStore(SqlStoreBase):
     """One connection (used from one thread at a time), in the schema ``schema``."""
 
     def __init__(self, dsn: str, schema: str = "public") -> None:
@@ -102,40 +102,14 @@ class PostgresStore(KeyValueTables):
 
     # -- transactions ---------------------------------------------------------------------
 
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        yield from self._transaction(write=True)
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        yield from self._transaction(write=False)
-
-    def _transaction(self, *, write: bool) -> Iterator[None]:
-        if self._depth:
-            name = f"sp{self._depth}"
-            self._conn.execute(f"SAVEPOINT {name}")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
-                raise
-            finally:
-                self._depth -= 1
-                self._conn.execute(f"RELEASE SAVEPOINT {name}")
-            return
+    def _begin(self, write: bool) -> None:
         self._conn.execute("BEGIN")
-        self._depth = 1
-        try:
-            if write:
+        if write:
+            try:
                 self._conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-            yield
-        except BaseException:
-            self._depth = 0
-            self._conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
 
     # -- rows -----------------------------------------------------------------------------
 

@@ -15,14 +15,14 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import KeyValueTables
+from core.store.tables import SqlStoreBase
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
 
 
-class SqliteStore(KeyValueTables):
+class SqliteStore(SqlStoreBase):
     """One connection, used from one thread at a time (the event loop's).
 
     Writes run in ``BEGIN IMMEDIATE`` transactions so that concurrent writers queue on the
@@ -68,38 +68,8 @@ class SqliteStore(KeyValueTables):
 
     # -- transactions ---------------------------------------------------------------------
 
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        yield from self._transaction("BEGIN IMMEDIATE")
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        yield from self._transaction("BEGIN")
-
-    def _transaction(self, begin: str) -> Iterator[None]:
-        if self._depth:
-            name = f"sp{self._depth}"
-            self._conn.execute(f"SAVEPOINT {name}")
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
-                self._conn.execute(f"ROLLBACK TO {name}")
-                raise
-            finally:
-                self._depth -= 1
-                self._conn.execute(f"RELEASE {name}")
-            return
-        self._conn.execute(begin)
-        self._depth = 1
-        try:
-            yield
-        except BaseException:
-            self._depth = 0
-            self._conn.execute("ROLLBACK")
-            raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
+    def _begin(self, write: bool) -> None:
+        self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
     # -- rows -----------------------------------------------------------------------------
 

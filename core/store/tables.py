@@ -1,21 +1,62 @@
-"""What the SQL stores share beyond the row mapper: the key-value tables and wiping."""
+"""What the SQL stores share beyond the row mapper: transactions, key-value tables, wiping."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from core.models import ALL_MODELS
 
 
-class KeyValueTables:
-    """``meta`` (data-level, wiped with the data) and ``control`` (operating state, kept).
+class SqlStoreBase:
+    """Nested transactions (savepoints inside one BEGIN) and the ``meta`` (data-level, wiped
+        with the data) and ``control`` (operating state, kept) tables.
 
-    A store provides ``_conn`` (a DB-API connection), ``placeholder`` and ``write()``.
+        A store provides ``_conn`` (a DB-API connection in autocommit mode), ``placeholder`` and
+        ``_begin(write)``, which opens a transaction the way that database serialises writers (and
+    leaves none open if it fails).
     """
 
     _conn: Any
     placeholder: str
-    write: Any
+    _depth: int = 0
+
+    def _begin(self, write: bool) -> None:
+        raise NotImplementedError
+
+    @contextmanager
+    def write(self) -> Iterator[None]:
+        yield from self._transaction(write=True)
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        yield from self._transaction(write=False)
+
+    def _transaction(self, *, write: bool) -> Iterator[None]:
+        if self._depth:
+            name = f"sp{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield
+            except BaseException:
+                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                raise
+            finally:
+                self._depth -= 1
+                self._conn.execute(f"RELEASE SAVEPOINT {name}")
+            return
+        self._begin(write)
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
 
     def _get(self, table: str, key: str) -> str | None:
         sql = f"SELECT value FROM {table} WHERE key = {self.placeholder}"
