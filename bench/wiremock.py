@@ -53,6 +53,9 @@ def stub(target: Target, answer: httpx.Response) -> dict:
         request["queryParameters"] = {
             k: {"equalTo": v} for k, _, v in (p.partition("=") for p in parts.query.split("&"))
         }
+    accept = dict(target.headers).get("Accept")
+    if accept:
+        request["headers"] = {"Accept": {"equalTo": accept}}
     headers = {"Content-Type": answer.headers.get("content-type", "application/octet-stream")}
     return {
         "request": request,
