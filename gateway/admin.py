@@ -119,9 +119,13 @@ async def health(request: Request, state: AdminState) -> Response:
 
 
 async def reset(request: Request, state: AdminState) -> Response:
+    """Resetting the gateway's data also empties the journal; a sandbox's leaves it alone,
+    since parallel runs share the journal."""
     core = state.target(request)
     source = request.query_params.get("fixtures") or core.fixtures.source() or "none"
     rows = core.fixtures.load(_fixture_data(source), source=source, replace=True)
+    if core is state.core:
+        state.journal.clear()
     return _json({"status": "reset", "fixtures": source, "rows": rows})
 
 

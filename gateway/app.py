@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from gateway import fixtures
 from gateway.admin import AdminState, admin_app
 from gateway.config import Config
 from gateway.faults import Faults
-from gateway.journal import Journal
+from gateway.journal import Journal, journal_log
 from gateway.middleware.access_log import AccessLogMiddleware
 from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.middleware.core_binding import CoreBindingMiddleware
@@ -29,6 +30,9 @@ from gateway.middleware.request_id import RequestIdMiddleware
 from gateway.registry import load_dialects
 from gateway.sandboxes import Sandboxes
 from gateway.upstream import Recorder, Replayer, UpstreamProxy
+
+#: Set by ``crmgate serve`` for its workers: how many processes serve the database.
+PROCESSES_ENV = "CRMGATE_PROCESSES"
 
 
 async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
@@ -85,8 +89,14 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
     )
 
 
-def create_app(config: Config, *, core: Core | None = None) -> Starlette:
-    """Build the gateway. Without ``core``, opens ``config.db`` and seeds it if it is new."""
+def create_app(
+    config: Config, *, core: Core | None = None, processes: int | None = None
+) -> Starlette:
+    """Build the gateway. Without ``core``, opens ``config.db`` and seeds it if it is new.
+
+    ``processes``: how many gateway processes serve this database (None: unknown, maybe many);
+    it picks where the journal lives.
+    """
     owns_store = core is None
     if core is None:
         core = Core(open_store(config.db))
@@ -96,7 +106,8 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     if unknown_upstream:
         raise ValueError(f"upstream for unknown dialects: {', '.join(unknown_upstream)}")
     faults = Faults(core.store)
-    journal = Journal(config.journal_entries, config.journal_body_chars)
+    log = journal_log(core.store, processes)
+    journal = Journal(log, config.journal_entries, config.journal_body_chars)
     sandboxes = sandboxes_for(config, core)
     apps = {d.name: dialect_app(d, config, faults) for d in dialects}
     state = AdminState(core, dialects, journal, faults, sandboxes)
@@ -130,5 +141,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
 
 
 def create_app_from_env() -> Starlette:
-    """Factory for uvicorn workers: the CLI passes its config through the environment."""
-    return create_app(Config.from_env())
+    """Factory for uvicorn workers: the CLI passes its config (and its process count) through
+    the environment."""
+    processes = os.environ.get(PROCESSES_ENV)
+    return create_app(Config.from_env(), processes=int(processes) if processes else None)

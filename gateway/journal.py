@@ -1,25 +1,41 @@
-"""The request journal: a bounded, in-memory record of every dialect request, secrets masked.
+"""The request journal: every dialect request and its response, secrets masked, bounded.
 
-Bounded by entry count (oldest dropped first) and by body size per entry, so memory stays flat
-under any load.
+Entries are text records of a bounded log (newest ``max_entries`` kept, bodies cut to
+``body_chars``), so neither memory nor the database grows under load. Where the log lives is
+chosen at start-up (``journal_log``):
+
+- in the main store (``Store.log_append``) whenever another process may serve the same data:
+  ``--workers N`` on SQLite, any PostgreSQL database (a fleet). Every process then writes to
+  and reads from one journal, in one order, and a clear empties it for all of them;
+- in this process's memory (``MemoryLog``) for one process on a SQLite database: the same
+  records, ids, bounds, filters and masking, without a commit on every request (on SQLite that
+  commit costs more than the rest of a cached read request). Like the data of ``:memory:``, it
+  is gone when the process ends.
 """
 
 from __future__ import annotations
 
-import itertools
 from collections import deque
-from collections.abc import Iterator
 from datetime import datetime
 from fnmatch import fnmatchcase
+from itertools import islice
+from typing import Protocol
 
 import msgspec
 
+from core.store import SqliteStore, Store
+
 DEFAULT_ENTRIES = 10_000
 DEFAULT_BODY_CHARS = 4096
+#: The store's log that holds the journal.
+LOG = "gateway.journal"
+#: Entries read from the store at a time while filtering (newest first).
+PAGE = 200
 
 
 class JournalEntry(msgspec.Struct, kw_only=True):
-    id: int
+    #: Given by the store when the entry is added; rises across the fleet.
+    id: int = 0
     time: datetime
     request_id: str
     dialect: str
@@ -35,6 +51,16 @@ class JournalEntry(msgspec.Struct, kw_only=True):
     response_body: str
 
 
+class _Head(msgspec.Struct):
+    """What a filter looks at: decoding only this skips the bodies of entries that don't match."""
+
+    time: datetime
+    dialect: str
+    method: str
+    path: str
+    status: int
+
+
 class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """``path`` is a glob (``/iservice/f/*``); ``since`` an ISO date-time."""
 
@@ -45,7 +71,7 @@ class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     since: datetime | None = None
     limit: int = 100
 
-    def matches(self, e: JournalEntry) -> bool:
+    def matches(self, e: _Head) -> bool:
         return (
             (self.dialect is None or e.dialect == self.dialect)
             and (self.method is None or e.method == self.method.upper())
@@ -54,35 +80,105 @@ class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             and (self.since is None or e.time >= self.since)
         )
 
+    @property
+    def is_empty(self) -> bool:
+        return self == RequestFilter(limit=self.limit)
+
+
+class BoundedLog(Protocol):
+    """The store's bounded-log calls, which ``MemoryLog`` also answers."""
+
+    def log_append(self, log: str, record: str, keep: int) -> int: ...
+
+    def log_read(
+        self, log: str, *, before: int | None = None, limit: int = 100
+    ) -> list[tuple[int, str]]: ...
+
+    def log_count(self, log: str) -> int: ...
+
+    def log_clear(self, log: str) -> int: ...
+
+
+class MemoryLog:
+    """The journal's log in this process's memory, with the store's semantics (ids keep rising
+    after a clear; reads newest first)."""
+
+    def __init__(self) -> None:
+        self._rows: deque[tuple[int, str]] = deque()
+        self._last = 0
+
+    def log_append(self, log: str, record: str, keep: int) -> int:
+        self._last += 1
+        self._rows.append((self._last, record))
+        while len(self._rows) > max(keep, 0):
+            self._rows.popleft()
+        return self._last
+
+    def log_read(
+        self, log: str, *, before: int | None = None, limit: int = 100
+    ) -> list[tuple[int, str]]:
+        rows = (r for r in reversed(self._rows) if before is None or r[0] < before)
+        return list(islice(rows, max(limit, 0)))
+
+    def log_count(self, log: str) -> int:
+        return len(self._rows)
+
+    def log_clear(self, log: str) -> int:
+        count = len(self._rows)
+        self._rows.clear()
+        return count
+
+
+def journal_log(store: Store, processes: int | None) -> BoundedLog:
+    """Memory for the only process on a SQLite database, else the store's log (``processes``:
+    how many processes serve this database; None when unknown)."""
+    alone = isinstance(store, SqliteStore) and (store.path == ":memory:" or processes == 1)
+    return MemoryLog() if alone else store
+
+
+_ENCODER = msgspec.json.Encoder()
+_ENTRY = msgspec.json.Decoder(JournalEntry)
+_HEAD = msgspec.json.Decoder(_Head)
+
 
 class Journal:
-    def __init__(self, max_entries: int = DEFAULT_ENTRIES, body_chars: int = DEFAULT_BODY_CHARS):
+    def __init__(
+        self,
+        log: BoundedLog,
+        max_entries: int = DEFAULT_ENTRIES,
+        body_chars: int = DEFAULT_BODY_CHARS,
+    ) -> None:
+        self.log = log
+        self.max_entries = max_entries
         self.body_chars = body_chars
-        self._entries: deque[JournalEntry] = deque(maxlen=max_entries)
-        self._ids = itertools.count(1)
-
-    @property
-    def max_entries(self) -> int:
-        return self._entries.maxlen or 0
-
-    def next_id(self) -> int:
-        return next(self._ids)
 
     def add(self, entry: JournalEntry) -> None:
-        self._entries.append(entry)
+        """Keep ``entry`` (committed when this returns) and give it its id."""
+        entry.id = self.log.log_append(LOG, _ENCODER.encode(entry).decode(), self.max_entries)
 
     def __len__(self) -> int:
-        return len(self._entries)
-
-    def __iter__(self) -> Iterator[JournalEntry]:
-        return iter(self._entries)
+        return self.log.log_count(LOG)
 
     def query(self, flt: RequestFilter) -> list[JournalEntry]:
-        """Matching entries, newest first."""
-        found = (e for e in reversed(self._entries) if flt.matches(e))
-        return list(itertools.islice(found, max(flt.limit, 0)))
+        """Matching entries, newest first (read a page at a time; only matches are decoded)."""
+        wanted = max(flt.limit, 0)
+        if flt.is_empty:
+            return [_entry(i, r) for i, r in self.log.log_read(LOG, limit=wanted)]
+        found: list[JournalEntry] = []
+        before = None
+        while len(found) < wanted:
+            rows = self.log.log_read(LOG, before=before, limit=PAGE)
+            found += [_entry(i, r) for i, r in rows if flt.matches(_HEAD.decode(r))]
+            if len(rows) < PAGE:
+                break
+            before = rows[-1][0]
+        return found[:wanted]
 
     def clear(self) -> int:
-        count = len(self._entries)
-        self._entries.clear()
-        return count
+        return self.log.log_clear(LOG)
+
+
+def _entry(row_id: int, record: str) -> JournalEntry:
+    entry = _ENTRY.decode(record)
+    entry.id = row_id
+    return entry

@@ -60,8 +60,29 @@ class Store(Protocol):
 
     def set_control(self, key: str, value: str) -> None: ...
 
+    def log_append(self, log: str, record: str, keep: int) -> int:
+        """Add ``record`` to the named bounded log, keeping its newest ``keep`` records.
+
+        Returns the record's id: ids rise by one per record across every process sharing the
+        store, and keep rising after a clear. The append commits at once on a connection of its
+        own: never part of a ``write()`` in progress, never behind PostgreSQL's writer lock.
+        SQLite has one writer at a time, so there it waits (busy timeout) for the writes of other
+        connections, this store's own included; ``:memory:`` has a single connection, so there
+        it joins an open ``write()``. ``record`` is text without NUL characters (``ValueError``).
+        """
+
+    def log_read(
+        self, log: str, *, before: int | None = None, limit: int = 100
+    ) -> list[tuple[int, str]]:
+        """``(id, record)`` pairs of the log, newest first, with ids below ``before``."""
+
+    def log_count(self, log: str) -> int: ...
+
+    def log_clear(self, log: str) -> int:
+        """Delete every record of the log (its ids keep rising); how many went."""
+
     def wipe(self) -> None:
-        """Delete every row of every model and the metadata (schema and control stay)."""
+        """Delete every row of every model and the metadata (schema, control and logs stay)."""
 
     def is_empty(self) -> bool: ...
 

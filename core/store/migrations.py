@@ -134,7 +134,16 @@ ALTER TABLE social_accounts ADD COLUMN last_sync_date_100ns INTEGER NOT NULL DEF
 ALTER TABLE liked_messages ADD COLUMN date_100ns INTEGER NOT NULL DEFAULT 0;
 """
 
+# Bounded append-only logs of opaque text records (operating state, like ``control``):
+# ``logs`` holds each log's last id (so ids keep rising after a clear) and how many of the
+# newest records it keeps; older ones are invisible at once and deleted in batches.
+SCHEMA_V3 = """
+CREATE TABLE logs (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL, keep BIGINT NOT NULL);
+CREATE TABLE log_records (
+    log TEXT NOT NULL, id BIGINT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (log, id));
+"""
+
 #: Migration N (1-based) brings the schema from version N-1 to N.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 
 LATEST = len(MIGRATIONS)

@@ -22,12 +22,25 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import SqlStoreBase
+from core.store.tables import TRIM_EVERY, SqlStoreBase
 
 T = TypeVar("T")
 
 WRITE_LOCK = 0x63726D67  # "crmg": one advisory lock for all writers of a database
 _INT8 = range(-(2**63), 2**63)
+_LOG_APPEND = """
+WITH head AS (
+    INSERT INTO logs (name, last_id, keep) VALUES (%(log)s, 1, %(keep)s) ON CONFLICT (name)
+    DO UPDATE SET last_id = logs.last_id + 1, keep = excluded.keep RETURNING last_id
+), added AS (
+    INSERT INTO log_records (log, id, record) SELECT %(log)s, last_id, %(record)s FROM head
+    RETURNING id
+), trimmed AS (
+    DELETE FROM log_records WHERE log = %(log)s
+    AND id <= (SELECT last_id FROM head WHERE last_id %% %(every)s = 0) - %(keep)s
+)
+SELECT id FROM added
+"""
 _NOCASE = (
     "CREATE COLLATION IF NOT EXISTS {schema}.nocase "
     "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
@@ -70,7 +83,9 @@ class PostgresStore(SqlStoreBase):
         self.placeholder = "%s"
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
         self._depth = 0
+        self._forget()
         self.migrate()
+        self._cache_ready = True
 
     # -- schema ---------------------------------------------------------------------------
 
@@ -113,7 +128,7 @@ class PostgresStore(SqlStoreBase):
 
     # -- rows -----------------------------------------------------------------------------
 
-    def get(self, model: type[T], *key: Any) -> T | None:
+    def _fetch_one(self, model: type[T], key: tuple[Any, ...]) -> T | None:
         mapper = self._mappers[model]
         params = [mapper.param(v) for v in key]
         if not _fits(params):
@@ -121,14 +136,13 @@ class PostgresStore(SqlStoreBase):
         row = self._conn.execute(mapper.select_by_key, params).fetchone()
         return None if row is None else mapper.load(row)
 
-    def find(
+    def _fetch_many(
         self,
         model: type[T],
-        *,
-        order_by: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        **where: Any,
+        where: dict[str, Any],
+        order_by: str | None,
+        limit: int | None,
+        offset: int,
     ) -> list[T]:
         mapper = self._mappers[model]
         query, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
@@ -136,7 +150,7 @@ class PostgresStore(SqlStoreBase):
             return []
         return mapper.load_all(self._conn.execute(query, params))
 
-    def count(self, model: type, **where: Any) -> int:
+    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
         query, params = self._mappers[model].count(where)
         return self._conn.execute(query, params).fetchone()[0] if _fits(params) else 0
 
@@ -144,6 +158,7 @@ class PostgresStore(SqlStoreBase):
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
             self._conn.execute(mapper.insert_sql, mapper.dump(obj))
+            self._changed(mapper.model)
 
     def insert_many(self, objs: list[Any]) -> None:
         if not objs:
@@ -151,17 +166,22 @@ class PostgresStore(SqlStoreBase):
         mapper = self._mappers[type(objs[0])]
         with self._constraints(mapper.table), self._conn.cursor() as cursor:
             cursor.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
+            self._changed(mapper.model)
 
     def update(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
             self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+            self._changed(mapper.model)
 
     def delete(self, model: type, **where: Any) -> int:
         query, params = self._mappers[model].delete(where)
         if not _fits(params):
             return 0
-        return self._conn.execute(query, params).rowcount
+        with self.write():
+            deleted = self._conn.execute(query, params).rowcount
+            self._changed(model)
+        return deleted
 
     def iter_all(self, model: type[T]) -> Iterator[T]:
         yield from self.find(model)
@@ -192,4 +212,21 @@ class PostgresStore(SqlStoreBase):
         self._conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(self.schema)))
 
     def close(self) -> None:
+        self._close_logs()
         self._conn.close()
+
+    # -- bounded logs ---------------------------------------------------------------------
+
+    def _open_log(self) -> psycopg.Connection:
+        """Appends need not wait for the WAL flush: a crash may lose the newest log records,
+        never data (what others see is the same either way)."""
+        conn = psycopg.connect(self.dsn, autocommit=True)
+        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
+        conn.execute("SET synchronous_commit = off")
+        return conn
+
+    def log_append(self, log: str, record: str, keep: int) -> int:
+        """One statement: the log's row lock orders concurrent appends, so ids commit in order."""
+        record = self._checked_record(record)
+        params = {"log": log, "record": record, "keep": keep, "every": TRIM_EVERY}
+        return self._logs.execute(_LOG_APPEND, params).fetchone()[0]

@@ -15,11 +15,15 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import SqlStoreBase
+from core.store.tables import TRIM_EVERY, SqlStoreBase
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
+_NEXT_LOG_ID = (
+    "INSERT INTO logs (name, last_id, keep) VALUES (?, 1, ?) ON CONFLICT (name) "
+    "DO UPDATE SET last_id = logs.last_id + 1, keep = excluded.keep RETURNING last_id"
+)
 
 
 class SqliteStore(SqlStoreBase):
@@ -42,7 +46,9 @@ class SqliteStore(SqlStoreBase):
         self.placeholder = "?"
         self._mappers: dict[type, RowMapper] = {m: RowMapper(m) for m in ALL_MODELS}
         self._depth = 0
+        self._forget()
         self.migrate()
+        self._cache_ready = True
 
     # -- schema ---------------------------------------------------------------------------
 
@@ -76,7 +82,7 @@ class SqliteStore(SqlStoreBase):
     def _mapper(self, model: type) -> RowMapper:
         return self._mappers[model]
 
-    def get(self, model: type[T], *key: Any) -> T | None:
+    def _fetch_one(self, model: type[T], key: tuple[Any, ...]) -> T | None:
         mapper = self._mapper(model)
         try:
             row = self._conn.execute(
@@ -86,14 +92,13 @@ class SqliteStore(SqlStoreBase):
             return None
         return None if row is None else mapper.load(row)
 
-    def find(
+    def _fetch_many(
         self,
         model: type[T],
-        *,
-        order_by: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        **where: Any,
+        where: dict[str, Any],
+        order_by: str | None,
+        limit: int | None,
+        offset: int,
     ) -> list[T]:
         mapper = self._mapper(model)
         sql, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
@@ -103,7 +108,7 @@ class SqliteStore(SqlStoreBase):
             return []
         return mapper.load_all(rows)
 
-    def count(self, model: type, **where: Any) -> int:
+    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
         sql, params = self._mapper(model).count(where)
         return self._conn.execute(sql, params).fetchone()[0]
 
@@ -111,6 +116,7 @@ class SqliteStore(SqlStoreBase):
         mapper = self._mapper(type(obj))
         with _constraints(mapper.table):
             self._conn.execute(mapper.insert_sql, mapper.dump(obj))
+        self._changed(mapper.model)
 
     def insert_many(self, objs: list[Any]) -> None:
         if not objs:
@@ -118,15 +124,19 @@ class SqliteStore(SqlStoreBase):
         mapper = self._mapper(type(objs[0]))
         with _constraints(mapper.table):
             self._conn.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
+        self._changed(mapper.model)
 
     def update(self, obj: Any) -> None:
         mapper = self._mapper(type(obj))
         with _constraints(mapper.table):
             self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+        self._changed(mapper.model)
 
     def delete(self, model: type, **where: Any) -> int:
         sql, params = self._mapper(model).delete(where)
-        return self._conn.execute(sql, params).rowcount
+        deleted = self._conn.execute(sql, params).rowcount
+        self._changed(model)
+        return deleted
 
     def iter_all(self, model: type[T]) -> Iterator[T]:
         mapper = self._mapper(model)
@@ -155,7 +165,48 @@ class SqliteStore(SqlStoreBase):
         return self._conn.execute("PRAGMA integrity_check").fetchone()[0]
 
     def close(self) -> None:
+        self._close_logs()
         self._conn.close()
+
+    # -- bounded logs ---------------------------------------------------------------------
+
+    def _open_log(self) -> sqlite3.Connection:
+        """A second connection on the file: under WAL, readers never wait for its appends and it
+        queues on the busy timeout behind other writers. ``:memory:`` has only this one."""
+        if self.path == ":memory:":
+            return self._conn
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    @contextmanager
+    def _log_transaction(self) -> Iterator[sqlite3.Connection]:
+        conn = self._logs
+        if conn is self._conn:
+            with self.write():
+                yield conn
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def log_append(self, log: str, record: str, keep: int) -> int:
+        with self._log_transaction() as conn:
+            (new_id,) = conn.execute(_NEXT_LOG_ID, [log, keep]).fetchone()
+            conn.execute(
+                "INSERT INTO log_records (log, id, record) VALUES (?, ?, ?)",
+                [log, new_id, self._checked_record(record)],
+            )
+            if new_id % TRIM_EVERY == 0:
+                conn.execute(
+                    "DELETE FROM log_records WHERE log = ? AND id <= ?", [log, new_id - keep]
+                )
+        return new_id
 
 
 @contextmanager

@@ -7,9 +7,18 @@ from contextlib import contextmanager
 from typing import Any
 
 from core.models import ALL_MODELS
+from core.store.cache import ReadCache
+
+#: Above every log id (the largest BIGINT).
+_NO_ID = 2**63 - 1
+#: Records beyond a log's ``keep`` are hidden at once and deleted every this many appends
+#: (deleting one per append costs SQLite a page write per request).
+TRIM_EVERY = 64
+#: A log record: ``(id, record)``.
+LogRow = tuple[int, str]
 
 
-class SqlStoreBase:
+class SqlStoreBase(ReadCache):
     """Nested transactions (savepoints inside one BEGIN) and the ``meta`` (data-level, wiped
         with the data) and ``control`` (operating state, kept) tables.
 
@@ -21,6 +30,8 @@ class SqlStoreBase:
     _conn: Any
     placeholder: str
     _depth: int = 0
+    #: The connection bounded logs use, opened by ``_open_log()`` on first use.
+    _log_conn: Any = None
 
     def _begin(self, write: bool) -> None:
         raise NotImplementedError
@@ -50,9 +61,12 @@ class SqlStoreBase:
         self._begin(write)
         self._depth = 1
         try:
+            self._cache_begin()
             yield
+            self._cache_commit()
         except BaseException:
             self._depth = 0
+            self._cache_abort()
             self._conn.execute("ROLLBACK")
             raise
         self._depth = 0
@@ -86,6 +100,59 @@ class SqlStoreBase:
     def wipe(self) -> None:
         with self.write():
             for model in reversed(ALL_MODELS):
+                self._changed(model)
                 self._conn.execute(f"DELETE FROM {model.__table__}")
             self._conn.execute("DELETE FROM sequences")
             self._conn.execute("DELETE FROM meta")
+
+    # -- bounded logs (``log_append`` is each store's own: the SQL differs) ---------------------
+
+    def _open_log(self) -> Any:
+        raise NotImplementedError
+
+    @property
+    def _logs(self) -> Any:
+        """Logs have a connection of their own: an append is never part of the caller's
+        transaction (see ``Store.log_append``)."""
+        if self._log_conn is None:
+            self._log_conn = self._open_log()
+        return self._log_conn
+
+    @staticmethod
+    def _checked_record(record: str) -> str:
+        """Records are text without NUL characters, in any store (PostgreSQL cannot keep them)."""
+        if "\x00" in record:
+            raise ValueError("a log record may not contain NUL characters")
+        return record
+
+    def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[LogRow]:
+        ph = self.placeholder
+        rows = self._logs.execute(
+            f"SELECT r.id, r.record FROM log_records r JOIN logs l ON l.name = r.log "
+            f"WHERE r.log = {ph} AND r.id > l.last_id - l.keep AND r.id < {ph} "
+            f"ORDER BY r.id DESC LIMIT {ph}",
+            [log, _NO_ID if before is None else before, max(limit, 0)],
+        )
+        return [(row[0], row[1]) for row in rows]
+
+    def log_count(self, log: str) -> int:
+        ph = self.placeholder
+        return self._logs.execute(
+            f"SELECT count(*) FROM log_records r JOIN logs l ON l.name = r.log "
+            f"WHERE r.log = {ph} AND r.id > l.last_id - l.keep",
+            [log],
+        ).fetchone()[0]
+
+    def log_clear(self, log: str) -> int:
+        """Deletes the records a reader sees; older ones go with the next batch."""
+        ph = self.placeholder
+        return self._logs.execute(
+            f"DELETE FROM log_records WHERE log = {ph} "
+            f"AND id > (SELECT last_id - keep FROM logs WHERE name = {ph})",
+            [log, log],
+        ).rowcount
+
+    def _close_logs(self) -> None:
+        if self._log_conn is not None and self._log_conn is not self._conn:
+            self._log_conn.close()
+        self._log_conn = None

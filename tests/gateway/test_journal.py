@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.services import Core
-from gateway.app import create_app
+from core.store import Store, open_store
+from core.store.postgres import PostgresStore
+from gateway.app import PROCESSES_ENV, create_app, create_app_from_env
 from gateway.config import Config
+from gateway.journal import PAGE, Journal, MemoryLog, RequestFilter, journal_log
+from gateway.middleware.access_log import DIALECT_KEY
+from gateway.middleware.journal import JournalMiddleware
 from tests.conftest import PASSWORDS
 from tests.golden import golden
 
@@ -89,3 +98,180 @@ def test_clearing_the_journal(small: TestClient) -> None:
     small.get(f"{CUSTINFO}?api=getdetails&contactID=467")
     assert small.delete("/__admin/requests", headers=AUTH).json() == {"deleted": 1}
     assert journal(small)["total"] == 0
+
+
+def test_ids_keep_rising_after_a_clear(small: TestClient) -> None:
+    small.get(f"{CUSTINFO}?api=getdetails&contactID=467")
+    first = journal(small)["requests"][0]["id"]
+    small.delete("/__admin/requests", headers=AUTH)
+    small.get(f"{CUSTINFO}?api=getdetails&contactID=467")
+    assert journal(small)["requests"][0]["id"] == first + 1
+
+
+def test_a_filter_looks_past_the_first_page(core: Core) -> None:
+    config = Config(db=":memory:", admin_token="t", journal_entries=PAGE + 50)
+    with TestClient(create_app(config, core=core)) as client:
+        client.get(f"{CUSTINFO}?api=getdetails&contactID=467", headers={"X-Request-Id": "old"})
+        for _ in range(PAGE + 10):
+            client.get("/iservice/f/webapp-api-login?api=loggedin")
+        assert [r["request_id"] for r in journal(client, path=CUSTINFO)["requests"]] == ["old"]
+        assert len(journal(client, path="*-login", limit="5")["requests"]) == 5
+        assert len(journal(client, status="200", limit="1000")["requests"]) == PAGE + 11
+        assert journal(client, limit="0")["requests"] == []
+
+
+def test_sandboxed_requests_are_journaled_and_only_a_main_reset_clears(small: TestClient) -> None:
+    box = small.post("/__admin/sandboxes", headers=AUTH).json()["id"]
+    small.get(f"{CUSTINFO}?api=getdetails&contactID=467", headers={"X-Crmgate-Sandbox": box})
+    entry = journal(small)["requests"][0]
+    assert (entry["sandbox"], entry["request_headers"]["x-crmgate-sandbox"]) == (box, box)
+    sandbox_reset = small.post("/__admin/reset", headers=AUTH | {"X-Crmgate-Sandbox": box})
+    assert sandbox_reset.status_code == 200
+    assert journal(small)["total"] == 1
+    assert small.post("/__admin/reset", headers=AUTH).status_code == 200
+    assert journal(small)["total"] == 0
+
+
+@pytest.fixture
+def shared_sqlite(tmp_path: Path) -> Iterator[list[TestClient]]:
+    """Two gateways on one SQLite file, not told they are alone: what workers are."""
+    config = Config(db=str(tmp_path / "shared.db"), admin_token="t", journal_entries=5)
+    with TestClient(create_app(config)) as one, TestClient(create_app(config)) as two:
+        yield [one, two]
+
+
+def test_gateways_on_one_database_share_one_journal(shared_sqlite: list[TestClient]) -> None:
+    one, two = shared_sqlite
+    for i in range(7):
+        (one, two)[i % 2].get(
+            f"{CUSTINFO}?api=getdetails&contactID=1", headers={"X-Request-Id": f"r{i}"}
+        )
+    for client in (one, two):
+        body = journal(client)
+        assert body["total"] == 5
+        assert [r["request_id"] for r in body["requests"]] == ["r6", "r5", "r4", "r3", "r2"]
+    assert two.delete("/__admin/requests", headers=AUTH).json() == {"deleted": 5}
+    assert journal(one)["total"] == 0
+
+
+def test_where_the_journal_lives(tmp_path: Path, store: Store) -> None:
+    on_file = open_store(tmp_path / "file.db")
+    try:
+        assert isinstance(journal_log(on_file, processes=1), MemoryLog)
+        assert journal_log(on_file, processes=2) is on_file
+        assert journal_log(on_file, processes=None) is on_file
+    finally:
+        on_file.close()
+    shared = isinstance(store, PostgresStore)  # the fixture's SQLite store is :memory:
+    assert (journal_log(store, processes=None) is store) is shared
+    assert (journal_log(store, processes=1) is store) is shared
+
+
+def test_the_workers_factory_asks_the_cli_how_many_processes_serve(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRMGATE_CONFIG", Config(db=str(tmp_path / "env.db")).to_env())
+    monkeypatch.delenv(PROCESSES_ENV, raising=False)
+    with TestClient(create_app_from_env()) as unknown:
+        assert not isinstance(unknown.app.state.admin.journal.log, MemoryLog)
+    monkeypatch.setenv(PROCESSES_ENV, "1")
+    with TestClient(create_app_from_env()) as alone:
+        assert isinstance(alone.app.state.admin.journal.log, MemoryLog)
+
+
+def test_bodies_are_kept_up_to_their_bound_while_streaming() -> None:
+    journal_ = Journal(MemoryLog(), body_chars=3)
+    chunks = [{"type": "http.request", "body": b"x" * 20, "more_body": True}]
+    chunks += [{"type": "http.request", "body": b"y" * 20}, {"type": "http.disconnect"}]
+
+    async def receive() -> Message:
+        return chunks.pop(0)
+
+    async def echo(scope: Scope, receive: Receive, send: Send) -> None:
+        scope[DIALECT_KEY] = "test"
+        while (await receive())["type"] == "http.request":
+            pass
+        await send({"type": "http.response.start", "status": 201})
+        await send({"type": "http.response.body", "body": b"a" * 20, "more_body": True})
+        await send({"type": "http.response.body", "body": b"b" * 20, "more_body": True})
+        await send({"type": "http.response.trailers", "headers": []})
+        await send({"type": "http.response.body", "body": b"c"})
+
+    async def send(message: Message) -> None:
+        pass
+
+    asyncio.run(JournalMiddleware(echo, journal_)(_scope(), receive, send))
+    (entry,) = journal_.query(RequestFilter())
+    assert (entry.status, entry.request_body, entry.response_body) == (
+        201,
+        "xxx... [13 more]",
+        "aaa... [13 more]",
+    )
+
+
+def _streaming_dialect(chunks: list[bytes]) -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        scope[DIALECT_KEY] = "test"
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        for i, chunk in enumerate(chunks):
+            more = i < len(chunks) - 1
+            await send({"type": "http.response.body", "body": chunk, "more_body": more})
+
+    return app
+
+
+def _scope(path: str = "/test/x") -> Scope:
+    return {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
+
+
+async def _nothing() -> Message:
+    return {"type": "http.disconnect"}
+
+
+def test_the_entry_is_stored_before_the_last_chunk_leaves() -> None:
+    journal_ = Journal(MemoryLog())
+    seen_at_last_chunk = []
+
+    async def send(message: Message) -> None:
+        if message["type"] == "http.response.body" and not message.get("more_body"):
+            seen_at_last_chunk.append(len(journal_))
+
+    middleware = JournalMiddleware(_streaming_dialect([b"a", b"b", b"c"]), journal_)
+    asyncio.run(middleware(_scope(), _nothing, send))
+    assert seen_at_last_chunk == [1]
+    assert [e.response_body for e in journal_.query(RequestFilter())] == ["abc"]
+
+
+def test_a_crash_is_journaled_as_500_once() -> None:
+    journal_ = Journal(MemoryLog())
+
+    async def crash(scope: Scope, receive: Receive, send: Send) -> None:
+        scope[DIALECT_KEY] = "test"
+        raise RuntimeError("boom")
+
+    async def send(message: Message) -> None:
+        raise AssertionError("nothing is sent")
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(JournalMiddleware(crash, journal_)(_scope(), _nothing, send))
+    assert [e.status for e in journal_.query(RequestFilter())] == [500]
+
+
+class _BrokenLog(MemoryLog):
+    def log_append(self, log: str, record: str, keep: int) -> int:
+        raise OSError("disk full")
+
+
+def test_a_journal_that_cannot_write_never_breaks_the_response(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    middleware = JournalMiddleware(_streaming_dialect([b"ok"]), Journal(_BrokenLog()))
+    with caplog.at_level(logging.ERROR, logger="crmgate.journal"):
+        asyncio.run(middleware(_scope(), _nothing, send))
+    assert [m.get("body") for m in sent] == [None, b"ok"]
+    assert "not journaled" in caplog.text

@@ -1,7 +1,9 @@
-"""Several worker processes on one SQLite (WAL) file: concurrent writers never see a crash."""
+"""Several worker processes on one SQLite (WAL) file: concurrent writers never see a crash,
+and every worker sees the same fault rules, sandboxes and journal."""
 
 from __future__ import annotations
 
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -109,3 +111,32 @@ def test_every_worker_serves_every_sandbox(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert not (tmp_path / "boxes.db.sandboxes" / f"{box}.db").exists()
+
+
+@pytest.mark.slow
+def test_every_worker_reads_one_journal(tmp_path: Path) -> None:
+    """Each request is in the journal as soon as its answer is in, whichever worker asks."""
+    server = Server(tmp_path / "journal.db", "--workers", "2", "--journal-size", "30")
+    server.start()
+    sent = [f"w-{uuid.uuid4().hex}" for _ in range(40)]
+    try:
+        newest = []
+        for request_id in sent:  # a new connection each: the kernel spreads them over workers
+            httpx.get(
+                f"{server.base}{F}/webapp-api-login?api=loggedin",
+                headers={"X-Request-Id": request_id},
+            )
+            journal = httpx.get(f"{server.base}/__admin/requests", params={"limit": 1}).json()
+            newest.append(journal["requests"][0]["request_id"])
+        reads = [httpx.get(f"{server.base}/__admin/requests?limit=100").json() for _ in range(10)]
+        cleared = httpx.delete(f"{server.base}/__admin/requests").json()
+        after = [httpx.get(f"{server.base}/__admin/requests").json()["total"] for _ in range(6)]
+    finally:
+        err = server.stop()
+    assert newest == sent
+    for journal in reads:
+        assert journal["total"] == 30
+        assert [r["request_id"] for r in journal["requests"]] == sent[::-1][:30]
+    assert cleared == {"deleted": 30}
+    assert after == [0] * 6
+    assert b"Traceback" not in err

@@ -1,0 +1,156 @@
+"""Bounded logs in the store: one log shared by every connection and process on a database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from core.store import SqliteStore, Store, open_store
+from core.store.postgres import PostgresStore
+from core.store.tables import TRIM_EVERY
+
+Opener = Callable[[], Store]
+
+
+def test_appends_read_back_newest_first(store: Store) -> None:
+    assert store.log_read("j") == []
+    assert store.log_count("j") == 0
+    ids = [store.log_append("j", f"r{i}", keep=100) for i in range(5)]
+    assert ids == [1, 2, 3, 4, 5]
+    assert store.log_read("j") == [(5, "r4"), (4, "r3"), (3, "r2"), (2, "r1"), (1, "r0")]
+    assert store.log_read("j", limit=2) == [(5, "r4"), (4, "r3")]
+    assert store.log_read("j", before=4, limit=2) == [(3, "r2"), (2, "r1")]
+    assert store.log_read("j", before=1) == []
+    assert store.log_read("j", limit=-1) == []
+    assert store.log_count("j") == 5
+    assert store.log_read("other") == []
+
+
+def test_a_log_keeps_its_newest_records_only(store: Store) -> None:
+    for i in range(3 * TRIM_EVERY + 5):
+        store.log_append("j", f"r{i}", keep=3)
+        assert store.log_count("j") == min(i + 1, 3)
+    assert [r for _, r in store.log_read("j")] == [f"r{3 * TRIM_EVERY + n}" for n in (4, 3, 2)]
+    stored = store._logs.execute("SELECT count(*) FROM log_records").fetchone()[0]
+    assert stored <= 3 + TRIM_EVERY  # deleted in batches, never more than one batch behind
+    store.log_append("j", "fewer", keep=1)
+    assert store.log_read("j") == [(3 * TRIM_EVERY + 6, "fewer")]
+
+
+def test_clearing_keeps_ids_rising_and_other_logs(store: Store) -> None:
+    for i in range(TRIM_EVERY + 2):
+        store.log_append("j", str(i), keep=5)
+    store.log_append("k", "kept", keep=5)
+    assert store.log_clear("j") == 5  # what a reader saw, not what waited for deletion
+    assert store.log_count("j") == 0
+    assert store.log_read("j") == []
+    assert store.log_append("j", "again", keep=5) == TRIM_EVERY + 3
+    assert store.log_read("k") == [(1, "kept")]
+    assert store.log_clear("nothing") == 0
+
+
+def test_logs_are_operating_state_and_survive_a_wipe(store: Store) -> None:
+    store.log_append("j", "r", keep=5)
+    store.wipe()
+    assert store.log_read("j") == [(1, "r")]
+
+
+def test_records_are_text_without_nul(store: Store) -> None:
+    with pytest.raises(ValueError, match="NUL"):
+        store.log_append("j", "a\x00b", keep=5)
+    assert store.log_count("j") == 0
+    store.log_append("j", '{"ünï":"\\u0000"}', keep=5)
+    assert store.log_read("j") == [(1, '{"ünï":"\\u0000"}')]
+
+
+def _append_in_a_failing_write(store: Store) -> None:
+    with store.write():
+        store.log_append("j", "in the write", keep=5)
+        raise RuntimeError("the data rolls back")
+
+
+def test_an_append_does_not_wait_for_nor_join_a_postgresql_write(postgres_dsn: str) -> None:
+    store = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
+    try:
+        with pytest.raises(RuntimeError):  # the write holds the writers' advisory lock
+            _append_in_a_failing_write(store)
+        assert store.log_read("j") == [(1, "in the write")]
+    finally:
+        store.drop()
+        store.close()
+
+
+def test_an_in_memory_sqlite_store_has_one_connection_for_all() -> None:
+    store = open_store(":memory:")
+    with pytest.raises(RuntimeError):
+        _append_in_a_failing_write(store)
+    assert store.log_count("j") == 0
+    store.log_append("j", "kept", keep=5)
+    assert store.log_read("j") == [(1, "kept")]
+    store.close()
+
+
+def test_a_failed_sqlite_append_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "logs.db")
+    store.log_append("j", "first", keep=5)
+    with pytest.raises(ValueError, match="NUL"):
+        store.log_append("j", "\x00", keep=5)
+    assert store.log_append("j", "second", keep=5) == 2
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
+    """Opens another store on one database: what each gateway process has."""
+    if request.param == "sqlite":
+        path = tmp_path / "shared.db"
+        yield lambda: open_store(path)
+        return
+    dsn, schema = request.getfixturevalue("postgres_dsn"), f"t_{uuid.uuid4().hex}"
+    yield lambda: PostgresStore(dsn, schema=schema)
+    last = PostgresStore(dsn, schema=schema)
+    last.drop()
+    last.close()
+
+
+def test_every_connection_to_a_database_shares_its_logs(opener: Opener) -> None:
+    one, two = opener(), opener()
+    assert one.log_append("j", "a", keep=10) == 1
+    assert two.log_append("j", "b", keep=10) == 2
+    assert one.log_read("j") == two.log_read("j") == [(2, "b"), (1, "a")]
+    with one.read():  # a reader's snapshot never holds an append back (WAL, MVCC)
+        assert two.log_append("j", "c", keep=10) == 3
+    assert two.log_clear("j") == 3
+    assert one.log_count("j") == 0
+    one.close()
+    two.close()
+
+
+def test_concurrent_appends_get_every_id_once_in_order(opener: Opener) -> None:
+    stores = [opener() for _ in range(4)]
+
+    def append(store: Store) -> list[int]:
+        return [store.log_append("j", f"{id(store)}", keep=1000) for _ in range(40)]
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        per_store = list(pool.map(append, stores))
+    assert sorted(i for ids in per_store for i in ids) == list(range(1, 161))
+    assert all(ids == sorted(ids) for ids in per_store)
+    assert [i for i, _ in stores[0].log_read("j", limit=1000)] == list(range(160, 0, -1))
+    for store in stores:
+        store.close()
+
+
+def test_closing_a_store_closes_its_log_connection(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "close.db")
+    assert isinstance(store, SqliteStore)
+    store.log_append("j", "r", keep=5)
+    connection = store._log_conn
+    store.close()
+    assert store._log_conn is None
+    with pytest.raises(Exception, match="closed"):
+        connection.execute("SELECT 1")
