@@ -70,7 +70,9 @@ class PostgresStore(SqlStoreBase):
         self.placeholder = "%s"
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
         self._depth = 0
+        self._forget()
         self.migrate()
+        self._cache_ready = True
 
     # -- schema ---------------------------------------------------------------------------
 
@@ -113,7 +115,7 @@ class PostgresStore(SqlStoreBase):
 
     # -- rows -----------------------------------------------------------------------------
 
-    def get(self, model: type[T], *key: Any) -> T | None:
+    def _fetch_one(self, model: type[T], key: tuple[Any, ...]) -> T | None:
         mapper = self._mappers[model]
         params = [mapper.param(v) for v in key]
         if not _fits(params):
@@ -121,14 +123,13 @@ class PostgresStore(SqlStoreBase):
         row = self._conn.execute(mapper.select_by_key, params).fetchone()
         return None if row is None else mapper.load(row)
 
-    def find(
+    def _fetch_many(
         self,
         model: type[T],
-        *,
-        order_by: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        **where: Any,
+        where: dict[str, Any],
+        order_by: str | None,
+        limit: int | None,
+        offset: int,
     ) -> list[T]:
         mapper = self._mappers[model]
         query, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
@@ -136,7 +137,7 @@ class PostgresStore(SqlStoreBase):
             return []
         return mapper.load_all(self._conn.execute(query, params))
 
-    def count(self, model: type, **where: Any) -> int:
+    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
         query, params = self._mappers[model].count(where)
         return self._conn.execute(query, params).fetchone()[0] if _fits(params) else 0
 
@@ -144,6 +145,7 @@ class PostgresStore(SqlStoreBase):
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
             self._conn.execute(mapper.insert_sql, mapper.dump(obj))
+            self._changed(mapper.model)
 
     def insert_many(self, objs: list[Any]) -> None:
         if not objs:
@@ -151,17 +153,22 @@ class PostgresStore(SqlStoreBase):
         mapper = self._mappers[type(objs[0])]
         with self._constraints(mapper.table), self._conn.cursor() as cursor:
             cursor.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
+            self._changed(mapper.model)
 
     def update(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
             self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+            self._changed(mapper.model)
 
     def delete(self, model: type, **where: Any) -> int:
         query, params = self._mappers[model].delete(where)
         if not _fits(params):
             return 0
-        return self._conn.execute(query, params).rowcount
+        with self.write():
+            deleted = self._conn.execute(query, params).rowcount
+            self._changed(model)
+        return deleted
 
     def iter_all(self, model: type[T]) -> Iterator[T]:
         yield from self.find(model)

@@ -42,7 +42,9 @@ class SqliteStore(SqlStoreBase):
         self.placeholder = "?"
         self._mappers: dict[type, RowMapper] = {m: RowMapper(m) for m in ALL_MODELS}
         self._depth = 0
+        self._forget()
         self.migrate()
+        self._cache_ready = True
 
     # -- schema ---------------------------------------------------------------------------
 
@@ -76,7 +78,7 @@ class SqliteStore(SqlStoreBase):
     def _mapper(self, model: type) -> RowMapper:
         return self._mappers[model]
 
-    def get(self, model: type[T], *key: Any) -> T | None:
+    def _fetch_one(self, model: type[T], key: tuple[Any, ...]) -> T | None:
         mapper = self._mapper(model)
         try:
             row = self._conn.execute(
@@ -86,14 +88,13 @@ class SqliteStore(SqlStoreBase):
             return None
         return None if row is None else mapper.load(row)
 
-    def find(
+    def _fetch_many(
         self,
         model: type[T],
-        *,
-        order_by: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-        **where: Any,
+        where: dict[str, Any],
+        order_by: str | None,
+        limit: int | None,
+        offset: int,
     ) -> list[T]:
         mapper = self._mapper(model)
         sql, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
@@ -103,7 +104,7 @@ class SqliteStore(SqlStoreBase):
             return []
         return mapper.load_all(rows)
 
-    def count(self, model: type, **where: Any) -> int:
+    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
         sql, params = self._mapper(model).count(where)
         return self._conn.execute(sql, params).fetchone()[0]
 
@@ -111,6 +112,7 @@ class SqliteStore(SqlStoreBase):
         mapper = self._mapper(type(obj))
         with _constraints(mapper.table):
             self._conn.execute(mapper.insert_sql, mapper.dump(obj))
+        self._changed(mapper.model)
 
     def insert_many(self, objs: list[Any]) -> None:
         if not objs:
@@ -118,15 +120,19 @@ class SqliteStore(SqlStoreBase):
         mapper = self._mapper(type(objs[0]))
         with _constraints(mapper.table):
             self._conn.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
+        self._changed(mapper.model)
 
     def update(self, obj: Any) -> None:
         mapper = self._mapper(type(obj))
         with _constraints(mapper.table):
             self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+        self._changed(mapper.model)
 
     def delete(self, model: type, **where: Any) -> int:
         sql, params = self._mapper(model).delete(where)
-        return self._conn.execute(sql, params).rowcount
+        deleted = self._conn.execute(sql, params).rowcount
+        self._changed(model)
+        return deleted
 
     def iter_all(self, model: type[T]) -> Iterator[T]:
         mapper = self._mapper(model)

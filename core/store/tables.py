@@ -7,9 +7,10 @@ from contextlib import contextmanager
 from typing import Any
 
 from core.models import ALL_MODELS
+from core.store.cache import ReadCache
 
 
-class SqlStoreBase:
+class SqlStoreBase(ReadCache):
     """Nested transactions (savepoints inside one BEGIN) and the ``meta`` (data-level, wiped
         with the data) and ``control`` (operating state, kept) tables.
 
@@ -50,9 +51,12 @@ class SqlStoreBase:
         self._begin(write)
         self._depth = 1
         try:
+            self._cache_begin()
             yield
+            self._cache_commit()
         except BaseException:
             self._depth = 0
+            self._cache_abort()
             self._conn.execute("ROLLBACK")
             raise
         self._depth = 0
@@ -86,6 +90,7 @@ class SqlStoreBase:
     def wipe(self) -> None:
         with self.write():
             for model in reversed(ALL_MODELS):
+                self._changed(model)
                 self._conn.execute(f"DELETE FROM {model.__table__}")
             self._conn.execute("DELETE FROM sequences")
             self._conn.execute("DELETE FROM meta")

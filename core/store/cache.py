@@ -1,0 +1,155 @@
+"""Reads served from memory while nobody has written: the store's data version.
+
+Every write transaction that changes a row stamps a fresh, random data version in the
+``control`` table before it commits. A transaction first reads that stamp (one cheap query)
+and forgets everything it cached when the stamp is not the last one it saw: another process
+or connection wrote. A writer forgets only the models it changed. So N processes on one
+database stay exactly as consistent as one, and a read-mostly request costs one query.
+
+Inside a transaction, a model this transaction has changed is always read from the
+database; the others come from the cache (a writer holds the write lock, so what it cached
+is what is committed). Outside a transaction nothing is cached. Hits are shallow copies: a
+caller may set attributes of what it read without touching the cache.
+"""
+
+from __future__ import annotations
+
+import copy
+import secrets
+from typing import Any
+
+VERSION_KEY = "data_version"
+#: Beyond this many cached answers the cache starts afresh: memory stays bounded.
+MAX_ENTRIES = 20_000
+
+
+class ReadCache:
+    """Mixed into a store that provides ``_fetch_one``, ``_fetch_many``, ``_fetch_count``,
+    ``_get`` / ``_set`` on its key-value tables, and calls the ``_cache_*`` hooks from its
+    transactions and ``_changed`` from every statement that modifies a model's rows.
+    """
+
+    _cached: dict[type, dict[tuple[Any, ...], Any]]
+    _version: str | None = None
+    _caching: bool = False
+    _touched: set[type]
+    _size: int = 0
+    _depth: int = 0
+    #: False until the schema (and its ``control`` table) exists.
+    _cache_ready: bool = False
+
+    def _fetch_one(self, model: type, key: tuple[Any, ...]) -> Any:
+        raise NotImplementedError
+
+    def _fetch_many(
+        self,
+        model: type,
+        where: dict[str, Any],
+        order_by: str | None,
+        limit: int | None,
+        offset: int,
+    ) -> list[Any]:
+        raise NotImplementedError
+
+    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
+        raise NotImplementedError
+
+    def _get(self, table: str, key: str) -> str | None:
+        raise NotImplementedError
+
+    def _set(self, table: str, key: str, value: str) -> None:
+        raise NotImplementedError
+
+    # -- the store's reads --------------------------------------------------------------------
+
+    def get(self, model: type, *key: Any) -> Any:
+        if not self._caching or model in self._touched:
+            return self._fetch_one(model, key)
+        found = self._lookup(model, ("get", *key), lambda: self._fetch_one(model, key))
+        return None if found is None else copy.copy(found)
+
+    def find(
+        self,
+        model: type,
+        *,
+        order_by: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        **where: Any,
+    ) -> list[Any]:
+        if not self._caching or model in self._touched:
+            return self._fetch_many(model, where, order_by, limit, offset)
+        shape = ("find", order_by, limit, offset, *_frozen(where))
+        rows = self._lookup(
+            model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
+        )
+        return [copy.copy(row) for row in rows]
+
+    def count(self, model: type, **where: Any) -> int:
+        if not self._caching or model in self._touched:
+            return self._fetch_count(model, where)
+        return self._lookup(
+            model, ("count", *_frozen(where)), lambda: self._fetch_count(model, where)
+        )
+
+    def _lookup(self, model: type, key: tuple[Any, ...], fetch: Any) -> Any:
+        entries = self._cached.setdefault(model, {})
+        try:
+            return entries[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable argument: ask the database
+            return fetch()
+        if self._size >= MAX_ENTRIES:
+            self._forget()
+            entries = self._cached.setdefault(model, {})
+        found = entries[key] = fetch()
+        self._size += 1
+        return found
+
+    # -- hooks for the store's transactions and writes ----------------------------------------
+
+    def _forget(self) -> None:
+        self._cached = {}
+        self._size = 0
+
+    def _changed(self, model: type) -> None:
+        """A statement changed ``model``'s rows: this transaction reads them from the database."""
+        if not self._depth:  # autocommitted already: stamp at once
+            self._touched = {model}
+            self._cache_commit()
+            return
+        self._touched.add(model)
+
+    def _cache_begin(self) -> None:
+        """Called right after an outermost BEGIN (and, for a write, its lock)."""
+        self._touched = set()
+        if not self._cache_ready:
+            return
+        seen = self._get("control", VERSION_KEY)
+        if seen != self._version:
+            self._forget()
+            self._version = seen
+        self._caching = True
+
+    def _cache_commit(self) -> None:
+        """Called just before COMMIT: stamp a new version when rows changed."""
+        self._caching = False
+        if self._touched and self._cache_ready:
+            self._version = secrets.token_hex(8)
+            self._set("control", VERSION_KEY, self._version)
+            for model in self._touched:
+                self._size -= len(self._cached.pop(model, {}))
+            self._touched = set()
+
+    def _cache_abort(self) -> None:
+        """Rolled back: the database holds what the cache saw (a failed commit left a stamp
+        that is not in the database, so the next transaction starts afresh)."""
+        self._caching = False
+
+
+def _frozen(where: dict[str, Any]) -> tuple[Any, ...]:
+    """The arguments as a key (in call order: one call site always names them alike)."""
+    return tuple(
+        (name, tuple(value) if isinstance(value, list) else value) for name, value in where.items()
+    )
