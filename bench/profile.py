@@ -9,42 +9,70 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import NamedTuple
 
 from pyinstrument import Profiler
 from starlette.types import ASGIApp, Message
 
-from bench.servicestack import JOHN, JSON_UPDATE, JSV_UPDATE, SEED_002, WALTER
+from bench.servicestack import JOHN, JSON_UPDATE, JSV_UPDATE, ROOT, SEED_002, WALTER
 from gateway.app import create_app
 from gateway.config import Config
 
 JSON = (("content-type", "application/json"),)
-#: name -> (site to sign in on, method, path, headers, body)
-PATHS: dict[str, tuple[str, str, str, tuple[tuple[str, str], ...], bytes]] = {
-    "pf-links-json": ("pf", "GET", f"/pf/api/contacts/{JOHN}/links", (), b""),
-    "pf-links-xml": (
+Headers = tuple[tuple[str, str], ...]
+SETDETAILS = (ROOT / "fixtures/golden/003/setdetails-request.json").read_bytes()
+SOCIAL = (ROOT / "fixtures/golden/000/cus-social-account.json").read_bytes()
+
+
+class Profiled(NamedTuple):
+    login: str
+    method: str
+    path: str
+    headers: Headers = ()
+    body: bytes = b""
+    query: bytes = b""
+
+
+#: name -> how to sign in (a key of LOGINS) and the request to profile
+PATHS: dict[str, Profiled] = {
+    "pf-links-json": Profiled("pf", "GET", f"/pf/api/contacts/{JOHN}/links"),
+    "pf-links-xml": Profiled(
         "pf",
         "POST",
         f"/pf/api/contacts/{JOHN}/links",
         (("content-type", "application/xml"), ("accept", "application/xml")),
         SEED_002,
     ),
-    "bokamera-put-json": ("bokamera", "PUT", f"/bokamera/customers/{WALTER}", JSON, JSON_UPDATE),
-    "bokamera-put-jsv": (
+    "bokamera-put-json": Profiled(
+        "bokamera", "PUT", f"/bokamera/customers/{WALTER}", JSON, JSON_UPDATE
+    ),
+    "bokamera-put-jsv": Profiled(
         "bokamera",
         "PUT",
         f"/bokamera/customers/{WALTER}",
         (("content-type", "text/jsv"), ("accept", "text/jsv")),
         JSV_UPDATE,
     ),
+    "iservice-getdetails": Profiled(
+        "iservice", "GET", "/iservice/f/webapp-api-custinfo", query=b"api=getdetails&contactID=466"
+    ),
+    "iservice-setdetails": Profiled(
+        "iservice", "POST", "/iservice/f/webapp-api-custinfo", JSON, SETDETAILS, b"api=setdetails"
+    ),
+    "webapi-post": Profiled(
+        "webapi", "POST", "/webapi/api/v1/customers/me/socialCredentials", JSON, SOCIAL
+    ),
 }
 
 
 async def call(
-    app: ASGIApp, method: str, path: str, headers: tuple[tuple[str, str], ...], body: bytes
+    app: ASGIApp, method: str, path: str, headers: Headers, body: bytes, query: bytes = b""
 ) -> list[Message]:
     scope = {
         "type": "http",
@@ -54,7 +82,7 @@ async def call(
         "scheme": "http",
         "path": path,
         "raw_path": path.encode(),
-        "query_string": b"",
+        "query_string": query,
         "root_path": "",
         "headers": [(k.encode(), v.encode()) for k, v in headers],
         "client": ("127.0.0.1", 50000),
@@ -77,31 +105,57 @@ async def call(
     return sent
 
 
-def session_cookie(messages: list[Message]) -> str:
-    cookies = [v.decode().split(";")[0] for k, v in messages[0]["headers"] if k == b"set-cookie"]
-    return "; ".join(cookies)
+def cookies(messages: list[Message]) -> Headers:
+    found = [v.decode().split(";")[0] for k, v in messages[0]["headers"] if k == b"set-cookie"]
+    return (("cookie", "; ".join(found)),)
+
+
+async def servicestack(app: ASGIApp, site: str) -> Headers:
+    credentials = b'{"UserName":"admin@demo.local","Password":"demo-admin"}'
+    return cookies(await call(app, "POST", f"/{site}/auth/credentials", JSON, credentials))
+
+
+async def iservice(app: ASGIApp, _: str) -> Headers:
+    credentials = b'{"emailAddress":"customer11@1to1service.com","password":"demo-customer"}'
+    login = "/iservice/f/webapp-api-login"
+    return cookies(await call(app, "POST", login, JSON, credentials, b"api=login"))
+
+
+async def webapi(app: ASGIApp, _: str) -> Headers:
+    form = (("content-type", "application/x-www-form-urlencoded"),)
+    body = b"grant_type=password&username=customer11%401to1service.com&password=demo-customer"
+    answer = await call(app, "POST", "/webapi/Token", form, body)
+    token = json.loads(answer[1]["body"])["access_token"]
+    return (("authorization", f"Bearer {token}"),)
+
+
+LOGINS: dict[str, Callable[[ASGIApp, str], Awaitable[Headers]]] = {
+    "pf": servicestack,
+    "bokamera": servicestack,
+    "iservice": iservice,
+    "webapi": webapi,
+}
 
 
 async def main_async(name: str, requests: int) -> None:
-    site, method, path, headers, body = PATHS[name]
+    target = PATHS[name]
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(Config(db=str(Path(tmp) / "profile.db"), log_level="warning"))
-        credentials = b'{"UserName":"admin@demo.local","Password":"demo-admin"}'
-        signed_in = await call(app, "POST", f"/{site}/auth/credentials", JSON, credentials)
-        headers = (*headers, ("cookie", session_cookie(signed_in)))
-        first = await call(app, method, path, headers, body)
+        headers = (*target.headers, *await LOGINS[target.login](app, target.login))
+        request = (app, target.method, target.path, headers, target.body, target.query)
+        first = await call(*request)
         if first[0]["status"] != 200:
             sys.exit(f"{name}: status {first[0]['status']}: {first[1].get('body', b'')[:300]!r}")
         for _ in range(requests // 10):  # warm-up: caches, SQL shapes
-            await call(app, method, path, headers, body)
+            await call(*request)
         started = time.process_time()
         for _ in range(requests):
-            await call(app, method, path, headers, body)
+            await call(*request)
         per_request = (time.process_time() - started) / requests * 1e6
         profiler = Profiler(interval=0.0001, async_mode="disabled")
         with profiler:
             for _ in range(requests):
-                await call(app, method, path, headers, body)
+                await call(*request)
     print(f"# {name}: {per_request:.0f} µs of CPU per request in-process ({requests} requests)")
     print(profiler.output_text(unicode=True, color=False))
 
