@@ -128,12 +128,15 @@ class ReadCache:
             return
         self._touched.add(model)
 
+    def _read_version(self) -> str | None:
+        return self._get("control", VERSION_KEY)
+
     def _cache_begin(self) -> None:
         """Called right after an outermost BEGIN (and, for a write, its lock)."""
         self._touched = set()
         if not self._cache_ready:
             return
-        seen = self._get("control", VERSION_KEY)
+        seen = self._read_version()
         if seen != self._version:
             self._forget()
             self._version = seen
