@@ -1,7 +1,8 @@
 """``make bench``: crmgate's endpoints beside a bare Starlette "hello" app and WireMock serving
 the same bytes as static stubs, all in one run; then crmgate's memory across many requests.
 
-Options: ``--seconds N`` per endpoint, ``--rss-requests N`` (0 skips the memory run).
+Options: ``--seconds N`` per endpoint, ``--rss-requests N`` (0 skips the memory run),
+``--workers N`` (processes for both crmgate and the hello app; WireMock uses every CPU).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` and its children (the workers of ``--workers N``)."""
+    total = 0.0
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+            total += int(line.split()[1]) / 1024
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return total + sum(rss_mb(int(child)) for child in children)
 
 
 def answer(target: load.Target) -> httpx.Response:
@@ -53,15 +57,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="bench")
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rss-requests", type=int, default=200_000)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    workers = ["--workers", str(args.workers)]
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
+    uvicorn += workers
     with served([*uvicorn, "bench.hello:app"], "/") as (hello_base, _):
         hello = load.run(load.Target("bare Starlette hello", hello_base + "/"), args.seconds)
     measured: list[tuple[load.Target, load.Result, httpx.Response]] = []
     memory = ""
     with tempfile.TemporaryDirectory() as tmp:
         crmgate = [str(Path(sys.executable).parent / "crmgate"), "serve", "--log-level", "warning"]
-        db = ["--db", str(Path(tmp) / "bench.db")]
+        db = ["--db", str(Path(tmp) / "bench.db"), *workers]
         env = {"CRMGATE_ADMIN_TOKEN": ""}
         with served([*crmgate, *db], "/__admin/health", env) as (base, pid):
             targets = [t for build in TARGETS.values() for t in build(base)]
@@ -72,7 +79,10 @@ def main() -> int:
             if args.rss_requests:
                 memory = measure_memory(pid, targets[0], measured[0][1].rps, args.rss_requests)
         wiremocked = run_wiremock(measured, Path(tmp) / "wiremock", args.seconds)
-    print(f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each")
+    print(
+        f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each, "
+        f"{args.workers} worker process(es) for crmgate and hello"
+    )
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     rows = [("bare Starlette hello", hello, None)]
     rows += [(t.name, r, wiremocked.get(t.name)) for t, r, _ in measured]

@@ -8,13 +8,12 @@ database stay exactly as consistent as one, and a read-mostly request costs one 
 
 Inside a transaction, a model this transaction has changed is always read from the
 database; the others come from the cache (a writer holds the write lock, so what it cached
-is what is committed). Outside a transaction nothing is cached. Hits are shallow copies: a
-caller may set attributes of what it read without touching the cache.
+is what is committed). Outside a transaction nothing is cached. Hits are shallow copies (every
+model is a msgspec Struct): a caller may set attributes of what it read, not the cache's.
 """
 
 from __future__ import annotations
 
-import copy
 import secrets
 from typing import Any
 
@@ -66,7 +65,7 @@ class ReadCache:
         if not self._caching or model in self._touched:
             return self._fetch_one(model, key)
         found = self._lookup(model, ("get", *key), lambda: self._fetch_one(model, key))
-        return None if found is None else copy.copy(found)
+        return None if found is None else found.__copy__()
 
     def find(
         self,
@@ -79,27 +78,35 @@ class ReadCache:
     ) -> list[Any]:
         if not self._caching or model in self._touched:
             return self._fetch_many(model, where, order_by, limit, offset)
-        shape = ("find", order_by, limit, offset, *_frozen(where))
+        shape = ("find", order_by, limit, offset, *where.items())
         rows = self._lookup(
             model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
         )
-        return [copy.copy(row) for row in rows]
+        return [row.__copy__() for row in rows]
 
     def count(self, model: type, **where: Any) -> int:
         if not self._caching or model in self._touched:
             return self._fetch_count(model, where)
         return self._lookup(
-            model, ("count", *_frozen(where)), lambda: self._fetch_count(model, where)
+            model, ("count", *where.items()), lambda: self._fetch_count(model, where)
         )
 
     def _lookup(self, model: type, key: tuple[Any, ...], fetch: Any) -> Any:
+        """The cached answer under ``key`` (arguments in call order: a call site always names
+        them alike), else ``fetch()``'s, remembered."""
         entries = self._cached.setdefault(model, {})
         try:
             return entries[key]
         except KeyError:
             pass
-        except TypeError:  # an unhashable argument: ask the database
-            return fetch()
+        except TypeError:  # a list of values ("one of"): as a tuple, or ask the database
+            key = tuple(_hashable(part) for part in key)
+            try:
+                return entries[key]
+            except KeyError:
+                pass
+            except TypeError:
+                return fetch()
         if self._size >= MAX_ENTRIES:
             self._forget()
             entries = self._cached.setdefault(model, {})
@@ -121,12 +128,15 @@ class ReadCache:
             return
         self._touched.add(model)
 
+    def _read_version(self) -> str | None:
+        return self._get("control", VERSION_KEY)
+
     def _cache_begin(self) -> None:
         """Called right after an outermost BEGIN (and, for a write, its lock)."""
         self._touched = set()
         if not self._cache_ready:
             return
-        seen = self._get("control", VERSION_KEY)
+        seen = self._read_version()
         if seen != self._version:
             self._forget()
             self._version = seen
@@ -148,8 +158,7 @@ class ReadCache:
         self._caching = False
 
 
-def _frozen(where: dict[str, Any]) -> tuple[Any, ...]:
-    """The arguments as a key (in call order: one call site always names them alike)."""
-    return tuple(
-        (name, tuple(value) if isinstance(value, list) else value) for name, value in where.items()
-    )
+def _hashable(part: Any) -> Any:
+    if isinstance(part, tuple) and len(part) == 2 and isinstance(part[1], list):
+        return (part[0], tuple(part[1]))
+    return part

@@ -20,6 +20,7 @@ from psycopg import sql
 from core.errors import Conflict
 from core.models import ALL_MODELS
 from core.store.base import StoreError
+from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
 from core.store.tables import TRIM_EVERY, SqlStoreBase
@@ -27,6 +28,12 @@ from core.store.tables import TRIM_EVERY, SqlStoreBase
 T = TypeVar("T")
 
 WRITE_LOCK = 0x63726D67  # "crmg": one advisory lock for all writers of a database
+_BEGIN_WRITE = (
+    f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); "
+    f"SELECT value FROM control WHERE key = '{VERSION_KEY}'"
+)
+#: The data version read with BEGIN has been used (or there was none to read).
+_UNREAD: Any = object()
 _INT8 = range(-(2**63), 2**63)
 _LOG_APPEND = """
 WITH head AS (
@@ -84,7 +91,12 @@ class PostgresStore(SqlStoreBase):
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
         self._depth = 0
         self._forget()
+        self._in_transaction = False
+        self._begun_version = _UNREAD
+        # Until the control table exists, a write begins with BEGIN and the lock only.
+        self._begin_write = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SELECT NULL"
         self.migrate()
+        self._begin_write = _BEGIN_WRITE
         self._cache_ready = True
 
     # -- schema ---------------------------------------------------------------------------
@@ -118,13 +130,41 @@ class PostgresStore(SqlStoreBase):
     # -- transactions ---------------------------------------------------------------------
 
     def _begin(self, write: bool) -> None:
+        """A write: BEGIN, the writers' lock and the data version in one round trip. A read
+        runs without BEGIN: at READ COMMITTED each statement sees the latest commit either
+        way, and a read answered from the cache then costs one round trip, not three."""
+        self._in_transaction = write
+        if not write:
+            return
+        try:
+            found = self._conn.execute(self._begin_write)
+            found.nextset()
+            found.nextset()
+            row = found.fetchone()
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._begun_version = row[0] if row else None
+
+    def _nest(self, write: bool) -> None:
+        if self._in_transaction:
+            return
         self._conn.execute("BEGIN")
-        if write:
-            try:
-                self._conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        self._in_transaction = True
+        if write:  # a read that writes: lock, then re-check what the cache may serve
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            self._cache_begin()
+
+    def _end(self, commit: bool) -> None:
+        if self._in_transaction:
+            self._in_transaction = False
+            self._conn.execute("COMMIT" if commit else "ROLLBACK")
+
+    def _read_version(self) -> str | None:
+        if self._in_transaction and self._begun_version is not _UNREAD:
+            version, self._begun_version = self._begun_version, _UNREAD
+            return version
+        return super()._read_version()
 
     # -- rows -----------------------------------------------------------------------------
 

@@ -36,6 +36,12 @@ class SqlStoreBase(ReadCache):
     def _begin(self, write: bool) -> None:
         raise NotImplementedError
 
+    def _nest(self, write: bool) -> None:
+        """Called before a savepoint: a store whose reads run without a transaction opens one."""
+
+    def _end(self, commit: bool) -> None:
+        self._conn.execute("COMMIT" if commit else "ROLLBACK")
+
     @contextmanager
     def write(self) -> Iterator[None]:
         yield from self._transaction(write=True)
@@ -46,6 +52,7 @@ class SqlStoreBase(ReadCache):
 
     def _transaction(self, *, write: bool) -> Iterator[None]:
         if self._depth:
+            self._nest(write)
             name = f"sp{self._depth}"
             self._conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
@@ -67,10 +74,10 @@ class SqlStoreBase(ReadCache):
         except BaseException:
             self._depth = 0
             self._cache_abort()
-            self._conn.execute("ROLLBACK")
+            self._end(commit=False)
             raise
         self._depth = 0
-        self._conn.execute("COMMIT")
+        self._end(commit=True)
 
     def _get(self, table: str, key: str) -> str | None:
         sql = f"SELECT value FROM {table} WHERE key = {self.placeholder}"

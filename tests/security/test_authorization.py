@@ -1,7 +1,8 @@
 """The authorization matrix: every protected operation x every kind of caller, in one table.
 
 Callers: anonymous, the customer itself, another customer, an agent and an admin of the same
-company, an admin of another company. Outcomes are read from each dialect's own answer.
+company, an admin of another company. Outcomes are read from each dialect's own answer; a
+refused call must leave John's and Walter's stored data as it was.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.services import Core
+from tests.conftest import JOHN_ID, WALTER_ID
 from tests.security.conftest import LOGINS
 
-OK, DENIED, NOBODY, MISSING = "ok", "forbidden", "unauthenticated", "not found"
+OK, DENIED, NOBODY, MISSING, EMPTY = "ok", "forbidden", "unauthenticated", "not found", "empty"
+CONFLICT = "conflict"
 
 CALLERS: dict[str, str | None] = {
     "anonymous": None,
@@ -95,11 +98,63 @@ def crmcom_list(client: TestClient) -> str:
     return crmcom_outcome(client.post(f"{CC}/social_media/list", json=query).json())
 
 
+# -- ASP.NET Web API (``customers/me``: only a customer has one; [Authorize] answers 401) ------
+
+WA = "/webapi/api/v1/customers/me/socialCredentials"
+JOHNS_ACCOUNT = "fb000000-0000-4000-8000-000000000466"
+WA_OUTCOMES = {200: OK, 401: NOBODY, 409: CONFLICT}
+
+
+def webapi_list(client: TestClient) -> str:
+    """Whether the caller's list shows John's Facebook account."""
+    response = client.get(WA)
+    if response.status_code != 200:
+        return WA_OUTCOMES[response.status_code]
+    return OK if any(a["id"] == JOHNS_ACCOUNT for a in response.json()) else EMPTY
+
+
+def webapi_save_over_johns(client: TestClient) -> str:
+    account = {"id": JOHNS_ACCOUNT, "provider": "Facebook", "externalId": "john.deer"}
+    return WA_OUTCOMES[client.post(WA, json=account).status_code]
+
+
+# -- ServiceStack sites (PF, BokaMera): ServiceStack's own status codes -----------------------
+
+SS_OUTCOMES = {200: OK, 401: NOBODY, 403: DENIED, 404: MISSING}
+
+
+def pf_links(client: TestClient) -> str:
+    return SS_OUTCOMES[client.get(f"/pf/api/contacts/{JOHN_ID}/links").status_code]
+
+
+def bm_update(contact: str, change: dict[str, str]) -> Callable[[TestClient], str]:
+    def action(client: TestClient) -> str:
+        return SS_OUTCOMES[client.put(f"/bokamera/customers/{contact}", json=change).status_code]
+
+    return action
+
+
+def bm_find_john(client: TestClient) -> str:
+    response = client.get(f"/bokamera/customers?Id={JOHN_ID}")
+    if response.status_code != 200:
+        return SS_OUTCOMES[response.status_code]
+    return OK if response.json().get("Results") else EMPTY
+
+
 ACTIONS: dict[tuple[str, str], Callable[[TestClient], str]] = {
     ("crmcom", "bulk create John's event"): crmcom_create,
     ("crmcom", "list John's events"): crmcom_list,
     ("iservice", "getdetails John"): iservice_get,
     ("iservice", "setdetails John"): iservice_set,
+    ("webapi", "list my social accounts"): webapi_list,
+    ("webapi", "save over John's account"): webapi_save_over_johns,
+    ("pf", "links of John"): pf_links,
+    ("bokamera", "update John"): bm_update(JOHN_ID, {"Phone": "+46 70 1"}),
+    ("bokamera", "change John's e-mail"): bm_update(JOHN_ID, {"Email": "j@deer.se"}),
+    ("bokamera", "change Walter's e-mail (no account)"): bm_update(
+        WALTER_ID, {"Email": "w@demo.local"}
+    ),
+    ("bokamera", "find John"): bm_find_john,
 }
 
 #: (dialect, operation) -> the outcome for each caller, in CALLERS order.
@@ -108,6 +163,13 @@ MATRIX: dict[tuple[str, str], tuple[str, ...]] = {
     ("crmcom", "list John's events"): (NOBODY, OK, DENIED, OK, OK, MISSING),
     ("iservice", "getdetails John"): (NOBODY, OK, DENIED, OK, OK, MISSING),
     ("iservice", "setdetails John"): (NOBODY, OK, DENIED, OK, OK, MISSING),
+    ("webapi", "list my social accounts"): (NOBODY, OK, EMPTY, NOBODY, NOBODY, NOBODY),
+    ("webapi", "save over John's account"): (NOBODY, OK, CONFLICT, NOBODY, NOBODY, NOBODY),
+    ("pf", "links of John"): (NOBODY, OK, DENIED, OK, OK, MISSING),
+    ("bokamera", "update John"): (NOBODY, OK, DENIED, OK, OK, MISSING),
+    ("bokamera", "change John's e-mail"): (NOBODY, OK, DENIED, DENIED, DENIED, MISSING),
+    ("bokamera", "change Walter's e-mail (no account)"): (NOBODY, DENIED, DENIED, OK, OK, MISSING),
+    ("bokamera", "find John"): (NOBODY, OK, EMPTY, OK, OK, EMPTY),
 }
 
 CASES = [
@@ -124,8 +186,18 @@ def test_authorization_matrix(
     user = CALLERS[caller]
     if user is not None:
         LOGINS[dialect](client, user)
-    before = core.customers.get(core.auth.login("admin@demo.local", "demo-admin"), number=466)
+    before = stored(core)
     assert ACTIONS[(dialect, operation)](client) == expected
-    if expected != OK:
-        after = core.customers.get(core.auth.login("admin@demo.local", "demo-admin"), number=466)
-        assert after == before
+    if expected not in (OK, EMPTY):
+        assert stored(core) == before
+
+
+def stored(core: Core) -> list[object]:
+    """What a refused call must not change: John's and Walter's records and social accounts."""
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    john = core.auth.login("customer11@1to1service.com", "demo-customer")
+    return [
+        core.customers.get(admin, number=466),
+        *(core.profiles.get(admin, id) for id in (JOHN_ID, WALTER_ID)),
+        core.social.list(john),
+    ]

@@ -1,0 +1,206 @@
+"""The store's read cache: reads come from memory until somebody writes, on either store,
+through this connection or another one (another worker, another gateway of a fleet)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core.errors import Conflict
+from core.models import Company
+from core.store import Store, open_store
+from core.store import cache as cache_module
+from core.store.postgres import PostgresStore
+from core.store.sqlite import SqliteStore
+
+
+def company(code: str) -> Company:
+    return Company(id=uuid.uuid4(), code=code, name=code.title())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Store]]:
+    """Two connections to one database, as two gateway processes would hold."""
+    if request.param == "sqlite":
+        stores = [open_store(tmp_path / "shared.db") for _ in range(2)]
+    else:
+        schema = f"t_{uuid.uuid4().hex}"
+        dsn = request.getfixturevalue("postgres_dsn")
+        stores = [PostgresStore(dsn, schema=schema) for _ in range(2)]
+    yield stores[0], stores[1]
+    if isinstance(stores[0], PostgresStore):
+        stores[0].drop()
+    for store in stores:
+        store.close()
+
+
+def read_name(store: Store, key: uuid.UUID) -> str | None:
+    with store.read():
+        found = store.get(Company, key)
+        return None if found is None else found.name
+
+
+def test_another_connection_sees_a_write_at_once(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = company("ACME")
+    with one.write():
+        one.insert(acme)
+    assert read_name(two, acme.id) == "Acme"
+    acme.name = "Renamed"
+    with one.write():
+        one.update(acme)
+    assert read_name(two, acme.id) == "Renamed"
+    with two.write():
+        two.delete(Company, id=acme.id)
+    assert read_name(one, acme.id) is None
+
+
+def test_own_writes_are_read_back(pair: tuple[Store, Store]) -> None:
+    store, _ = pair
+    acme = company("ACME")
+    with store.write():
+        store.insert(acme)
+    with store.read():
+        assert store.find(Company) == [acme]
+        assert store.count(Company) == 1
+    other = company("OTHER")
+    with store.write():
+        store.insert(other)
+    with store.read():
+        assert store.count(Company) == 2
+        assert {c.code for c in store.find(Company, code=["ACME", "OTHER"])} == {"ACME", "OTHER"}
+
+
+def test_a_rolled_back_write_leaves_reads_right(pair: tuple[Store, Store]) -> None:
+    store, _ = pair
+    acme = company("ACME")
+    with store.write():
+        store.insert(acme)
+    assert read_name(store, acme.id) == "Acme"
+
+    def rename_then_clash() -> None:
+        with store.write():
+            store.update(Company(id=acme.id, code="ACME", name="Lost"))
+            store.insert(company("acme"))  # codes are unique whatever their case
+
+    with pytest.raises(Conflict):
+        rename_then_clash()
+    assert read_name(store, acme.id) == "Acme"
+
+
+def test_what_a_caller_changes_is_not_cached(pair: tuple[Store, Store]) -> None:
+    store, _ = pair
+    acme = company("ACME")
+    with store.write():
+        store.insert(acme)
+    with store.read():
+        store.get(Company, acme.id).name = "Scribbled"
+        store.find(Company)[0].name = "Scribbled"
+    assert read_name(store, acme.id) == "Acme"
+    with store.read():
+        assert store.find(Company)[0].name == "Acme"
+
+
+def test_a_read_transaction_that_writes_reads_its_own_write(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = company("ACME")
+    with one.write():
+        one.insert(acme)
+    assert read_name(one, acme.id) == "Acme"
+    with one.read():
+        assert one.get(Company, acme.id).name == "Acme"
+        one.update(Company(id=acme.id, code="ACME", name="Changed"))
+        assert one.get(Company, acme.id).name == "Changed"
+    assert read_name(one, acme.id) == "Changed"
+    assert read_name(two, acme.id) == "Changed"
+
+
+def test_wipe_forgets_everything(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = company("ACME")
+    with one.write():
+        one.insert(acme)
+    assert read_name(one, acme.id) == read_name(two, acme.id) == "Acme"
+    two.wipe()
+    assert read_name(one, acme.id) is None
+    assert read_name(two, acme.id) is None
+
+
+def test_unhashable_arguments_are_asked_of_the_database(pair: tuple[Store, Store]) -> None:
+    store, _ = pair
+    acme = company("ACME")
+    with store.write():
+        store.insert(acme)
+    with store.read():
+        assert store.find(Company, code={"ACME"}) == [acme]
+
+
+def statements(store: SqliteStore) -> list[str]:
+    seen: list[str] = []
+    store._conn.set_trace_callback(seen.append)
+    return seen
+
+
+def test_a_repeated_read_costs_one_query(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "one.db")
+    acme = company("ACME")
+    with store.write():
+        store.insert(acme)
+    assert read_name(store, acme.id) == "Acme"
+    seen = statements(store)
+    assert read_name(store, acme.id) == "Acme"
+    assert [s.split()[0] for s in seen] == ["BEGIN", "SELECT", "COMMIT"]
+    assert "control" in seen[1]
+    store.close()
+
+
+def test_an_autocommitted_write_is_seen(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "one.db")
+    acme = company("ACME")
+    store.insert(acme)
+    assert read_name(store, acme.id) == "Acme"
+    store.update(Company(id=acme.id, code="ACME", name="Changed"))
+    assert read_name(store, acme.id) == "Changed"
+    store.close()
+
+
+def test_the_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 3)
+    store = open_store(tmp_path / "one.db")
+    companies = [company(f"C{i}") for i in range(5)]
+    with store.write():
+        store.insert_many(companies)
+    for c in companies:
+        assert read_name(store, c.id) == c.name
+        assert store._size <= 3
+    store.close()
+
+
+def test_a_writer_reads_what_it_changed(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = company("ACME")
+    with one.write():
+        one.insert(acme)
+    assert read_name(one, acme.id) == "Acme"
+    with one.write():
+        assert one.get(Company, acme.id).name == "Acme"
+        one.update(Company(id=acme.id, code="ACME", name="Changed"))
+        assert one.get(Company, acme.id).name == "Changed"
+        assert one.find(Company, code="ACME")[0].name == "Changed"
+    assert read_name(two, acme.id) == "Changed"
+
+
+def test_a_writer_reads_unchanged_models_from_the_cache(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "one.db")
+    acme = company("ACME")
+    with store.write():
+        store.insert(acme)
+    assert read_name(store, acme.id) == "Acme"
+    seen = statements(store)
+    with store.write():
+        store.get(Company, acme.id)
+    assert [s.split()[0] for s in seen] == ["BEGIN", "SELECT", "COMMIT"]
+    store.close()
