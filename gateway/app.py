@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -30,9 +29,6 @@ from gateway.middleware.request_id import RequestIdMiddleware
 from gateway.registry import load_dialects
 from gateway.sandboxes import Sandboxes
 from gateway.upstream import Recorder, Replayer, UpstreamProxy
-
-#: Set by ``crmgate serve`` for its workers: how many processes serve the database.
-PROCESSES_ENV = "CRMGATE_PROCESSES"
 
 
 async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
@@ -89,14 +85,8 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
     )
 
 
-def create_app(
-    config: Config, *, core: Core | None = None, processes: int | None = None
-) -> Starlette:
-    """Build the gateway. Without ``core``, opens ``config.db`` and seeds it if it is new.
-
-    ``processes``: how many gateway processes serve this database (None: unknown, maybe many);
-    it picks where the journal lives.
-    """
+def create_app(config: Config, *, core: Core | None = None) -> Starlette:
+    """Build the gateway. Without ``core``, opens ``config.db`` and seeds it if it is new."""
     owns_store = core is None
     if core is None:
         core = Core(open_store(config.db))
@@ -106,7 +96,7 @@ def create_app(
     if unknown_upstream:
         raise ValueError(f"upstream for unknown dialects: {', '.join(unknown_upstream)}")
     faults = Faults(core.store)
-    log = journal_log(core.store, processes)
+    log = journal_log(core.store, config.processes)
     journal = Journal(log, config.journal_entries, config.journal_body_chars)
     sandboxes = sandboxes_for(config, core)
     apps = {d.name: dialect_app(d, config, faults) for d in dialects}
@@ -141,7 +131,5 @@ def create_app(
 
 
 def create_app_from_env() -> Starlette:
-    """Factory for uvicorn workers: the CLI passes its config (and its process count) through
-    the environment."""
-    processes = os.environ.get(PROCESSES_ENV)
-    return create_app(Config.from_env(), processes=int(processes) if processes else None)
+    """Factory for uvicorn workers: the CLI passes its config through the environment."""
+    return create_app(Config.from_env())

@@ -12,7 +12,6 @@ from core.errors import CoreError
 from core.services import Core
 from core.store import StoreError, open_store
 from gateway import fixtures
-from gateway.app import PROCESSES_ENV
 from gateway.config import DEFAULT_MAX_BODY, Config
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.registry import load_dialects
@@ -97,13 +96,13 @@ def serve(args: argparse.Namespace) -> int:
         upstream=_upstreams(args.upstream),
         record_dir=args.record,
         replay_dir=args.replay,
+        processes=args.workers,
     )
     core = Core(open_store(config.db))
     loaded = fixtures.seed(core, config.fixtures)
     core.store.close()
     logging.getLogger("crmgate").info("database %s ready (%d fixture rows loaded)", args.db, loaded)
     os.environ["CRMGATE_CONFIG"] = config.to_env()
-    os.environ[PROCESSES_ENV] = str(args.workers)
     uvicorn.run(
         "gateway.app:create_app_from_env",
         factory=True,

@@ -31,6 +31,9 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     record_dir: str | None = None
     #: Serve the exchanges recorded in this folder instead of the dialects.
     replay_dir: str | None = None
+    #: How many gateway processes serve this database (None: unknown, maybe many); it picks
+    #: where the journal lives (see ``gateway.journal``).
+    processes: int | None = None
 
     def to_env(self) -> str:
         return msgspec.json.encode(self).decode()

@@ -12,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from core.services import Core
 from core.store import Store, open_store
 from core.store.postgres import PostgresStore
-from gateway.app import PROCESSES_ENV, create_app, create_app_from_env
+from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
 from gateway.journal import PAGE, Journal, MemoryLog, RequestFilter, journal_log
 from gateway.middleware.access_log import DIALECT_KEY
@@ -170,11 +170,11 @@ def test_where_the_journal_lives(tmp_path: Path, store: Store) -> None:
 def test_the_workers_factory_asks_the_cli_how_many_processes_serve(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CRMGATE_CONFIG", Config(db=str(tmp_path / "env.db")).to_env())
-    monkeypatch.delenv(PROCESSES_ENV, raising=False)
+    db = str(tmp_path / "env.db")
+    monkeypatch.setenv("CRMGATE_CONFIG", Config(db=db).to_env())
     with TestClient(create_app_from_env()) as unknown:
         assert not isinstance(unknown.app.state.admin.journal.log, MemoryLog)
-    monkeypatch.setenv(PROCESSES_ENV, "1")
+    monkeypatch.setenv("CRMGATE_CONFIG", Config(db=db, processes=1).to_env())
     with TestClient(create_app_from_env()) as alone:
         assert isinstance(alone.app.state.admin.journal.log, MemoryLog)
 
