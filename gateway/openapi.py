@@ -17,7 +17,7 @@ REF = "#/components/schemas/{name}"
 
 _ADMIN: list[tuple[str, str, str]] = [
     ("get", "/__admin/health", "Health, dialects, schema version and fixture set"),
-    ("post", "/__admin/reset", "Wipe the store and reload its fixtures (?fixtures=NAME)"),
+    ("post", "/__admin/reset", "Wipe the store, reload fixtures (?fixtures=NAME), clear journal"),
     ("post", "/__admin/fixtures", "Load a named fixture set or a posted one (?replace=true)"),
     ("get", "/__admin/requests", "The request journal, newest first, filtered"),
     ("delete", "/__admin/requests", "Clear the journal"),
