@@ -37,6 +37,14 @@ def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store
         store.close()
 
 
+def saved(store: Store) -> Company:
+    """ACME, written through ``store``."""
+    acme = company("ACME")
+    with store.write():
+        store.insert(acme)
+    return acme
+
+
 def read_name(store: Store, key: uuid.UUID) -> str | None:
     with store.read():
         found = store.get(Company, key)
@@ -45,9 +53,7 @@ def read_name(store: Store, key: uuid.UUID) -> str | None:
 
 def test_another_connection_sees_a_write_at_once(pair: tuple[Store, Store]) -> None:
     one, two = pair
-    acme = company("ACME")
-    with one.write():
-        one.insert(acme)
+    acme = saved(one)
     assert read_name(two, acme.id) == "Acme"
     acme.name = "Renamed"
     with one.write():
@@ -60,9 +66,7 @@ def test_another_connection_sees_a_write_at_once(pair: tuple[Store, Store]) -> N
 
 def test_own_writes_are_read_back(pair: tuple[Store, Store]) -> None:
     store, _ = pair
-    acme = company("ACME")
-    with store.write():
-        store.insert(acme)
+    acme = saved(store)
     with store.read():
         assert store.find(Company) == [acme]
         assert store.count(Company) == 1
@@ -76,9 +80,7 @@ def test_own_writes_are_read_back(pair: tuple[Store, Store]) -> None:
 
 def test_a_rolled_back_write_leaves_reads_right(pair: tuple[Store, Store]) -> None:
     store, _ = pair
-    acme = company("ACME")
-    with store.write():
-        store.insert(acme)
+    acme = saved(store)
     assert read_name(store, acme.id) == "Acme"
 
     def rename_then_clash() -> None:
@@ -93,9 +95,7 @@ def test_a_rolled_back_write_leaves_reads_right(pair: tuple[Store, Store]) -> No
 
 def test_what_a_caller_changes_is_not_cached(pair: tuple[Store, Store]) -> None:
     store, _ = pair
-    acme = company("ACME")
-    with store.write():
-        store.insert(acme)
+    acme = saved(store)
     with store.read():
         store.get(Company, acme.id).name = "Scribbled"
         store.find(Company)[0].name = "Scribbled"
@@ -108,9 +108,7 @@ def test_what_a_caller_changes_is_not_cached(pair: tuple[Store, Store]) -> None:
 def test_a_transaction_reads_what_it_changed(pair: tuple[Store, Store], kind: str) -> None:
     """From the cache before its change, from the database after; stamped for everyone."""
     one, two = pair
-    acme = company("ACME")
-    with one.write():
-        one.insert(acme)
+    acme = saved(one)
     assert read_name(one, acme.id) == "Acme"
     with getattr(one, kind)():
         assert one.get(Company, acme.id).name == "Acme"
@@ -123,9 +121,7 @@ def test_a_transaction_reads_what_it_changed(pair: tuple[Store, Store], kind: st
 
 def test_wipe_forgets_everything(pair: tuple[Store, Store]) -> None:
     one, two = pair
-    acme = company("ACME")
-    with one.write():
-        one.insert(acme)
+    acme = saved(one)
     assert read_name(one, acme.id) == read_name(two, acme.id) == "Acme"
     two.wipe()
     assert read_name(one, acme.id) is None
@@ -134,9 +130,7 @@ def test_wipe_forgets_everything(pair: tuple[Store, Store]) -> None:
 
 def test_unhashable_arguments_are_asked_of_the_database(pair: tuple[Store, Store]) -> None:
     store, _ = pair
-    acme = company("ACME")
-    with store.write():
-        store.insert(acme)
+    acme = saved(store)
     with store.read():
         assert store.find(Company, code={"ACME"}) == [acme]
 
@@ -149,9 +143,7 @@ def statements(store: SqliteStore) -> list[str]:
 
 def test_a_repeated_read_costs_one_query(tmp_path: Path) -> None:
     store = open_store(tmp_path / "one.db")
-    acme = company("ACME")
-    with store.write():
-        store.insert(acme)
+    acme = saved(store)
     assert read_name(store, acme.id) == "Acme"
     seen = statements(store)
     assert read_name(store, acme.id) == "Acme"
@@ -184,9 +176,7 @@ def test_the_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_a_writer_reads_unchanged_models_from_the_cache(tmp_path: Path) -> None:
     store = open_store(tmp_path / "one.db")
-    acme = company("ACME")
-    with store.write():
-        store.insert(acme)
+    acme = saved(store)
     assert read_name(store, acme.id) == "Acme"
     seen = statements(store)
     with store.write():
