@@ -17,22 +17,26 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
 
 from dialects.formats import schema
 from dialects.formats.dotnet import format_double
 from dialects.formats.errors import DecodeError
 from dialects.formats.schema import Node, StructPlan
+from dialects.formats.xmlread import (
+    INSTANCE,
+    local_name,
+    namespace_of,
+    parse,
+    readers,
+)
+from dialects.formats.xmlread import (
+    datacontract_namespace as datacontract_namespace,
+)
 
 T = TypeVar("T")
 
 MEDIA_TYPE = "application/xml"
-INSTANCE = "http://www.w3.org/2001/XMLSchema-instance"
 ARRAYS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
-_NIL = f"{{{INSTANCE}}}nil"
 
 #: Data contract names of primitive list items and dictionary types (in ARRAYS).
 _PRIMITIVE_NAMES = {
@@ -45,11 +49,6 @@ _PRIMITIVE_NAMES = {
 }
 _ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-
-
-def datacontract_namespace(clr_namespace: str) -> str:
-    """The default data contract namespace of a CLR namespace (``Domain.Dtos``)."""
-    return "http://schemas.datacontract.org/2004/07/" + clr_namespace
 
 
 def _escape(text: str) -> str:
@@ -81,7 +80,7 @@ def _item_contract(node: Node) -> tuple[str, str]:
     """(element name, namespace) of a collection item of this type."""
     if node.kind == "struct":
         assert node.struct is not None
-        return node.struct.name, _namespace(node.struct)
+        return node.struct.name, namespace_of(node.struct)
     if node.kind == "enum":
         assert node.enum is not None
         return node.enum.__name__, getattr(node.enum, "xml_namespace", ARRAYS)
@@ -92,10 +91,6 @@ def _item_contract(node: Node) -> tuple[str, str]:
         assert node.item is not None
         return "ArrayOfKeyValueOfstring" + _item_contract(node.item)[0], ARRAYS
     return _PRIMITIVE_NAMES[node.kind], ARRAYS
-
-
-def _namespace(info: StructPlan) -> str:
-    return info.namespace or datacontract_namespace("")
 
 
 def _open(tag: str, ns: str, depth: int, scope: Scope) -> tuple[str, str, Scope]:
@@ -117,7 +112,7 @@ class _Writers:
         if kind == "struct":
             assert node.struct is not None
             info = node.struct
-            ns = _namespace(info)
+            ns = namespace_of(info)
 
             def struct_member(out: list[str], tag: str, v: Any, depth: int, scope: Scope) -> None:
                 start, prefix, inner = _open(tag, ns, depth, scope)
@@ -176,21 +171,81 @@ class _Writers:
 
         return maybe
 
-    def children(self, info: StructPlan) -> Callable[[list[str], Any, str, int, Scope], None]:
+    def children(self, info: StructPlan) -> StructWriter:
         found = self.structs.get(info)
         if found is not None:
             return found
-        members: list[tuple[str, str, MemberWriter]] = []
+        compiled: list[StructWriter] = []
+        self.structs[info] = lambda *args: compiled[0](*args)
+        compiled.append(self._compile(info))
+        self.structs[info] = compiled[0]
+        return compiled[0]
 
-        def write(out: list[str], obj: Any, prefix: str, depth: int, scope: Scope) -> None:
-            for attr, name, member in members:
-                member(out, prefix + name, getattr(obj, attr), depth, scope)
-
-        self.structs[info] = write
+    def _compile(self, info: StructPlan) -> StructWriter:
+        """One straight-line function per DTO class, its members in DataContract order: a
+        scalar is one append of cached tags around its text, anything else a call."""
         order = info.order
-        for f in sorted(info.fields, key=lambda f: (f.level, order.get(f.name, -1), f.name)):
-            members.append((f.name, f.name, self.nullable(f.node)))
-        return write
+        fields = sorted(info.fields, key=lambda f: (f.level, order.get(f.name, -1), f.name))
+        names: dict[str, Any] = {
+            "tags": _tag_cache([f.name for f in fields]),
+            "_search": _ESCAPE.search,
+        }
+        unpack = ", ".join(f"o{i}, c{i}, n{i}" for i in range(len(fields)))
+        lines = [
+            "def write(out, obj, prefix, depth, scope):",
+            "    add = out.append",
+            f"    {unpack}, = tags(prefix)" if fields else "    pass",
+        ]
+        for i, f in enumerate(fields):
+            lines += [
+                f"    v = obj.{f.name}",
+                "    if v is None:",
+                f"        add(n{i})",
+                "    else:",
+            ]
+            text = _TEXT_EXPRESSIONS.get(f.node.kind)
+            if text is None:
+                names[f"m{i}"] = self.member(f.node)
+                lines.append(f"        m{i}(out, prefix + {f.name!r}, v, depth, scope)")
+            else:
+                names[f"t{i}"] = _text_of(f.node.kind)
+                lines.append(f"        add(o{i} + {text.format(i=i)} + c{i})")
+        exec("\n".join(lines), names)
+        return names["write"]
+
+
+StructWriter = Callable[[list[str], Any, str, int, Scope], None]
+#: How a member's text is written without a call, by kind (``t{i}`` is :func:`_text_of`).
+_TEXT_EXPRESSIONS = {
+    "str": "(t{i}(v) if _search(v) else v)",
+    "int": "str(v)",
+    "bool": "('true' if v else 'false')",
+    "uuid": "str(v)",
+    "enum": "v.name",
+    "datetime": "v.isoformat()",
+    "float": "t{i}(v)",
+}
+
+
+def _tag_cache(names: list[str]) -> Callable[[str], tuple[str, ...]]:
+    """(start tag, end tag, nil element) of every member, per namespace prefix."""
+    cache: dict[str, tuple[str, ...]] = {}
+
+    def tags(prefix: str) -> tuple[str, ...]:
+        found = cache.get(prefix)
+        if found is None:
+            found = cache[prefix] = tuple(
+                tag
+                for name in names
+                for tag in (
+                    f"<{prefix}{name}>",
+                    f"</{prefix}{name}>",
+                    f'<{prefix}{name} i:nil="true" />',
+                )
+            )
+        return found
+
+    return tags
 
 
 _writers = _Writers()
@@ -203,7 +258,7 @@ class DataContractXml:
 
     def encode(self, obj: Any) -> bytes:
         info = schema.plan(type(obj))
-        ns = _namespace(info)
+        ns = namespace_of(info)
         out = [f'<{info.name} xmlns:i="{INSTANCE}" xmlns="{ns}">']
         _writers.children(info)(out, obj, "", 2, {ns: "", INSTANCE: "i:"})
         out.append(f"</{info.name}>")
@@ -212,104 +267,6 @@ class DataContractXml:
     def decode(self, buf: bytes, type_: type[T]) -> T:
         info = schema.plan(type_)  # type: ignore[arg-type]
         root = parse(buf)
-        if _local(root.tag) != info.name:
-            raise DecodeError(f"expecting element '{info.name}', found '{_local(root.tag)}'")
-        return schema.convert(_readers.struct(info)(root, 0), type_)
-
-
-def parse(buf: bytes) -> Element:
-    """The document's root element; DTDs, entities and malformed XML are DecodeErrors."""
-    try:
-        return fromstring(buf, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except ParseError as exc:
-        line, column = exc.position
-        offset = sum(len(part) + 1 for part in buf.split(b"\n")[: line - 1]) + column
-        raise DecodeError(f"malformed XML: {exc}", position=offset) from exc
-    except DefusedXmlException as exc:
-        raise DecodeError(f"XML refused: {exc}") from exc
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-Reader = Callable[[Element, int], Any]
-
-
-class _Readers:
-    def __init__(self) -> None:
-        self.structs: dict[StructPlan, Reader] = {}
-
-    def node(self, node: Node) -> Reader:
-        kind = node.kind
-        if kind == "struct":
-            assert node.struct is not None
-            return self.struct(node.struct)
-        if kind in ("list", "dict"):
-            assert node.item is not None
-            item = self.nullable(node.item)
-            if kind == "list":
-                return lambda e, depth: [item(c, depth + 1) for c in e]
-            return lambda e, depth: {_pair(c)[0]: item(_pair(c)[1], depth + 1) for c in e}
-        if kind == "str":
-            return lambda e, depth: e.text or ""
-        if kind == "enum":
-            assert node.enum is not None
-            enum = node.enum
-
-            def member(e: Element, depth: int) -> Any:
-                text = (e.text or "").strip()
-                try:
-                    return enum.from_wire(text)
-                except ValueError:
-                    return text
-
-            return member
-        return lambda e, depth: (e.text or "").strip()
-
-    def nullable(self, node: Node) -> Reader:
-        read = self.node(node)
-
-        def maybe(e: Element, depth: int) -> Any:
-            if e.get(_NIL) == "true":
-                return None
-            if depth > schema.MAX_DEPTH:
-                raise DecodeError(f"nested deeper than {schema.MAX_DEPTH} levels")
-            return read(e, depth)
-
-        return maybe
-
-    def struct(self, info: StructPlan) -> Reader:
-        found = self.structs.get(info)
-        if found is not None:
-            return found
-        members: dict[str, tuple[str, Reader]] = {}
-
-        def read(e: Element, depth: int) -> dict[str, Any]:
-            out = {}
-            for child in e:
-                member = members.get(_local(child.tag))
-                if member is not None:
-                    out[member[0]] = member[1](child, depth + 1)
-            return out
-
-        self.structs[info] = read
-        for f in info.fields:
-            members[f.name] = (f.wire, self.nullable(f.node))
-        return read
-
-
-def _pair(e: Element) -> tuple[str, Element]:
-    key = value = None
-    for child in e:
-        name = _local(child.tag)
-        if name == "Key":
-            key = child.text or ""
-        elif name == "Value":
-            value = child
-    if key is None or value is None:
-        raise DecodeError(f"a dictionary entry needs a Key and a Value: {_local(e.tag)}")
-    return key, value
-
-
-_readers = _Readers()
+        if local_name(root.tag) != info.name:
+            raise DecodeError(f"expecting element '{info.name}', found '{local_name(root.tag)}'")
+        return schema.bind(readers.struct(info)(root, 0), type_)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import IntEnum
 from typing import Final, Self
 
@@ -143,8 +143,9 @@ class NetDateTime:
         return cls(utc + minutes * TICKS_PER_MINUTE, DateTimeKind.LOCAL, minutes)
 
     def _clock(self) -> str:
-        d = _EPOCH + timedelta(seconds=self.ticks // TICKS_PER_SECOND)
-        return f"{d.year:04d}-{d.month:02d}-{d.day:02d}T{d.hour:02d}:{d.minute:02d}:{d.second:02d}"
+        days, ticks = divmod(self.ticks, TICKS_PER_DAY)
+        minutes, seconds = divmod(ticks // TICKS_PER_SECOND, 60)
+        return f"{_date(days)}T{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}"
 
     def _suffix(self) -> str:
         if self.kind is DateTimeKind.UTC:
@@ -188,6 +189,12 @@ class NetDateTime:
 
 #: DateTime.MinValue, what an unset non-nullable .NET DateTime holds.
 DATETIME_MIN: Final = NetDateTime(0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _date(days: int) -> str:
+    """``yyyy-MM-dd`` of a day counted from 0001-01-01 (cached: writers ask for few days)."""
+    return date.fromordinal(days + 1).isoformat()
 
 
 def _offset(minutes: int, separator: str) -> str:

@@ -152,6 +152,12 @@ def convert(tree: Any, type_: type[T], *, strict: bool = False) -> T:
     normalize = _type_normalizer(type_)
     if normalize is not None:
         tree = normalize(tree, 0)
+    return bind(tree, type_, strict=strict)
+
+
+def bind(tree: Any, type_: type[T], *, strict: bool = False) -> T:
+    """:func:`convert` of a tree whose member names are the wire names already and whose
+    enums are members already (what a schema-driven reader builds)."""
     try:
         return msgspec.convert(tree, type_, strict=strict, dec_hook=dec_hook)
     except msgspec.ValidationError as exc:
@@ -184,8 +190,9 @@ def _normalizer_for(info: StructPlan) -> Normalizer:
 
 
 def _struct_normalizer(info: StructPlan) -> Normalizer:
-    children: dict[str, Callable[[], Normalizer | None]] = {
-        f.wire: _lazy(f.node) for f in info.fields
+    #: Only members that hold structs or enums ever change, so only they are visited.
+    nested: dict[str, Callable[[], Normalizer | None]] = {
+        f.wire: _lazy(f.node) for f in info.fields if _holds_structs_or_enums(f.node)
     }
     by_lower, wire_names = info.by_lower, info.wire_names
 
@@ -194,17 +201,26 @@ def _struct_normalizer(info: StructPlan) -> Normalizer:
             return value
         if depth > MAX_DEPTH:
             raise DecodeError(f"nested deeper than {MAX_DEPTH} levels")
-        if value.keys() <= wire_names:
-            items = value.items()
-        else:
-            items = [(by_lower[k.lower()], v) for k, v in value.items() if k.lower() in by_lower]
-        out = {}
-        for key, item in items:
-            child = children[key]()
-            out[key] = item if child is None or item is None else child(item, depth + 1)
+        out = value
+        if not value.keys() <= wire_names:
+            out = {by_lower[k.lower()]: v for k, v in value.items() if k.lower() in by_lower}
+        present = nested.keys() & out.keys()
+        if present:
+            out = dict(out) if out is value else out
+            for key in present:
+                item = out[key]
+                child = nested[key]()
+                if item is not None and child is not None:
+                    out[key] = child(item, depth + 1)
         return out
 
     return normalize
+
+
+def _holds_structs_or_enums(node: Node) -> bool:
+    if node.kind in ("struct", "enum"):
+        return True
+    return node.item is not None and _holds_structs_or_enums(node.item)
 
 
 def _lazy(node: Node) -> Callable[[], Normalizer | None]:

@@ -152,3 +152,56 @@ def test_list_items_of_enums_and_guids() -> None:
     assert b"<d2p1:Kind>A</d2p1:Kind>" in xml
     assert b"<d2p1:guid>00000000-0000-0000-0000-000000000001</d2p1:guid>" in xml
     assert XML.decode(xml, Bag) == bag
+
+
+UTF16_BOMB = BILLION_LAUGHS.replace(b'version="1.0"', b'version="1.0" encoding="UTF-16"')
+
+
+@pytest.mark.parametrize(
+    "buf",
+    [
+        UTF16_BOMB.decode().encode("utf-16"),
+        UTF16_BOMB.decode().encode("utf-16-le"),
+        XXE.decode().encode("utf-16-be"),
+    ],
+)
+def test_dtds_in_other_encodings_are_refused_too(buf: bytes) -> None:
+    with pytest.raises(DecodeError, match="XML refused"):
+        XML.decode(buf, Leaf)
+
+
+@pytest.mark.parametrize(
+    ("buf", "name"),
+    [
+        (
+            '<?xml version="1.0" encoding="ISO-8859-1"?><Leaf><Name>Jos\xe9</Name></Leaf>'.encode(
+                "latin-1"
+            ),
+            "José",
+        ),
+        ('<?xml version="1.0" encoding="utf-8"?><Leaf><Name>José</Name></Leaf>'.encode(), "José"),
+        ("<Leaf><Name>José</Name></Leaf>".encode("utf-16"), "José"),
+    ],
+)
+def test_documents_in_any_encoding_expat_knows_are_read(buf: bytes, name: str) -> None:
+    assert XML.decode(buf, Leaf).Name == name
+
+
+class Nest(msgspec.Struct):
+    Items: list[list[Nest]] = []
+
+
+def test_nesting_through_lists_is_limited_too() -> None:
+    nest = Nest()
+    for _ in range(30):
+        nest = Nest([[nest]])
+    with pytest.raises(DecodeError, match="nested deeper"):
+        XML.decode(XML.encode(nest), Nest)
+
+
+def test_dictionary_entries_ignore_other_elements() -> None:
+    buf = (
+        b"<Grid><Lookup><KeyValueOfstringLeaf><Key>k</Key><Note/><Value><Name>v</Name>"
+        b"</Value></KeyValueOfstringLeaf></Lookup></Grid>"
+    )
+    assert XML.decode(buf, Grid).Lookup == {"k": Leaf("v")}

@@ -99,3 +99,22 @@ def test_guid_forms_and_bad_options() -> None:
     assert JSV.decode(b"{id:00000000-0000-0000-0000-000000000001}", Dto).Id.int == 1
     with pytest.raises(ValueError, match="Guid format"):
         Jsv("B")
+
+
+class Lookup(msgspec.Struct):
+    Leaves: dict[str, Leaf] = {}
+    Counts: dict[str, int] = {}
+
+
+def test_dictionaries_of_dtos_bind_their_members_case_insensitively() -> None:
+    buf = b"{leaves:{a:{NAME:x,count:2}},Counts:{b:3}}"
+    assert JSV.decode(buf, Lookup) == Lookup({"a": Leaf("x", 2)}, {"b": 3})
+    assert JSV.decode(b"[1,2]", list[int]) == [1, 2]
+
+
+@pytest.mark.parametrize(("buf", "type_"), [(b"{leaves:x}", Dto), (b"{leaves:x}", Lookup)])
+def test_a_plain_value_where_a_collection_belongs_is_a_decode_error(
+    buf: bytes, type_: type
+) -> None:
+    with pytest.raises(DecodeError, match="Expected"):
+        JSV.decode(buf, type_)
