@@ -140,7 +140,7 @@ LOGINS: dict[str, Callable[[ASGIApp, str], Awaitable[Headers]]] = {
 async def main_async(name: str, requests: int) -> None:
     target = PATHS[name]
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Config(db=str(Path(tmp) / "profile.db"), log_level="warning"))
+        app = create_app(Config(db=str(Path(tmp) / "profile.db"), log_level="warning", processes=1))
         headers = (*target.headers, *await LOGINS[target.login](app, target.login))
         request = (app, target.method, target.path, headers, target.body, target.query)
         first = await call(*request)

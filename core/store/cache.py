@@ -78,7 +78,7 @@ class ReadCache:
     ) -> list[Any]:
         if not self._caching or model in self._touched:
             return self._fetch_many(model, where, order_by, limit, offset)
-        shape = ("find", order_by, limit, offset, *where.items())
+        shape = ("find", order_by, limit, offset, *_items(where))
         rows = self._lookup(
             model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
         )
@@ -88,7 +88,7 @@ class ReadCache:
         if not self._caching or model in self._touched:
             return self._fetch_count(model, where)
         return self._lookup(
-            model, ("count", *where.items()), lambda: self._fetch_count(model, where)
+            model, ("count", *_items(where)), lambda: self._fetch_count(model, where)
         )
 
     def _lookup(self, model: type, key: tuple[Any, ...], fetch: Any) -> Any:
@@ -99,14 +99,8 @@ class ReadCache:
             return entries[key]
         except KeyError:
             pass
-        except TypeError:  # a list of values ("one of"): as a tuple, or ask the database
-            key = tuple(_hashable(part) for part in key)
-            try:
-                return entries[key]
-            except KeyError:
-                pass
-            except TypeError:
-                return fetch()
+        except TypeError:  # an argument of no fixed value (a set...): ask the database
+            return fetch()
         if self._size >= MAX_ENTRIES:
             self._forget()
             entries = self._cached.setdefault(model, {})
@@ -158,7 +152,9 @@ class ReadCache:
         self._caching = False
 
 
-def _hashable(part: Any) -> Any:
-    if isinstance(part, tuple) and len(part) == 2 and isinstance(part[1], list):
-        return (part[0], tuple(part[1]))
-    return part
+def _items(where: dict[str, Any]) -> Any:
+    """The arguments as key parts, a list of values ("one of") as a tuple."""
+    for value in where.values():
+        if isinstance(value, list):
+            return [(k, tuple(v) if isinstance(v, list) else v) for k, v in where.items()]
+    return where.items()
