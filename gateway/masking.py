@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from urllib.parse import parse_qsl, unquote_plus, urlencode
 
-from gateway.secrets import MASK, SECRET_NAMES, is_secret
+from gateway.secrets import MASK, SECRET_ANCHORS, is_secret
 
 _JSON = re.compile(r'("([\w.-]+)"\s*:\s*)"(?:[^"\\]|\\.)*"')
 _XML = re.compile(r"<((?:[\w.-]+:)?([\w.-]+))(\s[^>]*)?>[^<]*</\1>")
@@ -42,7 +42,7 @@ def _may_name_secret(text: str) -> bool:
     all: most bodies hold none, and this costs a few substring searches instead of a callback
     per member."""
     folded = text.lower().replace("-", "").replace("_", "")
-    return any(name in folded for name in SECRET_NAMES)
+    return any(anchor in folded for anchor in SECRET_ANCHORS)
 
 
 def mask_text(text: str) -> str:

@@ -28,6 +28,20 @@ SECRET_NAMES = frozenset(
     }
 )
 
+#: Every secret name contains one of these: text without any of them names no secret, and
+#: checking nine substrings costs half of checking every name.
+SECRET_ANCHORS = (
+    "pass",
+    "token",
+    "session",
+    "ssid",
+    "sspid",
+    "apikey",
+    "secret",
+    "authorization",
+    "cookie",
+)
+
 MASK = "***"
 
 _FOLD = re.compile(r"[-_]")

@@ -1,6 +1,7 @@
 import pytest
 
 from gateway.masking import mask_body, mask_headers, mask_query, mask_text
+from gateway.secrets import SECRET_ANCHORS, SECRET_NAMES
 
 
 @pytest.mark.parametrize(
@@ -47,3 +48,8 @@ def test_headers_and_queries() -> None:
         == "token=%2A%2A%2A&api=x&access_token=%2A%2A%2A"
     )
     assert mask_query(b"") == ""
+
+
+def test_every_secret_name_holds_an_anchor() -> None:
+    """The masking pre-check looks for anchors only: a name without one would never be masked."""
+    assert all(any(a in name for a in SECRET_ANCHORS) for name in SECRET_NAMES)
