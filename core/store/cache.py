@@ -37,22 +37,6 @@ class ReadCache:
     #: False until the schema (and its ``control`` table) exists.
     _cache_ready: bool = False
 
-    def _fetch_one(self, model: type, key: tuple[Any, ...]) -> Any:
-        raise NotImplementedError
-
-    def _fetch_many(
-        self,
-        model: type,
-        where: dict[str, Any],
-        order_by: str | None,
-        limit: int | None,
-        offset: int,
-    ) -> list[Any]:
-        raise NotImplementedError
-
-    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
-        raise NotImplementedError
-
     def _get(self, table: str, key: str) -> str | None:
         raise NotImplementedError
 

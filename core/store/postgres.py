@@ -168,31 +168,9 @@ class PostgresStore(SqlStoreBase):
 
     # -- rows -----------------------------------------------------------------------------
 
-    def _fetch_one(self, model: type[T], key: tuple[Any, ...]) -> T | None:
-        mapper = self._mappers[model]
-        params = [mapper.param(v) for v in key]
-        if not _fits(params):
-            return None
-        row = self._conn.execute(mapper.select_by_key, params).fetchone()
-        return None if row is None else mapper.load(row)
-
-    def _fetch_many(
-        self,
-        model: type[T],
-        where: dict[str, Any],
-        order_by: str | None,
-        limit: int | None,
-        offset: int,
-    ) -> list[T]:
-        mapper = self._mappers[model]
-        query, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
-        if not _fits(params):
-            return []
-        return mapper.load_all(self._conn.execute(query, params))
-
-    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
-        query, params = self._mappers[model].count(where)
-        return self._conn.execute(query, params).fetchone()[0] if _fits(params) else 0
+    def _query(self, sql: str, params: list[Any]) -> Any:
+        # an integer no column can hold (or text with NUL) matches no row
+        return self._conn.execute(sql, params) if _fits(params) else None
 
     def insert(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]

@@ -82,35 +82,11 @@ class SqliteStore(SqlStoreBase):
     def _mapper(self, model: type) -> RowMapper:
         return self._mappers[model]
 
-    def _fetch_one(self, model: type[T], key: tuple[Any, ...]) -> T | None:
-        mapper = self._mapper(model)
+    def _query(self, sql: str, params: list[Any]) -> Any:
         try:
-            row = self._conn.execute(
-                mapper.select_by_key, [mapper.param(v) for v in key]
-            ).fetchone()
+            return self._conn.execute(sql, params)
         except OverflowError:  # an integer no column can hold matches no row
             return None
-        return None if row is None else mapper.load(row)
-
-    def _fetch_many(
-        self,
-        model: type[T],
-        where: dict[str, Any],
-        order_by: str | None,
-        limit: int | None,
-        offset: int,
-    ) -> list[T]:
-        mapper = self._mapper(model)
-        sql, params = mapper.select(where, order_by=order_by, limit=limit, offset=offset)
-        try:
-            rows = self._conn.execute(sql, params)
-        except OverflowError:  # an integer no column can hold matches no row
-            return []
-        return mapper.load_all(rows)
-
-    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
-        sql, params = self._mapper(model).count(where)
-        return self._conn.execute(sql, params).fetchone()[0]
 
     def insert(self, obj: Any) -> None:
         mapper = self._mapper(type(obj))

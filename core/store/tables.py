@@ -8,6 +8,7 @@ from typing import Any
 
 from core.models import ALL_MODELS
 from core.store.cache import ReadCache
+from core.store.rows import RowMapper
 
 #: Above every log id (the largest BIGINT).
 _NO_ID = 2**63 - 1
@@ -33,7 +34,13 @@ class SqlStoreBase(ReadCache):
     #: The connection bounded logs use, opened by ``_open_log()`` on first use.
     _log_conn: Any = None
 
+    _mappers: dict[type, RowMapper]
+
     def _begin(self, write: bool) -> None:
+        raise NotImplementedError
+
+    def _query(self, sql: str, params: list[Any]) -> Any:
+        """The cursor of a query, or None when a parameter cannot match any stored value."""
         raise NotImplementedError
 
     def _nest(self, write: bool) -> None:
@@ -78,6 +85,30 @@ class SqlStoreBase(ReadCache):
             raise
         self._depth = 0
         self._end(commit=True)
+
+    # -- rows, read through the cache --------------------------------------------------------
+
+    def _fetch_one(self, model: type, key: tuple[Any, ...]) -> Any:
+        mapper = self._mappers[model]
+        rows = self._query(mapper.select_by_key, [mapper.param(v) for v in key])
+        row = None if rows is None else rows.fetchone()
+        return None if row is None else mapper.load(row)
+
+    def _fetch_many(
+        self,
+        model: type,
+        where: dict[str, Any],
+        order_by: str | None,
+        limit: int | None,
+        offset: int,
+    ) -> list[Any]:
+        mapper = self._mappers[model]
+        rows = self._query(*mapper.select(where, order_by=order_by, limit=limit, offset=offset))
+        return [] if rows is None else mapper.load_all(rows)
+
+    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
+        rows = self._query(*self._mappers[model].count(where))
+        return 0 if rows is None else rows.fetchone()[0]
 
     def _get(self, table: str, key: str) -> str | None:
         sql = f"SELECT value FROM {table} WHERE key = {self.placeholder}"
