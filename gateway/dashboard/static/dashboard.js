@@ -279,6 +279,7 @@ async function openExchange(id) {
   }
   if (state.selected !== id) return;
   const entry = exchange.entry;
+  pane.dataset.id = String(id);
   const target = entry.query ? `${entry.path}?${entry.query}` : entry.path;
   pane.replaceChildren(
     el(
@@ -308,6 +309,26 @@ async function openExchange(id) {
     headerTable(entry.response_headers),
     ...bodyBlock("Response", exchange.response, entry.response_body),
   );
+}
+
+// Rows keyed by data-id: a row still listed stays (its buttons, focus and hover with it) and
+// only text that changed is written; new rows come in, gone rows go.
+function syncRows(tbody, rows) {
+  const old = new Map([...tbody.rows].map((row) => [row.dataset.id, row]));
+  const wanted = rows.map((fresh) => {
+    const kept = old.get(fresh.dataset.id);
+    if (!kept || kept.cells.length !== fresh.cells.length) return fresh;
+    [...fresh.cells].forEach((cell, i) => {
+      if (!cell.querySelector("button") && kept.cells[i].textContent !== cell.textContent) {
+        kept.cells[i].textContent = cell.textContent;
+      }
+    });
+    return kept;
+  });
+  wanted.forEach((row, i) => {
+    if (tbody.rows[i] !== row) tbody.insertBefore(row, tbody.rows[i] || null);
+  });
+  while (tbody.rows.length > wanted.length) tbody.lastElementChild.remove();
 }
 
 // ---- fault rules --------------------------------------------------------------------------
@@ -340,12 +361,12 @@ async function loadFaults() {
       el("td", {}, rule.probability),
       el(
         "td",
-        {},
+        { class: "actions" },
         el("button", { type: "button", class: "danger", onclick: () => removeFault(rule.id) }, "Remove"),
       ),
     ),
   );
-  $("faults").tBodies[0].replaceChildren(...rows);
+  syncRows($("faults").tBodies[0], rows);
   $("faults-empty").hidden = rules.length > 0;
 }
 
@@ -400,7 +421,7 @@ async function loadSandboxes() {
       el("td", { class: "num" }, idle(box.idle_seconds)),
       el(
         "td",
-        {},
+        { class: "actions" },
         el("button", { type: "button", class: "quiet", onclick: () => filterSandbox(box.id) }, "Requests"),
         " ",
         el("button", { type: "button", class: "quiet", onclick: () => resetSandbox(box.id) }, "Reset"),
@@ -409,7 +430,7 @@ async function loadSandboxes() {
       ),
     ),
   );
-  $("sandboxes").tBodies[0].replaceChildren(...rows);
+  syncRows($("sandboxes").tBodies[0], rows);
   $("sandboxes-empty").hidden = boxes.length > 0;
   $("sandbox-ids").replaceChildren(...boxes.map((box) => el("option", { value: box.id })));
 }

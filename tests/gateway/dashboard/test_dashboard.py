@@ -40,7 +40,11 @@ def test_the_page_and_its_files_are_served_with_headers_that_confine_them(
 
 def test_the_page_refers_only_to_its_own_files() -> None:
     html = (STATIC / "index.html").read_text()
-    assert set(re.findall(r'(?:src|href)="([^"]+)"', html)) == {"dashboard.css", "dashboard.js"}
+    assert set(re.findall(r'(?:src|href)="([^"]+)"', html)) == {
+        "dashboard.css",
+        "dashboard.js",
+        "favicon.svg",
+    }
     assert "<script>" not in html  # the CSP allows no inline code
     assert "style=" not in html
 
