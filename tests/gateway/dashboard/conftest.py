@@ -29,7 +29,7 @@ FLAGS = [
 ]
 
 
-def _chromium() -> tuple[str, str]:
+def find_chromium() -> tuple[str, str]:
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     driver = shutil.which("chromedriver")
     if browser and driver:
@@ -43,7 +43,7 @@ def _chromium() -> tuple[str, str]:
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[WebDriver]:
     """A fresh Chromium with its own profile, driven by Debian's chromedriver (no download)."""
-    binary, driver_path = _chromium()
+    binary, driver_path = find_chromium()
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})

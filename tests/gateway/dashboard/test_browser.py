@@ -3,6 +3,7 @@ real ``crmgate serve`` on a free loopback port."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.gateway.conftest import ROOT, Server
-from tests.gateway.dashboard.conftest import SAVED
+from tests.gateway.dashboard.conftest import SAVED, find_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -211,3 +212,15 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_it_out_of_urls(
     finally:
         err = server.stop()
     assert b"dash-secret" not in err
+
+
+def test_without_chromium_ci_fails_and_a_developer_is_told_why(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI never skips the browser test"):
+        find_chromium()
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="chromium-driver"):
+        find_chromium()
