@@ -49,6 +49,22 @@ def test_the_page_refers_only_to_its_own_files() -> None:
     assert "style=" not in html
 
 
+def test_nothing_is_fetched_from_elsewhere() -> None:
+    """No CDN, no web font: the page works offline (the CSP would block it anyway)."""
+    for name in ("index.html", "dashboard.css", "dashboard.js"):
+        text = (STATIC / name).read_text()
+        assert "http" not in text
+        assert not re.search(r"[\"'(`]//", text)  # no protocol-relative address either
+    assert "url(" not in (STATIC / "dashboard.css").read_text()
+
+
+def test_the_readme_shows_the_page() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert "http://127.0.0.1:8080/__admin/" in readme
+    assert "(docs/dashboard.png)" in readme
+    assert (ROOT / "docs" / "dashboard.png").read_bytes().startswith(b"\x89PNG\r\n")
+
+
 def test_the_script_never_turns_data_into_markup() -> None:
     """Every value reaches the page through el()/textContent; none of these ever appears."""
     script = (STATIC / "dashboard.js").read_text()
