@@ -497,7 +497,12 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("filters").addEventListener("change", restartRequests);
   $("clear-journal").addEventListener("click", async () => {
-    await api("DELETE", "/requests");
+    try {
+      await api("DELETE", "/requests");
+    } catch (error) {
+      if (error.status !== 401) setLive(error.message, "down");
+      return;
+    }
     restartRequests();
   });
   $("fault-form").addEventListener("submit", addFault);
