@@ -84,8 +84,10 @@ def test_layout_of_any_jsv_text() -> None:
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
 _TREES = st.recursive(
     st.none() | _TEXT,
-    lambda inner: st.lists(inner, max_size=4).filter(lambda items: items != [None])
-    | st.dictionaries(_TEXT, inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4).filter(lambda items: items != [None])
+        | st.dictionaries(_TEXT, inner, max_size=4)
+    ),
     max_leaves=20,
 )
 

@@ -155,6 +155,10 @@ def test_requests_appear_live_open_with_their_bodies_and_faults_come_and_go(
     rows(browser, "sandboxes")[0].find_element(By.XPATH, ".//button[text()='Remove']").click()
     wait(browser, lambda d: d.find_element(By.ID, "sandboxes-empty").is_displayed())
     assert httpx.get(f"{gateway.base}/__admin/sandboxes").json() == []
+    browser.find_element(By.ID, "filter-sandbox").clear()
+    browser.find_element(By.ID, "clear-journal").click()
+    wait(browser, lambda d: d.find_element(By.ID, "requests-empty").is_displayed())
+    assert httpx.get(f"{gateway.base}/__admin/requests").json()["total"] == 0
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
