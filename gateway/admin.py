@@ -19,7 +19,8 @@ from core.errors import CoreError, ValidationFailed
 from core.services import Core
 from core.services.fixtures import FixtureData
 from dialects.base import Dialect
-from gateway import fixtures, openapi
+from gateway import dashboard, fixtures, openapi
+from gateway.dashboard import pretty
 from gateway.faults import FaultRule, Faults
 from gateway.journal import Journal, RequestFilter
 from gateway.sandboxes import HEADER, Sandboxes, SandboxLimit
@@ -47,7 +48,8 @@ def _error(status: int, message: str, details: list[str] | None = None) -> Respo
 
 
 class AdminAuthMiddleware:
-    """Bearer token when one is configured; otherwise loopback callers only."""
+    """Bearer token when one is configured; otherwise loopback callers only. The dashboard's
+    own files, which hold no data, need no token (see ``gateway.dashboard``)."""
 
     def __init__(self, app: ASGIApp, token: str | None) -> None:
         self.app = app
@@ -66,6 +68,8 @@ class AdminAuthMiddleware:
         if self.token is None:
             client = scope.get("client")
             return bool(client) and client[0] in LOOPBACK
+        if dashboard.is_page_file(scope):
+            return True
         given = next((v for k, v in scope["headers"] if k == b"authorization"), b"")
         return hmac.compare_digest(given, f"Bearer {self.token}".encode())
 
@@ -156,6 +160,14 @@ async def list_requests(request: Request, state: AdminState) -> Response:
     return _json({"total": len(state.journal), "returned": len(found), "requests": found})
 
 
+async def get_request(request: Request, state: AdminState) -> Response:
+    """One journal entry with its bodies laid out in their formats (the dashboard's detail)."""
+    entry = state.journal.get(request.path_params["entry_id"])
+    if entry is None:
+        raise AdminError(404, "no such request in the journal")
+    return _json(pretty.exchange(entry))
+
+
 async def clear_requests(request: Request, state: AdminState) -> Response:
     return _json({"deleted": state.journal.clear()})
 
@@ -219,6 +231,7 @@ ROUTES: list[tuple[str, Handler, str]] = [
     ("/fixtures", load_fixtures, "POST"),
     ("/requests", list_requests, "GET"),
     ("/requests", clear_requests, "DELETE"),
+    ("/requests/{entry_id:int}", get_request, "GET"),
     ("/faults", add_fault, "POST"),
     ("/faults", list_faults, "GET"),
     ("/faults", clear_faults, "DELETE"),
@@ -262,4 +275,5 @@ def admin_app(state: AdminState, token: str | None) -> ASGIApp:
         return endpoint
 
     routes = [Route(p, dispatch(ms), methods=list(ms)) for p, ms in paths.items()]
+    routes += dashboard.routes()
     return AdminAuthMiddleware(Router(routes=routes, default=not_found), token)

@@ -31,6 +31,8 @@ DEFAULT_BODY_CHARS = 4096
 LOG = "gateway.journal"
 #: Entries read from the store at a time while filtering (newest first).
 PAGE = 200
+#: Ids are SQL BIGINTs: a larger one names no entry (and would not fit a query parameter).
+_MAX_ID = 2**63 - 1
 
 
 class JournalEntry(msgspec.Struct, kw_only=True):
@@ -56,24 +58,29 @@ class _Head(msgspec.Struct):
 
     time: datetime
     dialect: str
+    sandbox: str | None
     method: str
     path: str
     status: int
 
 
 class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """``path`` is a glob (``/iservice/f/*``); ``since`` an ISO date-time."""
+    """``path`` is a glob (``/iservice/f/*``); ``since`` an ISO date-time; ``after`` an entry
+    id: only newer entries (what a page that polls has not seen yet)."""
 
     dialect: str | None = None
+    sandbox: str | None = None
     method: str | None = None
     path: str | None = None
     status: int | None = None
     since: datetime | None = None
+    after: int | None = None
     limit: int = 100
 
     def matches(self, e: _Head) -> bool:
         return (
             (self.dialect is None or e.dialect == self.dialect)
+            and (self.sandbox is None or e.sandbox == self.sandbox)
             and (self.method is None or e.method == self.method.upper())
             and (self.path is None or fnmatchcase(e.path, self.path))
             and (self.status is None or e.status == self.status)
@@ -160,19 +167,29 @@ class Journal:
         return self.log.log_count(LOG)
 
     def query(self, flt: RequestFilter) -> list[JournalEntry]:
-        """Matching entries, newest first (read a page at a time; only matches are decoded)."""
+        """Matching entries, newest first (read a page at a time; only matches are decoded;
+        reading stops at ``after``)."""
         wanted = max(flt.limit, 0)
         if flt.is_empty:
             return [_entry(i, r) for i, r in self.log.log_read(LOG, limit=wanted)]
+        after = -1 if flt.after is None else flt.after
         found: list[JournalEntry] = []
         before = None
         while len(found) < wanted:
             rows = self.log.log_read(LOG, before=before, limit=PAGE)
-            found += [_entry(i, r) for i, r in rows if flt.matches(_HEAD.decode(r))]
-            if len(rows) < PAGE:
+            newer = [(i, r) for i, r in rows if i > after]
+            found += [_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r))]
+            if len(rows) < PAGE or len(newer) < len(rows):
                 break
             before = rows[-1][0]
         return found[:wanted]
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        """The entry with this id, while the journal still holds it."""
+        if not 0 < entry_id < _MAX_ID:
+            return None
+        rows = self.log.log_read(LOG, before=entry_id + 1, limit=1)
+        return _entry(*rows[0]) if rows and rows[0][0] == entry_id else None
 
     def clear(self) -> int:
         return self.log.log_clear(LOG)

@@ -16,10 +16,12 @@ from dialects.formats.dotnet import NetDateTime
 REF = "#/components/schemas/{name}"
 
 _ADMIN: list[tuple[str, str, str]] = [
+    ("get", "/__admin/", "The dashboard: journal, faults and sandboxes in a browser (HTML)"),
     ("get", "/__admin/health", "Health, dialects, schema version and fixture set"),
     ("post", "/__admin/reset", "Wipe the store, reload fixtures (?fixtures=NAME), clear journal"),
     ("post", "/__admin/fixtures", "Load a named fixture set or a posted one (?replace=true)"),
     ("get", "/__admin/requests", "The request journal, newest first, filtered"),
+    ("get", "/__admin/requests/{entry_id}", "One journal entry, its bodies laid out by format"),
     ("delete", "/__admin/requests", "Clear the journal"),
     ("post", "/__admin/faults", "Add a fault rule"),
     ("get", "/__admin/faults", "List fault rules"),

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from dialects.formats import jsvjson, schema
 from dialects.formats.errors import DecodeError
-from dialects.formats.sstext import Compiler, format_jsv, jsv_style
+from dialects.formats.sstext import Compiler, format_jsv, jsv_string, jsv_style
 
 T = TypeVar("T")
 
@@ -55,6 +55,39 @@ def parse(buf: bytes) -> Any:
     """JSV text as a tree of dicts, lists, strings and None (an empty value)."""
     fast = jsvjson.tree(buf)
     return read(buf) if fast is None else fast
+
+
+def layout(buf: bytes) -> str:
+    """Any JSV text laid out as JsvFormatter lays out a DTO (a tab per level, a member a
+    line), from its parse: brackets inside quoted values stay where they are, and text that
+    was laid out already is laid out the same way."""
+    return laid_out(parse(buf))
+
+
+def laid_out(value: Any, tabs: int = 0) -> str:
+    """A parsed JSV tree (what :func:`parse` returns) as :func:`layout` writes it."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return jsv_string(value)
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
+    inner = "\n" + "\t" * (tabs + 1)
+    if isinstance(value, dict):
+        items = [jsv_string(k) + ":" + _member(v, tabs + 1) for k, v in value.items()]
+        opening, closing = "{", "}"
+    else:
+        items = [laid_out(v, tabs + 1) for v in value]
+        opening, closing = "[", "]"
+    return opening + inner + ("," + inner).join(items) + "\n" + "\t" * tabs + closing
+
+
+def _member(value: Any, tabs: int) -> str:
+    """What follows a member's ``:``: a non-empty map or list on a line of its own."""
+    text = laid_out(value, tabs)
+    if isinstance(value, dict | list) and value:
+        return "\n" + "\t" * tabs + text
+    return " " + text if text else ""
 
 
 def read(buf: bytes) -> Any:

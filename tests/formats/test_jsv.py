@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dialects.formats.errors import DecodeError
-from dialects.formats.jsv import Jsv, parse
+from dialects.formats.jsv import Jsv, laid_out, layout, parse
 from dialects.formats.sstext import format_jsv, jsv_string
 from tests.formats.dtos import Dto, Leaf
 
@@ -59,6 +63,43 @@ def test_pretty_printing_as_jsv_formatter() -> None:
         text == '{\n\tA: 1,\n\tB: [],\n\tC: \n\t[\n\t\t{\n\t\t\tD: "x,y"\n\t\t}\n\t],\n\tE: {}\n}'
     )
     assert JSV.encode_pretty(Leaf("n"), newline="\r\n") == b"{\r\n\tname: n,\r\n\tcount: 0\r\n}"
+
+
+def test_layout_of_any_jsv_text() -> None:
+    """The dashboard's layout: brackets inside a quoted value stay put (JsvFormatter would
+    break the line there), and laid-out text comes out as compact text does."""
+    compact = b'{Status:{Errors:[{Field:"Items[0].Id",Message:x}]},Empty:,Blank:"",None:[]}'
+    expected = (
+        "{\n\tStatus:\n\t{\n\t\tErrors:\n\t\t[\n\t\t\t{\n"
+        '\t\t\t\tField: "Items[0].Id",\n\t\t\t\tMessage: x\n\t\t\t}\n\t\t]\n\t},\n'
+        '\tEmpty:,\n\tBlank: "",\n\tNone: []\n}'
+    )
+    assert layout(compact) == expected
+    assert layout(expected.encode()) == expected
+    assert layout(b"plain") == "plain"
+    with pytest.raises(DecodeError):
+        layout(b"{A:1")
+
+
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=12)
+_TREES = st.recursive(
+    st.none() | _TEXT,
+    lambda inner: (
+        st.lists(inner, max_size=4).filter(lambda items: items != [None])
+        | st.dictionaries(_TEXT, inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_TREES)
+def test_layout_reads_back_as_the_same_tree(tree: Any) -> None:
+    text = laid_out(tree)
+    if tree is None:
+        assert text == ""
+        return
+    assert parse(text.encode()) == tree
+    assert layout(text.encode()) == text
 
 
 @pytest.mark.parametrize(

@@ -24,21 +24,23 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, db: Path | str, *extra: str) -> None:
+    def __init__(self, db: Path | str, *extra: str, admin_token: str = "") -> None:
         self.db = db
         self.extra = list(extra)
+        self.admin_token = admin_token
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         args = [str(CRMGATE), "serve", "--port", str(self.port), "--db", str(self.db), *self.extra]
-        env = os.environ | {"CRMGATE_ADMIN_TOKEN": ""}
+        env = os.environ | {"CRMGATE_ADMIN_TOKEN": self.admin_token}
         self.proc = subprocess.Popen(args, cwd=ROOT, env=env, stderr=subprocess.PIPE)
+        auth = {"Authorization": f"Bearer {self.admin_token}"} if self.admin_token else {}
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.base}/__admin/health").status_code == 200:
+                if httpx.get(f"{self.base}/__admin/health", headers=auth).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from core.store import Store, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
-from gateway.journal import PAGE, Journal, MemoryLog, RequestFilter, journal_log
+from gateway.journal import PAGE, Journal, JournalEntry, MemoryLog, RequestFilter, journal_log
 from gateway.middleware.access_log import DIALECT_KEY
 from gateway.middleware.journal import JournalMiddleware
 from tests.conftest import PASSWORDS
@@ -165,6 +166,44 @@ def test_where_the_journal_lives(tmp_path: Path, store: Store) -> None:
     shared = isinstance(store, PostgresStore)  # the fixture's SQLite store is :memory:
     assert (journal_log(store, processes=None) is store) is shared
     assert (journal_log(store, processes=1) is store) is shared
+
+
+def _entry(n: int, *, sandbox: str | None = None) -> JournalEntry:
+    return JournalEntry(
+        time=datetime(2026, 11, 23, tzinfo=UTC),
+        request_id=f"r{n}",
+        dialect="iservice",
+        sandbox=sandbox,
+        method="GET",
+        path="/iservice/f/x",
+        query="",
+        status=200,
+        duration_ms=1.0,
+        request_headers={},
+        request_body="",
+        response_headers={},
+        response_body="",
+    )
+
+
+def test_one_entry_by_id_and_only_what_is_newer(store: Store) -> None:
+    """Across pages of the store's log: ``after`` stops the read where the entries get old."""
+    journal_ = Journal(store, max_entries=PAGE * 3)
+    for n in range(PAGE + 20):
+        journal_.add(_entry(n, sandbox="box" if n % 2 else None))
+    ids = [e.id for e in journal_.query(RequestFilter(limit=PAGE * 3))]
+    oldest, newest = ids[-1], ids[0]
+    assert journal_.get(oldest).request_id == "r0"
+    assert journal_.get(newest).request_id == f"r{PAGE + 19}"
+    assert journal_.get(newest + 1) is None
+    assert journal_.get(0) is None
+    assert journal_.get(2**63) is None
+    newer = journal_.query(RequestFilter(after=oldest + 4, limit=PAGE * 3))
+    assert [e.request_id for e in newer][-1] == "r5"
+    assert len(newer) == PAGE + 15
+    boxed = journal_.query(RequestFilter(after=oldest + 4, sandbox="box", limit=PAGE * 3))
+    assert [e.request_id for e in boxed][-3:] == ["r9", "r7", "r5"]
+    assert journal_.query(RequestFilter(after=newest)) == []
 
 
 def test_the_workers_factory_asks_the_cli_how_many_processes_serve(
