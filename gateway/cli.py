@@ -1,4 +1,4 @@
-"""The ``crmgate`` command: serve, routes, fixtures load, reset."""
+"""The ``crmgate`` command: serve, routes, fixtures load, reset, diff."""
 
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ from core.services import Core
 from core.store import StoreError, open_store
 from gateway import fixtures
 from gateway.config import DEFAULT_MAX_BODY, Config
+from gateway.diff import command as diff_command
+from gateway.diff.logins import CredentialsError
+from gateway.diff.replay import DiffError
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.registry import load_dialects
 from gateway.sandboxes import DEFAULT_IDLE_SECONDS
@@ -68,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     reset = commands.add_parser("reset", help="wipe the database and reload its fixtures")
     _db_option(reset)
     reset.add_argument("--fixtures", default=None, help="default: the set it was seeded from")
+
+    diff_command.add_parser(commands)
     return parser
 
 
@@ -153,7 +158,13 @@ class UsageError(Exception):
     pass
 
 
-COMMANDS = {"serve": serve, "routes": routes, "fixtures": load_fixtures, "reset": reset}
+COMMANDS = {
+    "serve": serve,
+    "routes": routes,
+    "fixtures": load_fixtures,
+    "reset": reset,
+    "diff": diff_command.run,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -164,7 +175,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return COMMANDS[args.command](args)
-    except (CoreError, StoreError, FileNotFoundError, UsageError) as exc:
+    except (
+        CoreError,
+        StoreError,
+        FileNotFoundError,
+        UsageError,
+        DiffError,
+        CredentialsError,
+    ) as exc:
         print(f"crmgate: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
 
