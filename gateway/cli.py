@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--record", metavar="DIR", help="save upstream exchanges as fixtures")
     serve.add_argument("--replay", metavar="DIR", help="serve recorded exchanges")
+    serve.add_argument(
+        "--shadow",
+        action="store_true",
+        help="with --upstream: also answer in a sandbox and journal differences (/__admin/diff)",
+    )
     serve.add_argument("--journal-size", type=int, default=DEFAULT_ENTRIES, help="entries")
     serve.add_argument("--journal-body", type=int, default=DEFAULT_BODY_CHARS, help="characters")
     serve.add_argument(
@@ -89,6 +94,8 @@ def _upstreams(pairs: list[str]) -> dict[str, str]:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.shadow and (not args.upstream or args.replay):
+        raise UsageError("--shadow needs --upstream DIALECT=URL (and no --replay)")
     config = Config(
         db=args.db,
         fixtures=args.fixtures,
@@ -101,6 +108,7 @@ def serve(args: argparse.Namespace) -> int:
         upstream=_upstreams(args.upstream),
         record_dir=args.record,
         replay_dir=args.replay,
+        shadow=args.shadow,
         processes=args.workers,
     )
     core = Core(open_store(config.db))

@@ -11,6 +11,7 @@ import itertools
 import re
 import time
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 import msgspec
@@ -82,6 +83,12 @@ def _request_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return headers
 
 
+def _response_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """Every response header in order (Set-Cookie repeats), secrets masked."""
+    pairs = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in raw]
+    return [(name, mask_header(name, value)) for name, value in pairs]
+
+
 class Recorder:
     def __init__(self, folder: Path, dialect: str) -> None:
         self.folder = folder / dialect
@@ -100,7 +107,10 @@ class Recorder:
             request_body=mask_text(request_body.decode("utf-8", errors="replace")),
             status=status,
             response_headers=[
-                (k.decode("latin-1").lower(), mask_header(k.decode("latin-1").lower(), v.decode("latin-1")))
+                (
+                    k.decode("latin-1").lower(),
+                    mask_header(k.decode("latin-1").lower(), v.decode("latin-1")),
+                )
                 for k, v in headers
             ],
             response_body=text,
@@ -113,12 +123,20 @@ class Recorder:
         return path
 
 
+class Observer(Protocol):
+    """Told of each exchange once its answer is sent (a Recorder, shadow mode)."""
+
+    def save(
+        self, scope: Scope, request_body: bytes, status: int, headers: Any, body: bytes
+    ) -> object: ...
+
+
 class UpstreamProxy:
     """Forwards requests to ``base_url`` with httpx, streaming the answer back."""
 
-    def __init__(self, base_url: str, recorder: Recorder | None = None) -> None:
+    def __init__(self, base_url: str, *observers: Observer | None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.recorder = recorder
+        self.observers = [o for o in observers if o is not None]
         self._client: httpx.AsyncClient | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -142,14 +160,14 @@ class UpstreamProxy:
                 {"type": "http.response.start", "status": response.status_code, "headers": kept}
             )
             async for chunk in response.aiter_raw():
-                if self.recorder:
+                if self.observers:
                     received.extend(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             await response.aclose()
-        if self.recorder:
-            self.recorder.save(scope, body, response.status_code, kept, bytes(received))
+        for observer in self.observers:
+            observer.save(scope, body, response.status_code, kept, bytes(received))
 
 
 class Replayer:

@@ -39,17 +39,21 @@ def load(folder: Path) -> list[tuple[Path, Exchange]]:
     return found
 
 
+def decoded(vendor: Answer) -> Answer:
+    """The answer with its body decoded when the vendor compressed it (a proxy passes
+    compressed bytes through; crmgate's answers are read decoded)."""
+    encoding = (vendor.first("content-encoding") or "").strip().lower()
+    if encoding not in ("gzip", "deflate"):
+        return vendor
+    try:
+        body = zlib.decompress(vendor.body, 47 if encoding == "gzip" else zlib.MAX_WBITS)
+    except zlib.error:
+        return vendor
+    return Answer(vendor.status, vendor.headers, body)
+
+
 def vendor_answer(exchange: Exchange) -> Answer:
-    """The recorded answer, its body decoded when the vendor compressed it."""
-    body = exchange.body_bytes()
-    headers = [(k.lower(), v) for k, v in exchange.response_headers]
-    encoding = next((v.strip().lower() for k, v in headers if k == "content-encoding"), "")
-    if encoding in ("gzip", "deflate"):
-        try:
-            body = zlib.decompress(body, 47 if encoding == "gzip" else zlib.MAX_WBITS)
-        except zlib.error:
-            pass
-    return answer(exchange.status, headers, body)
+    return decoded(answer(exchange.status, exchange.response_headers, exchange.body_bytes()))
 
 
 class Target:

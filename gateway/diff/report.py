@@ -65,16 +65,16 @@ def line(outcome: Outcome) -> str:
 def text(report: Report) -> str:
     lines = [line(o) for o in report.outcomes]
     lines.append("")
-    lines.append(
-        f"{report.exchanges} exchanges: {report.same} same, {report.differing} differing"
-    )
+    lines.append(f"{report.exchanges} exchanges: {report.same} same, {report.differing} differing")
     for name, totals in report.dialects.items():
         lines.append(
             f"  {name:<10} {totals.exchanges:>5} exchanges  {totals.same:>5} same  "
             f"{totals.differing:>5} differing"
         )
     if report.kinds:
-        lines.append("differences by kind: " + ", ".join(f"{k} {n}" for k, n in report.kinds.items()))
+        lines.append(
+            "differences by kind: " + ", ".join(f"{k} {n}" for k, n in report.kinds.items())
+        )
     return "\n".join(lines)
 
 
