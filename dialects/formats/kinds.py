@@ -1,5 +1,5 @@
 """How the vendors' formats write a scalar value: the class of its text (a WCF date, an ISO
-date with 7 fraction digits, a Guid "N" or dashed, a number, an enum name...).
+date and its fraction digits, a Guid "N" or dashed, a number, an enum name...).
 
 ``crmgate diff`` compares two answers by these classes, not by the values themselves: which
 customer or which instant a value names is data, how it is written is the wire format.
@@ -27,7 +27,7 @@ LOOSE = frozenset({"empty", "text", "name", "integer", "decimal"})
 
 
 def text_kind(text: str) -> str:
-    """The class of a scalar's text, e.g. ``wcf-date``, ``iso-date-7 Z``, ``guid-n``, ``name``."""
+    """The class of a scalar's text, e.g. ``wcf-date``, ``iso-date Z``, ``guid-n``, ``name``."""
     if text == "":
         return "empty"
     if _WCF.fullmatch(text):
@@ -50,15 +50,33 @@ def text_kind(text: str) -> str:
 
 
 def _iso_kind(match: re.Match[str]) -> str:
-    if match.group("time") is None:
-        kind = "iso-day"
-    else:
-        fraction = match.group("fraction")
-        kind = "iso-date-7" if fraction is not None and len(fraction) == 7 else "iso-date"
+    kind = "iso-day" if match.group("time") is None else "iso-date"
     zone = match.group("zone")
     if zone is None:
         return kind
     return f"{kind} {'Z' if zone == 'Z' else 'offset'}"
+
+
+def _fraction(text: str) -> tuple[bool, int]:
+    """``(fixed width, digits)`` of an ISO date's fraction of a second. A writer that trims
+    trailing zeros (Json.NET, ServiceStack) never ends one with ``0``; one that does end so
+    writes a fixed number of digits (.NET's "o": 7, JavaScript: 3)."""
+    match = _ISO.fullmatch(text)
+    fraction = (match.group("fraction") if match else None) or ""
+    return fraction.endswith("0"), len(fraction)
+
+
+def fraction_difference(vendor: str, own: str) -> tuple[str, str] | None:
+    """Fraction digits that prove two different writers: a fixed-width side against any other
+    width. Trimmed fractions of any widths may come from one writer, so they never differ."""
+    (fixed_a, digits_a), (fixed_b, digits_b) = _fraction(vendor), _fraction(own)
+    if (fixed_a or fixed_b) and digits_a != digits_b:
+        return _digits(fixed_a, digits_a), _digits(fixed_b, digits_b)
+    return None
+
+
+def _digits(fixed: bool, digits: int) -> str:
+    return f"{digits} fraction digits{'' if fixed or not digits else ' (trimmed)'}"
 
 
 def format_difference(vendor: str, own: str) -> tuple[str, str] | None:
@@ -69,6 +87,11 @@ def format_difference(vendor: str, own: str) -> tuple[str, str] | None:
     as a number on one side and by name on the other; dates, Guids and booleans must match.
     """
     theirs, ours = text_kind(vendor), text_kind(own)
+    if theirs == ours and theirs.startswith("iso-date"):
+        fractions = fraction_difference(vendor, own)
+        return (
+            None if fractions is None else (f"{theirs}, {fractions[0]}", f"{ours}, {fractions[1]}")
+        )
     if theirs == ours or "empty" in (theirs, ours):
         return None
     if {theirs, ours} == {"integer", "name"}:
