@@ -74,7 +74,7 @@ def test_every_rule_reports_once() -> None:
 
 
 def test_bodies_of_other_grammars() -> None:
-    assert compare(body(b"{}", JSON), body(b"<a/>", JSON[:1] + ("application/xml",))) == [
+    assert compare(body(b"{}", JSON), body(b"<a/>", ("content-type", "application/xml"))) == [
         Difference("content-type", "media type", "application/json", "application/xml"),
         Difference("content-type", "charset", "utf-8", "-"),
         Difference("body", "grammar", "json", "xml"),

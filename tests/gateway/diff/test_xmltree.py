@@ -16,7 +16,7 @@ from gateway.diff.xmltree import (
 )
 
 NS = 'xmlns="http://schemas.datacontract.org/2004/07/Domain.Dtos"'
-I = 'xmlns:i="http://www.w3.org/2001/XMLSchema-instance"'
+XSI = 'xmlns:i="http://www.w3.org/2001/XMLSchema-instance"'
 
 
 def xml(text: str) -> Element:
@@ -39,8 +39,8 @@ def test_name_and_namespace() -> None:
 
 
 def test_nil() -> None:
-    assert nil("/A", xml(f'<A {I} i:nil="true"/>'), xml(f'<A {I} i:nil="true"/>')) == []
-    assert nil("/A", xml(f'<A {I} i:nil="true"/>'), xml("<A/>")) == [
+    assert nil("/A", xml(f'<A {XSI} i:nil="true"/>'), xml(f'<A {XSI} i:nil="true"/>')) == []
+    assert nil("/A", xml(f'<A {XSI} i:nil="true"/>'), xml("<A/>")) == [
         Difference("xml", "/A i:nil", "true", "false")
     ]
 
