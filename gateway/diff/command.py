@@ -11,6 +11,10 @@ from pathlib import Path
 
 import httpx
 
+from core.services import Core
+from core.store import open_store
+from gateway import fixtures
+from gateway.config import Config
 from gateway.diff import report
 from gateway.diff.logins import read_credentials
 from gateway.diff.replay import Target, load, replay
@@ -45,23 +49,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def _target(args: argparse.Namespace) -> Target:
-    if args.url:
-        client = httpx.AsyncClient(base_url=args.url.rstrip("/"), timeout=TIMEOUT)
-        return Target(client, args.admin_token or None)
-    from gateway.app import create_app
-    from gateway.config import Config
-
-    app = create_app(Config(db=args.db, fixtures=args.fixtures or "demo", processes=1))
-    transport = httpx.ASGITransport(app=app)
-    return Target(httpx.AsyncClient(transport=transport, base_url="http://crmgate.diff"))
-
-
-async def _run(args: argparse.Namespace) -> report.Report:
+async def _replay(args: argparse.Namespace, client: httpx.AsyncClient) -> report.Report:
     recorded = load(Path(args.dir))
     credentials = read_credentials(args.credentials)
     prefixes = {d.name: d.prefix for d in load_dialects()}
-    target = _target(args)
+    target = Target(client, args.admin_token if args.url else None)
     try:
         await target.open(args.fixtures)
         outcomes = await replay(recorded, target, credentials, prefixes)
@@ -70,8 +62,26 @@ async def _run(args: argparse.Namespace) -> report.Report:
     return report.summarize(outcomes)
 
 
+def _run(args: argparse.Namespace) -> report.Report:
+    """Against ``--url``, or a gateway in this process on ``--db`` (seeded if new)."""
+    if args.url:
+        client = httpx.AsyncClient(base_url=args.url.rstrip("/"), timeout=TIMEOUT)
+        return asyncio.run(_replay(args, client))
+    from gateway.app import create_app
+
+    core = Core(open_store(args.db))
+    try:
+        fixtures.seed(core, args.fixtures or "demo")
+        app = create_app(Config(db=args.db, processes=1), core=core)
+        transport = httpx.ASGITransport(app=app)
+        client = httpx.AsyncClient(transport=transport, base_url="http://crmgate.diff")
+        return asyncio.run(_replay(args, client))
+    finally:
+        core.store.close()
+
+
 def run(args: argparse.Namespace) -> int:
-    result = asyncio.run(_run(args))
+    result = _run(args)
     if args.json:
         sys.stdout.write(report.to_json(result).decode() + "\n")
     else:

@@ -52,6 +52,17 @@ def test_secret_members_of_json_and_xml() -> None:
     }
 
 
+def test_xml_answers_teach_tokens_too() -> None:
+    book = SecretBook(Credentials())
+    xml = [("content-type", "application/xml")]
+    vendor = answer(200, xml, b"<R><BearerToken>***</BearerToken><Name>a</Name></R>")
+    book.learn(vendor, answer(200, xml, b"<R><BearerToken>jwt-1</BearerToken><Name>b</Name></R>"))
+    assert book.tokens == {"bearertoken": "jwt-1"}
+    assert book.body("<R><BearerToken>***</BearerToken></R>", "") == (
+        "<R><BearerToken>jwt-1</BearerToken></R>"
+    )
+
+
 def test_passwords_go_to_the_user_a_login_names() -> None:
     book = SecretBook(CREDENTIALS)
     body = f'{{"emailAddress":"{JOHN}","password":"***"}}'
@@ -84,6 +95,9 @@ def test_tokens_from_crmgates_answers_fill_later_requests() -> None:
         "accept": "*/*",
     }
     assert book.headers({"x-api-key": "***"}, "") == {"x-api-key": "key-1"}
+    # only a bearer-like name takes the latest token; others need their own
+    assert book.body('{"refresh_token":"***"}', "") == '{"refresh_token":"***"}'
+    assert book.notes == ["no value for the masked refresh_token"]
 
 
 def test_the_latest_bearer_token_wins() -> None:

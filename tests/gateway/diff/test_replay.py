@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import json
 from pathlib import Path
 
+import httpx
 import msgspec
 import pytest
 
+from gateway.app import create_app
 from gateway.cli import main
+from gateway.config import Config
 from gateway.diff.model import answer
-from gateway.diff.replay import DiffError, decoded, load
+from gateway.diff.replay import DiffError, Target, decoded, load
 from gateway.upstream import Exchange
 
 JOHN = "customer11@1to1service.com"
@@ -162,3 +166,18 @@ def test_an_unreachable_gateway(tmp_path: Path, capsys: pytest.CaptureFixture[st
     john_session(tmp_path / "rec")
     assert main(["diff", str(tmp_path / "rec"), "--url", "http://127.0.0.1:9"]) == 2
     assert "crmgate could not be reached" in capsys.readouterr().err
+
+
+def test_a_gateway_that_refuses_a_sandbox(tmp_path: Path) -> None:
+    app = create_app(Config(db=":memory:", admin_token="secret"))
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://x")
+    target = Target(client, "wrong")
+
+    async def open_it() -> None:
+        try:
+            await target.open("demo")
+        finally:
+            await target.close()
+
+    with pytest.raises(DiffError, match=r"refused a sandbox \(401\)"):
+        asyncio.run(open_it())
