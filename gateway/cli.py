@@ -14,8 +14,7 @@ from core.store import StoreError, open_store
 from gateway import fixtures
 from gateway.config import DEFAULT_MAX_BODY, Config
 from gateway.diff import command as diff_command
-from gateway.diff.logins import CredentialsError
-from gateway.diff.replay import DiffError
+from gateway.diff.model import DiffError
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.registry import load_dialects
 from gateway.sandboxes import DEFAULT_IDLE_SECONDS
@@ -183,14 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return COMMANDS[args.command](args)
-    except (
-        CoreError,
-        StoreError,
-        FileNotFoundError,
-        UsageError,
-        DiffError,
-        CredentialsError,
-    ) as exc:
+    except (CoreError, StoreError, FileNotFoundError, UsageError, DiffError) as exc:
         print(f"crmgate: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
 

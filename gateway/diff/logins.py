@@ -30,7 +30,7 @@ from xml.sax.saxutils import escape
 import msgspec
 
 from gateway.diff.bodies import Unreadable, grammar, parse
-from gateway.diff.model import Answer
+from gateway.diff.model import Answer, DiffError
 from gateway.diff.wire import deletes, parse_set_cookie
 from gateway.diff.xmltree import split_tag
 from gateway.secrets import MASK, is_secret
@@ -49,7 +49,7 @@ _SLOT = re.compile(
 )
 
 
-class CredentialsError(ValueError):
+class CredentialsError(DiffError):
     pass
 
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 import msgspec
 
 
+class DiffError(Exception):
+    """What stops a comparison (no recording, no credentials file, crmgate unreachable);
+    the CLI prints it on one line."""
+
+
 class Answer(msgspec.Struct, frozen=True):
     """One HTTP answer: status, headers (names in lower case, in order) and body bytes."""
 

@@ -12,17 +12,13 @@ import msgspec
 
 from gateway.diff.compare import compare
 from gateway.diff.logins import Credentials, SecretBook
-from gateway.diff.model import Answer, Outcome, answer
+from gateway.diff.model import Answer, DiffError, Outcome, answer
 from gateway.sandboxes import HEADER
 from gateway.upstream import HOP_BY_HOP, Exchange
 
 #: Headers httpx adds on its own; a replay sends them only when the recording did.
 _CLIENT_DEFAULTS = ("accept", "accept-encoding", "user-agent", "connection")
 _SKIPPED = frozenset(h.decode() for h in HOP_BY_HOP) | {HEADER.lower()}
-
-
-class DiffError(Exception):
-    pass
 
 
 def load(folder: Path) -> list[tuple[Path, Exchange]]:

@@ -14,8 +14,8 @@ import pytest
 from gateway.app import create_app
 from gateway.cli import main
 from gateway.config import Config
-from gateway.diff.model import answer
-from gateway.diff.replay import DiffError, Target, decoded, load
+from gateway.diff.model import DiffError, answer
+from gateway.diff.replay import Target, decoded, load
 from gateway.upstream import Exchange
 
 JOHN = "customer11@1to1service.com"
