@@ -232,6 +232,12 @@ async def shadow_diff(request: Request, state: AdminState) -> Response:
     return _json(state.shadow.status() | report)
 
 
+async def clear_shadow_diff(request: Request, state: AdminState) -> Response:
+    if state.shadow is None:
+        raise AdminError(404, "shadow mode is off (crmgate serve --upstream DIALECT=URL --shadow)")
+    return _json({"deleted": state.shadow.clear()})
+
+
 async def openapi_json(request: Request, state: AdminState) -> Response:
     return _json(openapi.document(state.dialects))
 
@@ -251,6 +257,7 @@ ROUTES: list[tuple[str, Handler, str]] = [
     ("/sandboxes", list_sandboxes, "GET"),
     ("/sandboxes/{sandbox_id}", delete_sandbox, "DELETE"),
     ("/diff", shadow_diff, "GET"),
+    ("/diff", clear_shadow_diff, "DELETE"),
     ("/openapi.json", openapi_json, "GET"),
 ]
 

@@ -170,6 +170,13 @@ class Shadow:
     def report(self) -> Report:
         return summarize(list(self.outcomes))
 
+    def clear(self) -> int:
+        """Forget the compared exchanges and the counts (sessions in the sandbox stay)."""
+        deleted = len(self.outcomes)
+        self.outcomes.clear()
+        self.dropped = self.failed = 0
+        return deleted
+
     def status(self) -> dict[str, int]:
         """Requests waiting for comparison, dropped (queue full) and failed comparisons."""
         pending = self._queue.qsize() if self._queue is not None else 0

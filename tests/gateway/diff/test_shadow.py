@@ -75,11 +75,26 @@ def test_the_vendor_answers_and_crmgate_shadows_it_off_the_request_path(core: Co
     assert "vendor-session-0001" not in str(journal)
 
 
+@respx.mock
+def test_the_diff_journal_is_cleared(core: Core) -> None:
+    respx.get(f"{VENDOR}/f/webapp-api-login").mock(
+        return_value=httpx.Response(200, json={"errors": [], "errorDetails": []})
+    )
+    admin = {"Authorization": "Bearer t"}
+    with shadowing(core) as client:
+        client.get("/iservice/f/webapp-api-login?api=loggedin")
+        client.portal.call(client.app.state.admin.shadow.drain)
+        assert client.get("/__admin/diff", headers=admin).json()["exchanges"] == 1
+        assert client.delete("/__admin/diff", headers=admin).json() == {"deleted": 1}
+        assert client.get("/__admin/diff", headers=admin).json()["exchanges"] == 0
+
+
 def test_without_shadow_mode_there_is_no_diff_journal(client: TestClient) -> None:
     headers = {"Authorization": "Bearer test-admin-token"}
     answer_ = client.get("/__admin/diff", headers=headers)
     assert answer_.status_code == 404
     assert "shadow mode is off" in answer_.json()["error"]
+    assert client.delete("/__admin/diff", headers=headers).status_code == 404
 
 
 def test_a_full_queue_drops_and_counts(core: Core) -> None:
