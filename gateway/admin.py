@@ -1,5 +1,6 @@
 """The operator API under ``/__admin`` (JSON): health, reset, fixtures, journal, faults,
-sandboxes and the OpenAPI description. See the README's "Admin API" section.
+sandboxes, shadow mode's differences and the OpenAPI description. See the README's "Admin
+API" section.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from core.services.fixtures import FixtureData
 from dialects.base import Dialect
 from gateway import dashboard, fixtures, openapi
 from gateway.dashboard import pretty
+from gateway.diff.shadow import Shadow
 from gateway.faults import FaultRule, Faults
 from gateway.journal import Journal, RequestFilter
 from gateway.sandboxes import HEADER, Sandboxes, SandboxLimit
@@ -81,6 +83,7 @@ class AdminState:
     journal: Journal
     faults: Faults
     sandboxes: Sandboxes
+    shadow: Shadow | None = None
 
     def target(self, request: Request) -> Core:
         """The gateway's core, or the sandbox named by the request's header."""
@@ -221,6 +224,20 @@ async def delete_sandbox(request: Request, state: AdminState) -> Response:
     return Response(status_code=204)
 
 
+async def shadow_diff(request: Request, state: AdminState) -> Response:
+    """Shadow mode's journal: the report ``crmgate diff --json`` gives, plus the queue."""
+    if state.shadow is None:
+        raise AdminError(404, "shadow mode is off (crmgate serve --upstream DIALECT=URL --shadow)")
+    report = msgspec.to_builtins(state.shadow.report())
+    return _json(state.shadow.status() | report)
+
+
+async def clear_shadow_diff(request: Request, state: AdminState) -> Response:
+    if state.shadow is None:
+        raise AdminError(404, "shadow mode is off (crmgate serve --upstream DIALECT=URL --shadow)")
+    return _json({"deleted": state.shadow.clear()})
+
+
 async def openapi_json(request: Request, state: AdminState) -> Response:
     return _json(openapi.document(state.dialects))
 
@@ -239,6 +256,8 @@ ROUTES: list[tuple[str, Handler, str]] = [
     ("/sandboxes", create_sandbox, "POST"),
     ("/sandboxes", list_sandboxes, "GET"),
     ("/sandboxes/{sandbox_id}", delete_sandbox, "DELETE"),
+    ("/diff", shadow_diff, "GET"),
+    ("/diff", clear_shadow_diff, "DELETE"),
     ("/openapi.json", openapi_json, "GET"),
 ]
 

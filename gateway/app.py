@@ -17,6 +17,7 @@ from dialects.base import Dialect, Problem
 from gateway import fixtures
 from gateway.admin import AdminState, admin_app
 from gateway.config import Config
+from gateway.diff.shadow import Shadow, shadow_for
 from gateway.faults import Faults
 from gateway.journal import Journal, journal_log
 from gateway.middleware.access_log import AccessLogMiddleware
@@ -35,14 +36,17 @@ async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
     raise Problem(404, "No resource matches the request.")
 
 
-def dialect_app(dialect: Dialect, config: Config, faults: Faults) -> ASGIApp:
+def dialect_app(
+    dialect: Dialect, config: Config, faults: Faults, shadow: Shadow | None = None
+) -> ASGIApp:
     """A dialect's routes behind its guard (vendor envelopes), faults and the body limit."""
     inner: ASGIApp = Router(routes=list(dialect.routes()), default=_no_route)
     if config.replay_dir:
         inner = Replayer(Path(config.replay_dir), dialect.name)
     elif dialect.name in config.upstream:
         recorder = Recorder(Path(config.record_dir), dialect.name) if config.record_dir else None
-        inner = UpstreamProxy(config.upstream[dialect.name], recorder)
+        tap = shadow.tap(dialect.name) if shadow else None
+        inner = UpstreamProxy(config.upstream[dialect.name], recorder, tap)
     inner = BodyLimitMiddleware(inner, config.max_body_bytes)
     return DialectGuardMiddleware(FaultsMiddleware(inner, faults, dialect.name), dialect)
 
@@ -99,8 +103,9 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     log = journal_log(core.store, config.processes)
     journal = Journal(log, config.journal_entries, config.journal_body_chars)
     sandboxes = sandboxes_for(config, core)
-    apps = {d.name: dialect_app(d, config, faults) for d in dialects}
-    state = AdminState(core, dialects, journal, faults, sandboxes)
+    shadow = shadow_for(config, core, sandboxes, dialects)
+    apps = {d.name: dialect_app(d, config, faults, shadow) for d in dialects}
+    state = AdminState(core, dialects, journal, faults, sandboxes, shadow)
     routes: list[BaseRoute] = [Mount("/__admin", app=admin_app(state, config.admin_token))]
     routes += [Mount(d.prefix, app=apps[d.name]) for d in dialects]
     hosts = {h: d.name for d in dialects for h in d.hosts} | dict(config.hosts)
@@ -112,6 +117,8 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        if shadow is not None:
+            await shadow.aclose()
         sandboxes.close()
         if owns_store:
             core.store.close()

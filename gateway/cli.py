@@ -1,4 +1,4 @@
-"""The ``crmgate`` command: serve, routes, fixtures load, reset."""
+"""The ``crmgate`` command: serve, routes, fixtures load, reset, diff."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from core.services import Core
 from core.store import StoreError, open_store
 from gateway import fixtures
 from gateway.config import DEFAULT_MAX_BODY, Config
+from gateway.diff import command as diff_command
+from gateway.diff.model import DiffError
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.registry import load_dialects
 from gateway.sandboxes import DEFAULT_IDLE_SECONDS
@@ -50,6 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--record", metavar="DIR", help="save upstream exchanges as fixtures")
     serve.add_argument("--replay", metavar="DIR", help="serve recorded exchanges")
+    serve.add_argument(
+        "--shadow",
+        action="store_true",
+        help="with --upstream: also answer in a sandbox and journal differences (/__admin/diff)",
+    )
     serve.add_argument("--journal-size", type=int, default=DEFAULT_ENTRIES, help="entries")
     serve.add_argument("--journal-body", type=int, default=DEFAULT_BODY_CHARS, help="characters")
     serve.add_argument(
@@ -68,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     reset = commands.add_parser("reset", help="wipe the database and reload its fixtures")
     _db_option(reset)
     reset.add_argument("--fixtures", default=None, help="default: the set it was seeded from")
+
+    diff_command.add_parser(commands)
     return parser
 
 
@@ -84,6 +93,8 @@ def _upstreams(pairs: list[str]) -> dict[str, str]:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    if args.shadow and (not args.upstream or args.replay):
+        raise UsageError("--shadow needs --upstream DIALECT=URL (and no --replay)")
     config = Config(
         db=args.db,
         fixtures=args.fixtures,
@@ -96,6 +107,7 @@ def serve(args: argparse.Namespace) -> int:
         upstream=_upstreams(args.upstream),
         record_dir=args.record,
         replay_dir=args.replay,
+        shadow=args.shadow,
         processes=args.workers,
     )
     core = Core(open_store(config.db))
@@ -153,7 +165,13 @@ class UsageError(Exception):
     pass
 
 
-COMMANDS = {"serve": serve, "routes": routes, "fixtures": load_fixtures, "reset": reset}
+COMMANDS = {
+    "serve": serve,
+    "routes": routes,
+    "fixtures": load_fixtures,
+    "reset": reset,
+    "diff": diff_command.run,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -164,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return COMMANDS[args.command](args)
-    except (CoreError, StoreError, FileNotFoundError, UsageError) as exc:
+    except (CoreError, StoreError, FileNotFoundError, UsageError, DiffError) as exc:
         print(f"crmgate: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
 

@@ -31,6 +31,8 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     record_dir: str | None = None
     #: Serve the exchanges recorded in this folder instead of the dialects.
     replay_dir: str | None = None
+    #: Answer upstream dialects from the vendor and journal how crmgate's answers differ.
+    shadow: bool = False
     #: How many gateway processes serve this database (None: unknown, maybe many); it picks
     #: where the journal lives (see ``gateway.journal``).
     processes: int | None = None

@@ -77,6 +77,29 @@ def mask_headers(headers: Iterable[tuple[bytes, bytes]]) -> dict[str, str]:
     return masked
 
 
+#: Headers whose first word is an authentication scheme (``Bearer``, ``Basic``): not secret,
+#: and what tells a replay of a recording which credential to send.
+_SCHEMED = frozenset({"authorization", "proxy-authorization"})
+
+
+def mask_header(name: str, value: str) -> str:
+    """One header as a recording keeps it: a secret's value masked, but an authentication
+    scheme, cookie names and Set-Cookie attributes kept, since a replay needs them and
+    none of them is secret."""
+    if not _secret_header(name):
+        return value
+    if name in _SCHEMED:
+        scheme, space, _ = value.strip().partition(" ")
+        return f"{scheme} {MASK}" if space else MASK
+    if name == "cookie":
+        names = (part.partition("=")[0].strip() for part in value.split(";"))
+        return "; ".join(f"{n}={MASK}" for n in names if n)
+    if name == "set-cookie":
+        first, sep, attributes = value.partition(";")
+        return f"{first.partition('=')[0].strip()}={MASK}{sep}{attributes}"
+    return MASK
+
+
 def mask_query(query_string: bytes) -> str:
     text = query_string.decode("latin-1")
     if not _may_name_secret(text):

@@ -30,6 +30,8 @@ _ADMIN: list[tuple[str, str, str]] = [
     ("post", "/__admin/sandboxes", "Create an isolated copy of the fixture data"),
     ("get", "/__admin/sandboxes", "List sandboxes"),
     ("delete", "/__admin/sandboxes/{sandbox_id}", "Delete a sandbox"),
+    ("get", "/__admin/diff", "Shadow mode: how crmgate's answers differ from the vendor's"),
+    ("delete", "/__admin/diff", "Shadow mode: forget the compared exchanges and counts"),
     ("get", "/__admin/openapi.json", "This document"),
 ]
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import itertools
 import re
+import time
 from pathlib import Path
+from typing import Any, Protocol
 
 import httpx
 import msgspec
@@ -17,7 +19,7 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from dialects.base import Problem
-from gateway.masking import mask_headers, mask_query, mask_text
+from gateway.masking import mask_header, mask_query, mask_text
 
 HOP_BY_HOP = frozenset(
     {
@@ -47,6 +49,8 @@ class Exchange(msgspec.Struct, kw_only=True):
     response_body: str
     #: ``utf-8`` (masked text) or ``base64`` (bytes that are not text, kept as they were)
     response_encoding: str = "utf-8"
+    #: Unix time of the answer: ``crmgate diff`` replays every dialect's exchanges in order.
+    recorded_at: float = 0.0
 
     def key(self) -> tuple[str, str, str, str]:
         return (self.method, self.path, self.query, self.request_body)
@@ -68,6 +72,23 @@ def _text(body: bytes) -> tuple[str, str]:
         return base64.b64encode(body).decode(), "base64"
 
 
+def _request_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
+    """Request headers by name (repeated ones joined, as HTTP allows), secrets masked."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in raw:
+        name = raw_name.decode("latin-1").lower()
+        value = mask_header(name, raw_value.decode("latin-1"))
+        joiner = "; " if name == "cookie" else ", "
+        headers[name] = f"{headers[name]}{joiner}{value}" if name in headers else value
+    return headers
+
+
+def _response_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
+    """Every response header in order (Set-Cookie repeats), secrets masked."""
+    pairs = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in raw]
+    return [(name, mask_header(name, value)) for name, value in pairs]
+
+
 class Recorder:
     def __init__(self, folder: Path, dialect: str) -> None:
         self.folder = folder / dialect
@@ -82,12 +103,19 @@ class Recorder:
             method=scope["method"],
             path=_relative_path(scope),
             query=mask_query(scope.get("query_string", b"")),
-            request_headers=mask_headers(scope["headers"]),
+            request_headers=_request_headers(scope["headers"]),
             request_body=mask_text(request_body.decode("utf-8", errors="replace")),
             status=status,
-            response_headers=list(mask_headers(headers).items()),
+            response_headers=[
+                (
+                    k.decode("latin-1").lower(),
+                    mask_header(k.decode("latin-1").lower(), v.decode("latin-1")),
+                )
+                for k, v in headers
+            ],
             response_body=text,
             response_encoding=encoding,
+            recorded_at=time.time(),
         )
         slug = re.sub(r"[^A-Za-z0-9]+", "-", exchange.path).strip("-")[:60] or "root"
         path = self.folder / f"{next(self._seq):06d}-{exchange.method}-{slug}.json"
@@ -95,12 +123,20 @@ class Recorder:
         return path
 
 
+class Observer(Protocol):
+    """Told of each exchange once its answer is sent (a Recorder, shadow mode)."""
+
+    def save(
+        self, scope: Scope, request_body: bytes, status: int, headers: Any, body: bytes
+    ) -> object: ...
+
+
 class UpstreamProxy:
     """Forwards requests to ``base_url`` with httpx, streaming the answer back."""
 
-    def __init__(self, base_url: str, recorder: Recorder | None = None) -> None:
+    def __init__(self, base_url: str, *observers: Observer | None) -> None:
         self.base_url = base_url.rstrip("/")
-        self.recorder = recorder
+        self.observers = [o for o in observers if o is not None]
         self._client: httpx.AsyncClient | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -124,14 +160,14 @@ class UpstreamProxy:
                 {"type": "http.response.start", "status": response.status_code, "headers": kept}
             )
             async for chunk in response.aiter_raw():
-                if self.recorder:
+                if self.observers:
                     received.extend(chunk)
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b"", "more_body": False})
         finally:
             await response.aclose()
-        if self.recorder:
-            self.recorder.save(scope, body, response.status_code, kept, bytes(received))
+        for observer in self.observers:
+            observer.save(scope, body, response.status_code, kept, bytes(received))
 
 
 class Replayer:

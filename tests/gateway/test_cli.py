@@ -52,6 +52,12 @@ def test_serve_refuses_a_malformed_upstream(capsys: pytest.CaptureFixture[str]) 
     assert "DIALECT=URL" in capsys.readouterr().err
 
 
+def test_serve_shadows_only_an_upstream(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--shadow"]) == 2
+    assert "--shadow needs --upstream" in capsys.readouterr().err
+    assert main(["serve", "--shadow", "--upstream", "pf=http://x", "--replay", "r"]) == 2
+
+
 def test_cli_errors_are_one_line_and_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from gateway.masking import mask_body, mask_headers, mask_query, mask_text
+from gateway.masking import mask_body, mask_header, mask_headers, mask_query, mask_text
 from gateway.secrets import SECRET_ANCHORS, SECRET_NAMES
 
 
@@ -53,3 +53,13 @@ def test_headers_and_queries() -> None:
 def test_every_secret_name_holds_an_anchor() -> None:
     """The masking pre-check looks for anchors only: a name without one would never be masked."""
     assert all(any(a in name for a in SECRET_ANCHORS) for name in SECRET_NAMES)
+
+
+def test_a_recorded_header_keeps_what_a_replay_needs_and_no_secret() -> None:
+    assert mask_header("authorization", "Bearer abc") == "Bearer ***"
+    assert mask_header("authorization", "abc") == "***"
+    assert mask_header("cookie", "ss-id=a; ss-pid=b;") == "ss-id=***; ss-pid=***"
+    assert mask_header("set-cookie", "sid=a=b; Path=/; HttpOnly") == "sid=***; Path=/; HttpOnly"
+    assert mask_header("set-cookie", "sid") == "sid=***"
+    assert mask_header("x-api-key", "k") == "***"
+    assert mask_header("accept", "*/*") == "*/*"

@@ -33,6 +33,7 @@ def test_the_document_is_valid_openapi_3_1_and_covers_every_endpoint(client: Tes
     schemas = doc["components"]["schemas"]
     assert {"SetDetailsRequest", "DetailsResponse", "LoginResponse"} <= set(schemas)
     assert "/__admin/faults/{rule_id}" in doc["paths"]
+    assert "get" in doc["paths"]["/__admin/diff"]
 
 
 def _app():

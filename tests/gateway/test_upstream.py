@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import msgspec
 import pytest
 import respx
 from starlette.testclient import TestClient
@@ -10,6 +11,7 @@ from starlette.testclient import TestClient
 from core.services import Core
 from gateway.app import create_app
 from gateway.config import Config
+from gateway.upstream import Exchange
 
 VENDOR = "https://vendor.example.test"
 LOGIN = "/iservice/f/webapp-api-login?api=login"
@@ -53,6 +55,9 @@ def test_forwarding_records_and_replay_reproduces_byte_for_byte(core: Core, tmp_
     text = "".join(f.read_text() for f in files)
     assert "hunter2" not in text
     assert "vendor-secret-sid" not in text
+    login_file = msgspec.json.decode(files[0].read_bytes(), type=Exchange)
+    assert ("set-cookie", "sid=***") in login_file.response_headers
+    assert login_file.recorded_at > 0
     with gateway(core, replay_dir=str(tmp_path)) as client:
         replayed_login = client.post(LOGIN, json=SECRET_BODY)
         replayed = client.get(GETDETAILS)
