@@ -93,7 +93,7 @@ async def setdetails(request: Request, core: Core) -> Response:
     names = {}
     if any(not p.propertyID.strip() for p in dto.details.properties):
         names = {d.name.lower(): d.id for d in core.customers.property_definitions(principal)}
-    core.customers.update(principal, mapping.to_patch(dto, names), number=number)
+    core.customers.save(principal, mapping.to_patch(dto, names), number=number)
     return _ok(ErrorsResponse())
 
 
