@@ -1,39 +1,66 @@
-"""What a dialect is, to the gateway: a small protocol plus the few helpers every dialect uses.
+"""What a dialect is, to the gateway: a small protocol, the one endpoint declaration every
+dialect uses, and the few helpers every dialect shares.
 
 A dialect is a package that exposes one object satisfying ``Dialect``; the gateway mounts its
-routes under ``prefix`` and at the root of each of ``hosts``, and asks it to render every error
-the gateway itself raises (unknown route, body too large, a crash) in the vendor's envelope.
+routes under ``prefix`` and at the root of each of ``hosts``, and hands it every error a
+request ends in (a core error, an unreadable body, an unknown route, a crash) to render in
+the vendor's envelope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Route
 
 from core.services import Core
 
 CORE_SCOPE_KEY = "crmgate.core"
 SANDBOX_MISSING_KEY = "crmgate.sandbox_missing"
 
+#: What most dialects' endpoints are: the request and its core in, the vendor's answer out.
+Handler = Callable[[Request, Core], Awaitable[Response]]
 
-class Operation(msgspec.Struct, frozen=True, kw_only=True):
-    """One emulated endpoint, for ``crmgate routes`` and the OpenAPI description.
+
+class Endpoint(msgspec.Struct, frozen=True, kw_only=True):
+    """One emulated endpoint, declared once: the dialect's dispatch table, its Starlette
+    routes, ``crmgate routes`` and the OpenAPI description are all derived from it.
 
     ``path`` is relative to the dialect's mount and may end in a fixed query (``?api=login``);
-    ``request`` and ``response`` are the wire DTO types (msgspec Structs), when there are any.
+    ``methods`` are the verbs it is documented with; ``any_method`` says it answers every
+    verb all the same (OWIN's token endpoint, ServiceStack's pages). ``handler`` is called by
+    the dialect's own dispatcher, so its signature is the dialect's (``Handler`` for most);
+    ``request`` and ``response`` are the wire DTO types (msgspec Structs), when there are any,
+    and ``media_types`` those the body and the answer may come in. ``summary`` defaults to the
+    first line of the handler's docstring.
     """
 
-    method: str
     path: str
-    summary: str
+    methods: tuple[str, ...]
+    handler: Callable[..., Any]
+    summary: str = ""
     request: type | None = None
     response: type | None = None
     media_types: tuple[str, ...] = ("application/json",)
+    any_method: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.summary:
+            doc = (self.handler.__doc__ or self.path).strip().splitlines()[0]
+            msgspec.structs.force_setattr(self, "summary", doc)
+
+    @property
+    def route_path(self) -> str:
+        """``path`` without its fixed query."""
+        return self.path.partition("?")[0]
+
+    def allows(self, method: str) -> bool:
+        """Whether this endpoint answers ``method``."""
+        return self.any_method or method in self.methods
 
 
 class Problem(Exception):
@@ -60,14 +87,24 @@ class Dialect(Protocol):
     def error_response(self, exc: Exception, request: Request) -> Response:
         """Render a core error, a ``Problem`` or a ``DecodeError`` as the vendor would."""
 
-    def describe(self) -> Sequence[Operation]: ...
+    def describe(self) -> Sequence[Endpoint]: ...
 
 
-class ModuleDialect:
-    """A dialect assembled from its own modules' functions: what most dialects need.
+def starlette_route(endpoint: Endpoint, path: str | None = None) -> Route:
+    """A Starlette route that calls ``endpoint``'s ``Handler`` with the request's core."""
+    handler = endpoint.handler
 
-    ``routes`` builds the route table, ``errors`` renders any failure in the vendor's
-    envelope, ``operations`` describes the endpoints.
+    async def run(request: Request) -> Response:
+        return await handler(request, core_of(request))
+
+    return Route(path or endpoint.route_path, run, methods=list(endpoint.methods))
+
+
+class EndpointDialect:
+    """A dialect made of declared endpoints and an error renderer: what most dialects are.
+
+    ``router`` turns the endpoints into Starlette routes; by default each endpoint is one
+    route calling its ``Handler`` (a dialect with its own path rules passes its own).
     """
 
     def __init__(
@@ -75,26 +112,30 @@ class ModuleDialect:
         *,
         name: str,
         prefix: str,
-        routes: Callable[[], Sequence[BaseRoute]],
+        endpoints: Sequence[Endpoint],
         errors: Callable[[Exception, Request], Response],
-        operations: Callable[[], Sequence[Operation]],
+        router: Callable[[Sequence[Endpoint]], Sequence[BaseRoute]] | None = None,
         hosts: tuple[str, ...] = (),
     ) -> None:
         self.name = name
         self.prefix = prefix
         self.hosts = hosts
-        self._routes = routes
+        self.endpoints = tuple(endpoints)
         self._errors = errors
-        self._operations = operations
+        self._router = router or _one_route_each
 
     def routes(self) -> Sequence[BaseRoute]:
-        return self._routes()
+        return self._router(self.endpoints)
 
     def error_response(self, exc: Exception, request: Request) -> Response:
         return self._errors(exc, request)
 
-    def describe(self) -> Sequence[Operation]:
-        return self._operations()
+    def describe(self) -> Sequence[Endpoint]:
+        return self.endpoints
+
+
+def _one_route_each(endpoints: Sequence[Endpoint]) -> list[BaseRoute]:
+    return [starlette_route(e) for e in endpoints]
 
 
 def core_of(request: Request) -> Core:

@@ -130,8 +130,10 @@ def serve(args: argparse.Namespace) -> int:
 
 def routes(args: argparse.Namespace) -> int:
     for dialect in load_dialects():
-        for op in dialect.describe():
-            print(f"{dialect.name:<14}{op.method:<7}{dialect.prefix}{op.path}  {op.summary}")
+        for endpoint in dialect.describe():
+            for method in endpoint.methods:
+                path = dialect.prefix + endpoint.path
+                print(f"{dialect.name:<14}{method:<7}{path}  {endpoint.summary}")
     return 0
 
 

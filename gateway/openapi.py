@@ -10,7 +10,7 @@ from typing import Any
 
 import msgspec
 
-from dialects.base import Dialect, Operation
+from dialects.base import Dialect, Endpoint
 from dialects.formats.dotnet import NetDateTime
 
 REF = "#/components/schemas/{name}"
@@ -41,10 +41,11 @@ def _content(kind: type, media_types: tuple[str, ...], schemas: dict[type, Any])
 
 
 def _dialect_paths(dialect: Dialect, schemas: dict[type, Any]) -> dict[str, dict]:
-    grouped: dict[tuple[str, str], list[Operation]] = {}
-    for op in dialect.describe():
-        path = dialect.prefix + op.path.partition("?")[0]
-        grouped.setdefault((path, op.method.lower()), []).append(op)
+    grouped: dict[tuple[str, str], list[Endpoint]] = {}
+    for endpoint in dialect.describe():
+        path = dialect.prefix + endpoint.route_path
+        for method in endpoint.methods:
+            grouped.setdefault((path, method.lower()), []).append(endpoint)
     paths: dict[str, dict] = {}
     for (path, method), ops in grouped.items():
         operation: dict[str, Any] = {

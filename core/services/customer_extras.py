@@ -192,12 +192,19 @@ def store_extras(
     values: dict[int, str] | None,
     keys: tuple[list[AccessKey], list[UUID]] | None,
 ) -> None:
-    """Write checked custom values and access keys (inside the caller's transaction)."""
+    """Write checked custom values and access keys (inside the caller's transaction); a
+    value sent again unchanged costs no statement (clients re-send the whole customer)."""
     cid = customer.id
-    for field_id, value in (values or {}).items():
-        store.delete(CustomFieldValue, customer_id=cid, field_id=field_id)
-        if value.strip():
-            store.insert(CustomFieldValue(customer_id=cid, field_id=field_id, value=value))
+    if values:
+        stored = {v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=cid)}
+        for field_id, value in values.items():
+            wanted = value if value.strip() else None
+            if stored.get(field_id) == wanted:
+                continue
+            if field_id in stored:
+                store.delete(CustomFieldValue, customer_id=cid, field_id=field_id)
+            if wanted is not None:
+                store.insert(CustomFieldValue(customer_id=cid, field_id=field_id, value=wanted))
     if keys is None:
         return
     add, delete = keys

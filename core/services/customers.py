@@ -108,6 +108,13 @@ class CustomerService:
         with self.store.read():
             return self.store.find(PropertyDefinition, company_id=principal.company_id)
 
+    def load(
+        self, principal: Principal, *, id: UUID | None = None, number: int | None = None
+    ) -> Customer:
+        """The customer by ``id`` or ``number``, if the principal may see it (no view built:
+        for callers that answer their own shape; call inside the caller's transaction)."""
+        return self._load(principal, id=id, number=number)
+
     def _load(self, principal: Principal, *, id: UUID | None, number: int | None) -> Customer:
         ref: object = id if id is not None else number
         found = (
@@ -157,7 +164,20 @@ class CustomerService:
         id: UUID | None = None,
         number: int | None = None,
     ) -> CustomerView:
-        """Apply ``patch`` in one transaction: all of it or, on any error, none of it."""
+        """Apply ``patch`` in one transaction (see :meth:`save`) and answer the view."""
+        with self.store.write():
+            return self._view(self.save(principal, patch, id=id, number=number))
+
+    def save(
+        self,
+        principal: Principal,
+        patch: CustomerPatch,
+        *,
+        id: UUID | None = None,
+        number: int | None = None,
+    ) -> Customer:
+        """Apply ``patch`` in one transaction: all of it or, on any error, none of it.
+        Answers the stored customer, without reading its view back."""
         with self.store.write():
             customer = self._load(principal, id=id, number=number)
             definitions = {
@@ -197,7 +217,7 @@ class CustomerService:
             self.store.update(updated)
             self._store_children(updated, generic, logins, segments)
             store_extras(self.store, updated, values, keys)
-            return self._view(updated)
+            return updated
 
     def _apply_properties(
         self,

@@ -15,7 +15,7 @@ from core.errors import FieldError, NotFound, ValidationFailed
 from core.models import Customer, Principal
 from core.policy import check_customer_access, is_staff
 from core.services.customer_extras import CustomerExtras, load_extras
-from core.services.customers import CustomerPatch, CustomerService, CustomerView
+from core.services.customers import CustomerPatch, CustomerService
 from core.store import Store
 
 #: Query page size when the caller names none, and the most one page may hold.
@@ -25,12 +25,11 @@ SORT_FIELDS = ("id", "first_name", "last_name", "email", "phone", "created", "up
 
 
 class Profile(msgspec.Struct, frozen=True, kw_only=True):
-    view: CustomerView
-    extras: CustomerExtras
+    """A customer with its extras: what a profile answer is made of (no logins, segments or
+    properties, so none are read)."""
 
-    @property
-    def customer(self) -> Customer:
-        return self.view.customer
+    customer: Customer
+    extras: CustomerExtras
 
 
 class CustomerQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -94,8 +93,8 @@ class ProfileService:
 
     def get(self, principal: Principal, id: UUID) -> Profile:
         with self.store.read():
-            view = self.customers.get(principal, id=id)
-            return Profile(view=view, extras=load_extras(self.store, view.customer))
+            customer = self.customers.load(principal, id=id)
+            return Profile(customer=customer, extras=load_extras(self.store, customer))
 
     def update(
         self, principal: Principal, patch: CustomerPatch, id: UUID, company_id: UUID | None
@@ -104,8 +103,8 @@ class ProfileService:
         if company_id is not None and company_id != principal.company_id:
             raise NotFound("customer", id)
         with self.store.write():
-            view = self.customers.update(principal, patch, id=id)
-            return Profile(view=view, extras=load_extras(self.store, view.customer))
+            customer = self.customers.save(principal, patch, id=id)
+            return Profile(customer=customer, extras=load_extras(self.store, customer))
 
     def query(self, principal: Principal, q: CustomerQuery) -> QueryPage:
         """The page of matching customers the principal may see (a customer sees itself)."""
@@ -124,10 +123,5 @@ class ProfileService:
             results = []
             for customer in page:
                 check_customer_access(principal, customer, ref=customer.id)
-                results.append(
-                    Profile(
-                        view=self.customers.view(customer),
-                        extras=load_extras(self.store, customer),
-                    )
-                )
+                results.append(Profile(customer=customer, extras=load_extras(self.store, customer)))
             return QueryPage(offset=q.skip, total=len(found), results=results)

@@ -77,27 +77,26 @@ class SocialService:
         me = own_customer(principal)
         _validate(new, me)
         with self.store.write():
-            account_id = self._account_id(me, new)
+            account_id, exists = self._account_id(me, new)
             account = _account(new, account_id, me)
-            if self.store.get(SocialAccount, account_id) is None:
-                self.store.insert(account)
-            else:
+            if exists:
                 self.store.update(account)
-            self.store.delete(LikedMessage, social_account_id=account_id)
-            self.store.insert_many(
-                [
-                    LikedMessage(
-                        social_account_id=account_id,
-                        position=n,
-                        text=m.text,
-                        date=m.date,
-                        date_100ns=m.date_100ns,
-                    )
-                    for n, m in enumerate(new.liked_messages)
-                ]
-            )
+                self.store.delete(LikedMessage, social_account_id=account_id)
+            else:
+                self.store.insert(account)
+            liked = [
+                LikedMessage(
+                    social_account_id=account_id,
+                    position=n,
+                    text=m.text,
+                    date=m.date,
+                    date_100ns=m.date_100ns,
+                )
+                for n, m in enumerate(new.liked_messages)
+            ]
+            self.store.insert_many(liked)
             mine = _ordered(self.store.find(SocialAccount, customer_id=me))
-            return self._view(account, _events_account_id(mine))
+            return self._view(account, _events_account_id(mine), liked)
 
     def list(self, principal: Principal) -> list[SocialAccountView]:
         """The caller's accounts, by provider, external id and id."""
@@ -107,23 +106,36 @@ class SocialService:
             events_on = _events_account_id(accounts)
             return [self._view(a, events_on) for a in accounts]
 
-    def _account_id(self, me: UUID, new: SocialAccountInput) -> UUID:
+    def _account_id(self, me: UUID, new: SocialAccountInput) -> tuple[UUID, bool]:
+        """The id the saved account takes, and whether it is already stored."""
         if new.id is not None:
             known = self.store.get(SocialAccount, new.id)
             if known is not None and known.customer_id != me:
                 raise Conflict(f"social account {new.id} belongs to another customer")
             if known is not None:
-                return new.id
+                return new.id, True
         same = self.store.find(
             SocialAccount, customer_id=me, provider=new.provider, external_id=new.external_id
         )
         if same:
-            return same[0].id
-        return new.id or uuid.uuid4()
+            return same[0].id, True
+        if new.id is not None:
+            return new.id, False
+        return uuid.uuid4(), False
 
-    def _view(self, account: SocialAccount, events_on: UUID | None) -> SocialAccountView:
-        """The account with its stored messages, then (on ``events_on``) its like events."""
-        liked = self.store.find(LikedMessage, social_account_id=account.id, order_by="position")
+    def _view(
+        self,
+        account: SocialAccount,
+        events_on: UUID | None,
+        stored: list[LikedMessage] | None = None,
+    ) -> SocialAccountView:
+        """The account with its stored messages (``stored`` when the caller just wrote
+        them), then (on ``events_on``) its like events."""
+        liked = (
+            list(stored)
+            if stored is not None
+            else self.store.find(LikedMessage, social_account_id=account.id, order_by="position")
+        )
         if account.id != events_on:
             return SocialAccountView(account=account, liked_messages=liked)
         events = self.store.find(

@@ -1,12 +1,12 @@
 """CRM.COM Web API (R10-R15): token authentication and social media customer events (seed 001)."""
 
-from dialects.base import ModuleDialect
+from dialects.base import EndpointDialect
 from dialects.crmcom import errors, routes
 
-dialect = ModuleDialect(
+dialect = EndpointDialect(
     name="crmcom",
     prefix="/crmcom",
-    routes=routes.routes,
+    endpoints=routes.ENDPOINTS,
     errors=errors.error_response,
-    operations=routes.operations,
+    router=routes.routes,
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import msgspec
@@ -21,7 +21,7 @@ from core.errors import CoreError, Unauthenticated
 from core.models import Principal
 from core.services import Core
 from core.services.auth import BAD_CREDENTIALS
-from dialects.base import Operation, core_of
+from dialects.base import Endpoint, starlette_route
 from dialects.crmcom import mapping
 from dialects.crmcom.dto import (
     OK,
@@ -34,7 +34,7 @@ from dialects.crmcom.dto import (
     TokenRequest,
     WebApiKeyTokenRequest,
 )
-from dialects.crmcom.errors import envelope, error_response
+from dialects.crmcom.errors import envelope
 from dialects.formats import json
 from dialects.formats.errors import DecodeError
 
@@ -47,8 +47,6 @@ API_KEY_KIND = "crmcom-web-api-key"
 IDLE_SECONDS = 60 * 60
 #: authentication/web_api_key/token: two hours, used or not.
 KEY_TOKEN_SECONDS = 2 * 60 * 60
-
-Handler = Callable[[Request, Core], Awaitable[Response]]
 
 
 def _ok(data: object) -> Response:
@@ -177,64 +175,50 @@ async def list_events(request: Request, core: Core) -> Response:
     return _ok([mapping.event_dto(v, fields) for v in views])
 
 
-#: path -> (handler, methods, request DTO, response data DTO)
-METHODS: dict[str, tuple[Handler, tuple[str, ...], type | None, type | None]] = {
-    "/authentication/token": (token, ("POST",), TokenRequest, Token),
-    "/authentication/token/release": (release, ("POST",), ReleaseRequest, None),
-    "/authentication/web_api_key/token": (
-        web_api_key_token,
-        ("POST",),
-        WebApiKeyTokenRequest,
-        Token,
+ENDPOINTS = (
+    Endpoint(
+        path="/authentication/token",
+        methods=("POST",),
+        handler=token,
+        request=TokenRequest,
+        response=Token,
     ),
-    "/customer_events/bulk/social_media/create": (
-        bulk_create,
-        ("POST",),
-        BulkCreateRequest,
-        BulkCreateResult,
+    Endpoint(
+        path="/authentication/token/release",
+        methods=("POST",),
+        handler=release,
+        request=ReleaseRequest,
     ),
-    "/customer_events/social_media/show": (show, ("GET",), None, SocialMediaEventDto),
-    "/customer_events/social_media/list": (
-        list_events,
-        ("GET", "POST"),
-        ListRequest,
-        SocialMediaEventDto,
+    Endpoint(
+        path="/authentication/web_api_key/token",
+        methods=("POST",),
+        handler=web_api_key_token,
+        request=WebApiKeyTokenRequest,
+        response=Token,
     ),
-}
+    Endpoint(
+        path="/customer_events/bulk/social_media/create",
+        methods=("POST",),
+        handler=bulk_create,
+        request=BulkCreateRequest,
+        response=BulkCreateResult,
+    ),
+    Endpoint(
+        path="/customer_events/social_media/show",
+        methods=("GET",),
+        handler=show,
+        response=SocialMediaEventDto,
+    ),
+    Endpoint(
+        path="/customer_events/social_media/list",
+        methods=("GET", "POST"),
+        handler=list_events,
+        request=ListRequest,
+        response=SocialMediaEventDto,
+    ),
+)
 
 
-def endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    async def run(request: Request) -> Response:
-        try:
-            return await handler(request, core_of(request))
-        except (CoreError, DecodeError) as exc:
-            return error_response(exc, request)
-
-    return run
-
-
-def routes() -> list[Route]:
-    return [
-        Route(
-            base + path,
-            endpoint(handler),
-            methods=list(methods),
-            name=f"crmcom:{base or 'root'}{path}",
-        )
-        for base in ("", BASE)
-        for path, (handler, methods, _, _) in METHODS.items()
-    ]
-
-
-def operations() -> list[Operation]:
-    return [
-        Operation(
-            method=method,
-            path=path,
-            summary=(handler.__doc__ or path).strip(),
-            request=request if method == "POST" else None,
-            response=response,
-        )
-        for path, (handler, methods, request, response) in METHODS.items()
-        for method in methods
-    ]
+def routes(endpoints: Sequence[Endpoint]) -> list[Route]:
+    """Each method at its path, and again under the vendor's base path."""
+    return [starlette_route(e, base + e.path) for base in ("", BASE) for e in endpoints]

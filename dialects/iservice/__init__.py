@@ -1,12 +1,12 @@
 """iService (One-to-One Service.com) form API: login sessions and contact details (seed 003)."""
 
-from dialects.base import ModuleDialect
+from dialects.base import EndpointDialect
 from dialects.iservice import errors, routes
 
-dialect = ModuleDialect(
+dialect = EndpointDialect(
     name="iservice",
     prefix="/iservice",
-    routes=routes.routes,
+    endpoints=routes.ENDPOINTS,
     errors=errors.error_response,
-    operations=routes.operations,
+    router=routes.routes,
 )

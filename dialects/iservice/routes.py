@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 import msgspec
 from starlette.requests import Request
@@ -11,9 +11,8 @@ from starlette.routing import Route
 
 from core.errors import CoreError
 from core.services import Core
-from dialects.base import Operation, Problem, core_of
+from dialects.base import Endpoint, Problem, core_of
 from dialects.formats import form, json
-from dialects.formats.errors import DecodeError
 from dialects.iservice import mapping
 from dialects.iservice.dto import (
     DetailsResponse,
@@ -25,14 +24,12 @@ from dialects.iservice.dto import (
     NotLoggedInResponse,
     SetDetailsRequest,
 )
-from dialects.iservice.errors import JSON, error_response
+from dialects.iservice.errors import JSON
 
 SESSION_COOKIE = "sessionID"
 SESSION_KIND = "iservice"
 #: iService logs a user out after this long without an action (its default for agents).
 IDLE_SECONDS = 90 * 60
-
-Handler = Callable[[Request, Core], Awaitable[Response]]
 
 
 def _ok(dto: msgspec.Struct) -> Response:
@@ -96,7 +93,7 @@ async def setdetails(request: Request, core: Core) -> Response:
     names = {}
     if any(not p.propertyID.strip() for p in dto.details.properties):
         names = {d.name.lower(): d.id for d in core.customers.property_definitions(principal)}
-    core.customers.update(principal, mapping.to_patch(dto, names), number=number)
+    core.customers.save(principal, mapping.to_patch(dto, names), number=number)
     return _ok(ErrorsResponse())
 
 
@@ -111,75 +108,76 @@ async def getdetails(request: Request, core: Core) -> Response:
     return _ok(mapping.details_response(view))
 
 
-#: form -> api -> (handler, allowed methods)
-FORMS: dict[str, dict[str, tuple[Handler, tuple[str, ...]]]] = {
-    "webapp-api-login": {
-        "login": (login, ("POST",)),
-        "loggedin": (loggedin, ("GET", "POST")),
-        "logout": (logout, ("GET", "POST")),
-    },
-    "webapp-api-custinfo": {
-        "setdetails": (setdetails, ("POST",)),
-        "getdetails": (getdetails, ("GET", "POST")),
-        "details": (getdetails, ("GET", "POST")),
-    },
-}
+LOGIN_FORM = "/f/webapp-api-login"
+CUSTINFO_FORM = "/f/webapp-api-custinfo"
+
+ENDPOINTS = (
+    Endpoint(
+        path=f"{LOGIN_FORM}?api=login",
+        methods=("POST",),
+        handler=login,
+        request=LoginRequest,
+        response=LoginResponse,
+    ),
+    Endpoint(
+        path=f"{LOGIN_FORM}?api=loggedin",
+        methods=("GET", "POST"),
+        handler=loggedin,
+        response=LoggedInResponse,
+    ),
+    Endpoint(
+        path=f"{LOGIN_FORM}?api=logout",
+        methods=("GET", "POST"),
+        handler=logout,
+        response=ErrorsResponse,
+    ),
+    Endpoint(
+        path=f"{CUSTINFO_FORM}?api=setdetails",
+        methods=("POST",),
+        handler=setdetails,
+        request=SetDetailsRequest,
+        response=ErrorsResponse,
+    ),
+    Endpoint(
+        path=f"{CUSTINFO_FORM}?api=getdetails",
+        methods=("GET", "POST"),
+        handler=getdetails,
+        request=GetDetailsRequest,
+        response=DetailsResponse,
+    ),
+    Endpoint(
+        path=f"{CUSTINFO_FORM}?api=details",
+        methods=("GET", "POST"),
+        handler=getdetails,
+        request=GetDetailsRequest,
+        response=DetailsResponse,
+    ),
+)
 
 
-#: api -> wire DTO of its request body and of its answer (for the OpenAPI description)
-REQUESTS: dict[str, type[msgspec.Struct]] = {
-    "login": LoginRequest,
-    "setdetails": SetDetailsRequest,
-    "getdetails": GetDetailsRequest,
-    "details": GetDetailsRequest,
-}
-RESPONSES: dict[str, type[msgspec.Struct]] = {
-    "login": LoginResponse,
-    "loggedin": LoggedInResponse,
-    "logout": ErrorsResponse,
-    "setdetails": ErrorsResponse,
-    "getdetails": DetailsResponse,
-    "details": DetailsResponse,
-}
-
-
-def form_endpoint(name: str) -> Callable[[Request], Awaitable[Response]]:
-    apis = FORMS[name]
-
-    async def endpoint(request: Request) -> Response:
+def _form_endpoint(
+    form: str, apis: dict[str, Endpoint]
+) -> Callable[[Request], Awaitable[Response]]:
+    async def dispatch(request: Request) -> Response:
         api = request.query_params.get("api", "")
-        if api.lower() not in apis:
-            raise Problem(400, f"Unknown api '{api}' for form {name}.")
-        handler, methods = apis[api.lower()]
-        if request.method not in methods:
-            allow = ", ".join(methods)
+        endpoint = apis.get(api.lower())
+        if endpoint is None:
+            raise Problem(400, f"Unknown api '{api}' for form {form}.")
+        if not endpoint.allows(request.method):
+            allow = ", ".join(endpoint.methods)
             raise Problem(405, f"api={api} does not support {request.method}.", {"Allow": allow})
-        try:
-            return await handler(request, core_of(request))
-        except (CoreError, DecodeError) as exc:
-            return error_response(exc, request)
+        return await endpoint.handler(request, core_of(request))
 
-    return endpoint
+    return dispatch
 
 
-def routes() -> list[Route]:
+def routes(endpoints: Sequence[Endpoint]) -> list[Route]:
+    """One route per form, dispatching on ``?api=`` (case-insensitively, as iService does)."""
+    forms: dict[str, dict[str, Endpoint]] = {}
+    for e in endpoints:
+        api = e.path.partition("?api=")[2]
+        forms.setdefault(e.route_path, {})[api.lower()] = e
     return [
-        Route(f"/f/{name}", form_endpoint(name), methods=["GET", "POST"], name=f"iservice:{name}")
-        for name in FORMS
-    ]
-
-
-def operations() -> list[Operation]:
-    """One Operation per form, api and verb."""
-    return [
-        Operation(
-            method=method,
-            path=f"/f/{form}?api={api}",
-            summary=(handler.__doc__ or api).strip(),
-            request=REQUESTS.get(api) if method == "POST" else None,
-            response=RESPONSES[api],
-        )
-        for form, apis in FORMS.items()
-        for api, (handler, methods) in apis.items()
-        for method in methods
+        Route(path, _form_endpoint(path.rsplit("/", 1)[1], apis), methods=["GET", "POST"])
+        for path, apis in forms.items()
     ]

@@ -9,7 +9,6 @@ a route but not its verbs is a 405 with ``Allow``; a path nothing matches, a 404
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,26 +19,28 @@ from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
 
 from core.errors import CoreError, Unauthenticated
-from dialects.base import Operation, Problem, core_of
+from dialects.base import Endpoint, Problem, core_of
 from dialects.formats.errors import DecodeError
-from dialects.servicestack import auth, codecs, errors, pages
+from dialects.servicestack import auth, codecs, errors, pages, typegen
 from dialects.servicestack.bind import bind
-from dialects.servicestack.service import ALL_VERBS, Call, Service
+from dialects.servicestack.service import ALL_VERBS, Call, Route, Service
 from dialects.servicestack.session_services import SESSION_SERVICES
 
-_PREDEFINED = re.compile(r"(?:(json|xml|jsv)/reply|api)/([A-Za-z_][A-Za-z0-9_]*)(\[\])?", re.I)
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
 #: Header ServiceStack sets on an auto-batched answer: how many requests completed.
 AUTO_BATCH_COMPLETED = "X-AutoBatch-Completed"
 FORMAT_KEY = "crmgate.servicestack.format"
+RESPONSE_TYPE_KEY = "crmgate.servicestack.response_type"
 
 
 @dataclass
 class Site:
     """A ServiceStack host serving ``services``; satisfies the gateway's Dialect protocol.
 
-    ``api_key_env`` names an environment variable that, when set, lists (comma separated)
-    the ``x-api-key`` values the site requires on every service call.
+    Its endpoints are generated from the services: the pages, each ``[Route]`` of each
+    service (user routes) and each service's predefined routes; the dispatch tables are
+    built from those declarations. ``api_key_env`` names an environment variable that, when
+    set, lists (comma separated) the ``x-api-key`` values the site requires on every call.
     """
 
     name: str
@@ -50,10 +51,44 @@ class Site:
     formats: codecs.Formats
     api_key_env: str | None = None
     by_name: dict[str, Service] = field(init=False)
+    endpoints: tuple[Endpoint, ...] = field(init=False)
+    _user_routes: list[tuple[Route, Endpoint]] = field(init=False)
+    _predefined: dict[str, Endpoint] = field(init=False)
 
     def __post_init__(self) -> None:
         self.services = [*SESSION_SERVICES, *self.services]
         self.by_name = {s.name.lower(): s for s in self.services}
+        media = tuple(codecs.CONTENT_TYPES.values())
+        user = [
+            Endpoint(
+                path=route.path,
+                methods=route.allowed,
+                handler=s.handler,
+                summary=s.summary,
+                request=s.request,
+                response=s.response,
+                media_types=media,
+            )
+            for s in self.services
+            for route in s.routes
+        ]
+        predefined = [
+            Endpoint(
+                path=f"/{fmt}/reply/{s.name}" if fmt else f"/api/{s.name}",
+                methods=("POST",),
+                any_method=True,
+                handler=s.handler,
+                summary=s.summary,
+                request=s.request,
+                response=s.response,
+                media_types=(codecs.CONTENT_TYPES[fmt],) if fmt else media,
+            )
+            for s in self.services
+            for fmt in (*codecs.FORMATS, None)
+        ]
+        self.endpoints = (*pages.endpoints(typegen.GENERATORS), *user, *predefined)
+        self._user_routes = [(Route(e.path, e.methods), e) for e in user]
+        self._predefined = {e.path.lower(): e for e in predefined}
 
     # -- the Dialect protocol ---------------------------------------------------------
 
@@ -62,37 +97,15 @@ class Site:
         return [StarletteRoute("/{path:path}", self.endpoint, methods=verbs, name=self.name)]
 
     def error_response(self, exc: Exception, request: Request) -> Response:
+        """The error as the operation's response DTO (when the request reached one) in the
+        format the request negotiated."""
         fmt = request.scope.get(FORMAT_KEY) or codecs.negotiate(request, request.url.path)[0]
         if isinstance(exc, CoreError | DecodeError | Problem):
-            return errors.render(exc, self.formats, fmt)
+            return errors.render(exc, self.formats, fmt, request.scope.get(RESPONSE_TYPE_KEY))
         raise TypeError(f"not an error ServiceStack renders: {exc!r}")
 
-    def describe(self) -> Sequence[Operation]:
-        media = tuple(codecs.CONTENT_TYPES.values())
-        ops = []
-        for service in self.services:
-            for route in service.routes:
-                for verb in route.allowed:
-                    ops.append(
-                        Operation(
-                            method=verb,
-                            path=route.path,
-                            summary=service.summary,
-                            request=service.request,
-                            response=service.response,
-                            media_types=media,
-                        )
-                    )
-            ops.append(
-                Operation(
-                    method="POST",
-                    path=f"/json/reply/{service.name}",
-                    summary=service.summary,
-                    request=service.request,
-                    response=service.response,
-                )
-            )
-        return ops
+    def describe(self) -> Sequence[Endpoint]:
+        return self.endpoints
 
     # -- dispatch -----------------------------------------------------------------------
 
@@ -106,24 +119,25 @@ class Site:
         service, variables, allowed = self._user_route(request.method, path)
         batch = False
         if service is None and not allowed:
-            predefined = _PREDEFINED.fullmatch(path.strip("/"))
-            if predefined:
-                fixed, name, brackets = predefined.groups()
-                service = self.by_name.get(name.lower())
-                fmt = codecs.negotiate(request, raw, fixed and fixed.lower())[0]
+            key = "/" + path.strip("/").lower()
+            batch = key.endswith("[]")
+            found = self._predefined.get(key.removesuffix("[]"))
+            if found is not None:
+                service = self._service(found)
+                fixed = found.path.split("/")[1]
+                fmt = codecs.negotiate(request, raw, fixed if fixed in codecs.FORMATS else None)[0]
                 request.scope[FORMAT_KEY] = fmt
-                batch = bool(brackets)
         if service is None:
             if allowed:
                 verbs = ", ".join(allowed)
-                problem = Problem(405, f"Method {request.method} is not allowed.", {"Allow": verbs})
-                return errors.render(problem, self.formats, fmt)
-            message = f"Handler for Request not found: {request.method} {raw}"
-            return errors.render(Problem(404, message), self.formats, fmt)
-        try:
-            return await self._serve(request, service, variables, fmt, batch)
-        except (CoreError, DecodeError, Problem) as exc:
-            return errors.render(exc, self.formats, fmt, service.response)
+                raise Problem(405, f"Method {request.method} is not allowed.", {"Allow": verbs})
+            raise Problem(404, f"Handler for Request not found: {request.method} {raw}")
+        request.scope[RESPONSE_TYPE_KEY] = service.response
+        return await self._serve(request, service, variables, fmt, batch)
+
+    def _service(self, endpoint: Endpoint) -> Service:
+        assert endpoint.request is not None
+        return self.by_name[endpoint.request.__name__.lower()]
 
     def _user_route(
         self, method: str, path: str
@@ -131,14 +145,13 @@ class Site:
         """The service whose route fits, its path variables, and the verbs a path-only match
         would allow (for 405)."""
         allowed: list[str] = []
-        for service in self.services:
-            for route in service.routes:
-                found = route.match(path)
-                if found is None:
-                    continue
-                if method in route.allowed or (method == "HEAD" and "GET" in route.allowed):
-                    return service, found, ()
-                allowed += [v for v in route.allowed if v not in allowed]
+        for route, endpoint in self._user_routes:
+            found = route.match(path)
+            if found is None:
+                continue
+            if endpoint.allows(method) or (method == "HEAD" and "GET" in endpoint.methods):
+                return self._service(endpoint), found, ()
+            allowed += [v for v in endpoint.methods if v not in allowed]
         return None, {}, tuple(allowed)
 
     def _check_api_key(self, request: Request) -> None:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from dialects.base import Problem
+from dialects.base import Endpoint, Problem
 from dialects.formats import schema
 from dialects.servicestack import codecs, typegen, typeinfo
 from dialects.servicestack.service import Service
@@ -31,6 +32,44 @@ _OVERRIDE = {
     "jsv": "To override the Content-type in your clients, use the HTTP Accept Header, "
     "append the .jsv suffix or ?format=jsv",
 }
+
+
+def endpoints(languages: Iterable[str]) -> list[Endpoint]:
+    """The pages, declared: each is served by :func:`page`, whatever the verb (ServiceStack's
+    metadata handlers do not look at it), and answers HTML or source text."""
+    html_page = ("text/html",)
+    return [
+        Endpoint(
+            path="/metadata",
+            methods=("GET",),
+            any_method=True,
+            handler=page,
+            summary="The metadata page: every operation",
+            media_types=html_page,
+        ),
+        *(
+            Endpoint(
+                path=f"/{fmt}/metadata",
+                methods=("GET",),
+                any_method=True,
+                handler=page,
+                summary=f"One operation's page (?op=Name) with {fmt.upper()} samples",
+                media_types=html_page,
+            )
+            for fmt in _SAMPLE_MEDIA
+        ),
+        *(
+            Endpoint(
+                path=f"/types/{language}",
+                methods=("GET",),
+                any_method=True,
+                handler=page,
+                summary=f"The DTOs as {language} source (Add ServiceStack Reference)",
+                media_types=("text/plain",),
+            )
+            for language in languages
+        ),
+    ]
 
 
 def page(site: Site, request: Request, path: str) -> Response | None:

@@ -18,12 +18,12 @@ from core.errors import (
     CoreError,
     Forbidden,
     LimitExceeded,
+    NotFound,
     Unauthenticated,
     ValidationFailed,
 )
 from dialects.base import Problem
 from dialects.formats.errors import DecodeError
-from dialects.formats.negotiation import UnsupportedMediaType
 from dialects.webapi.dto import HttpError, OAuthError
 from dialects.webapi.mapping import model_state_key
 from dialects.webapi.negotiation import response_type
@@ -38,11 +38,11 @@ ERROR_OCCURRED = "An error has occurred."
 BAD_CREDENTIALS = "The user name or password is incorrect."
 
 
-class OAuthFailure(Exception):
+class OAuthFailure(Problem):
     """A token request the OAuth server refuses with ``error`` (RFC 6749 section 5.2)."""
 
     def __init__(self, error: str, description: str | None = None) -> None:
-        super().__init__(error)
+        super().__init__(400, error)
         self.error = error
         self.description = description
 
@@ -101,6 +101,9 @@ def _core_error(exc: CoreError, request: Request) -> Response:
             return http_error(request, 401, HttpError(Message=DENIED), headers)
         case Conflict():
             return http_error(request, 409, HttpError(Message=exc.message))
+        case NotFound():
+            # Request.CreateErrorResponse(HttpStatusCode.NotFound, message) in a controller.
+            return http_error(request, 404, HttpError(Message=exc.message))
     return http_error(request, 500, HttpError(Message=ERROR_OCCURRED))
 
 
@@ -124,12 +127,6 @@ def error_response(exc: Exception, request: Request) -> Response:
     if isinstance(exc, DecodeError):
         key = f"dto.{exc.path}" if exc.path else "dto"
         return model_state(request, {key: [ERROR_OCCURRED]})
-    if isinstance(exc, UnsupportedMediaType):
-        message = (
-            f"The request entity's media type '{exc.media_type}' is not supported "
-            "for this resource."
-        )
-        return http_error(request, 415, HttpError(Message=message))
     if isinstance(exc, Problem):
         return _problem(exc, request)
     raise TypeError(f"not an error Web API renders: {exc!r}")

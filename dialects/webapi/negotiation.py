@@ -8,11 +8,12 @@ from xml.etree import ElementTree
 import msgspec
 from starlette.requests import Request
 
+from dialects.base import Problem
 from dialects.formats import form
 from dialects.formats.codec import Codec
 from dialects.formats.datacontract import INSTANCE, DataContractXml, parse
 from dialects.formats.json import WebApiJson
-from dialects.formats.negotiation import request_format, response_format
+from dialects.formats.negotiation import UnsupportedMediaType, request_format, response_format
 
 T = TypeVar("T")
 
@@ -37,9 +38,16 @@ def response_type(request: Request) -> tuple[str, str]:
 
 
 def read_body(body: bytes, content_type: str | None, type_: type[T]) -> T:
-    """Decode ``body`` with the formatter its Content-Type names (415 when none does;
+    """Decode ``body`` with the formatter its Content-Type names (a 415 Problem when none does;
     a body sent without a Content-Type is application/octet-stream, as .NET reads it)."""
-    fmt = request_format(content_type or "application/octet-stream", READABLE)
+    try:
+        fmt = request_format(content_type or "application/octet-stream", READABLE)
+    except UnsupportedMediaType as exc:
+        message = (
+            f"The request entity's media type '{exc.media_type}' is not supported "
+            "for this resource."
+        )
+        raise Problem(415, message) from exc
     if fmt == "form":
         return form.decode(body, type_)
     return CODECS[fmt].decode(body, type_)

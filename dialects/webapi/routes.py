@@ -7,7 +7,7 @@ catch-all route dispatches on the lower-cased path; anything else is Web API's 4
 from __future__ import annotations
 
 import email.utils
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import msgspec
@@ -15,13 +15,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core.errors import CoreError, Unauthenticated
+from core.errors import Unauthenticated
 from core.models import Principal
 from core.services import Core
-from dialects.base import Problem, core_of
+from dialects.base import Endpoint, Problem, core_of
 from dialects.formats import form
 from dialects.formats.errors import DecodeError
-from dialects.formats.negotiation import NegotiationError
 from dialects.webapi import help_pages, mapping
 from dialects.webapi.dto import CusSocialAccountDto, TokenRequest, TokenResponse
 from dialects.webapi.errors import (
@@ -29,7 +28,6 @@ from dialects.webapi.errors import (
     NO_CACHE,
     OAUTH_JSON,
     OAuthFailure,
-    error_response,
 )
 from dialects.webapi.negotiation import read_body, write, write_list
 
@@ -38,8 +36,6 @@ SOCIAL_PATH = "/api/v1/customers/me/socialCredentials"
 SESSION_KIND = "webapi"
 #: OAuthAuthorizationServerOptions.AccessTokenExpireTimeSpan in the Web API template.
 TOKEN_LIFETIME = timedelta(days=14)
-
-Handler = Callable[[Request, Core], Awaitable[Response]]
 
 
 def _http_date(value: datetime) -> str:
@@ -109,29 +105,59 @@ async def help_api(request: Request, core: Core) -> Response:
     return help_pages.api(request)
 
 
-#: lower-cased path -> (handler, verbs it answers)
-ENDPOINTS: dict[str, tuple[Handler, tuple[str, ...]]] = {
-    TOKEN_PATH.lower(): (token, ()),
-    SOCIAL_PATH.lower(): (social_credentials, ("GET", "POST")),
-    "/help": (help_index, ("GET",)),
-    f"/help/api/{help_pages.API_ID.lower()}": (help_api, ("GET",)),
-}
+MEDIA_TYPES = ("application/json", "text/json", "application/xml", "text/xml")
+
+ENDPOINTS = (
+    Endpoint(
+        path=TOKEN_PATH,
+        methods=("POST",),
+        any_method=True,
+        handler=token,
+        summary="OAuth 2 password grant: a bearer token for 14 days.",
+        request=TokenRequest,
+        response=TokenResponse,
+        media_types=("application/x-www-form-urlencoded",),
+    ),
+    Endpoint(
+        path=SOCIAL_PATH,
+        methods=("POST",),
+        handler=social_credentials,
+        summary="Save one of the caller's social accounts.",
+        request=CusSocialAccountDto,
+        response=CusSocialAccountDto,
+        media_types=(*MEDIA_TYPES, "application/x-www-form-urlencoded"),
+    ),
+    Endpoint(
+        path=SOCIAL_PATH,
+        methods=("GET",),
+        handler=social_credentials,
+        summary="The caller's social accounts.",
+        response=CusSocialAccountDto,
+        media_types=MEDIA_TYPES,
+    ),
+    Endpoint(path="/Help", methods=("GET",), handler=help_index),
+    Endpoint(path=f"/Help/Api/{help_pages.API_ID}", methods=("GET",), handler=help_api),
+)
 
 
-async def dispatch(request: Request) -> Response:
-    path = request.url.path.removeprefix(request.scope.get("root_path", ""))
-    key = path.rstrip("/").lower() if path != "/" else path
-    if key not in ENDPOINTS:
-        raise Problem(404, "no route")
-    handler, verbs = ENDPOINTS[key]
-    if verbs and request.method not in verbs:
-        raise Problem(405, "wrong verb", {"Allow": ", ".join(verbs)})
-    try:
-        return await handler(request, core_of(request))
-    except (CoreError, DecodeError, NegotiationError, OAuthFailure) as exc:
-        return error_response(exc, request)
+def routes(endpoints: Sequence[Endpoint]) -> list[Route]:
+    """One catch-all route over a table keyed by the lower-cased path (Web API matches
+    templates case-insensitively and ignores one trailing slash)."""
+    table: dict[str, list[Endpoint]] = {}
+    for e in endpoints:
+        table.setdefault(e.path.lower(), []).append(e)
 
+    async def dispatch(request: Request) -> Response:
+        path = request.url.path.removeprefix(request.scope.get("root_path", ""))
+        key = path.rstrip("/").lower() if path != "/" else path
+        candidates = table.get(key)
+        if candidates is None:
+            raise Problem(404, "no route")
+        for endpoint in candidates:
+            if endpoint.allows(request.method):
+                return await endpoint.handler(request, core_of(request))
+        verbs = ", ".join(sorted(m for e in candidates for m in e.methods))
+        raise Problem(405, "wrong verb", {"Allow": verbs})
 
-def routes() -> list[Route]:
     verbs = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return [Route("/{path:path}", dispatch, methods=verbs, name="webapi")]

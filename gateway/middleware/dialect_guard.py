@@ -1,4 +1,7 @@
-"""Around each dialect: every failure leaves in that vendor's envelope, never as a traceback."""
+"""Around each dialect: every failure leaves in that vendor's envelope, never as a traceback.
+
+Core errors and unreadable bodies reach the dialect's ``error_response`` unchanged, so no
+handler needs its own try/except around them; anything else unexpected is a 500."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.errors import CoreError
 from dialects.base import Dialect, Problem
+from dialects.formats.errors import DecodeError
 from gateway.middleware.access_log import DIALECT_KEY
 
 log = logging.getLogger("crmgate.errors")
@@ -47,7 +52,7 @@ class DialectGuardMiddleware:
         if isinstance(exc, HTTPException):
             reason = exc.detail or _REASONS.get(exc.status_code, "error")
             return Problem(exc.status_code, reason, dict(exc.headers or {}))
-        if isinstance(exc, Problem):
+        if isinstance(exc, Problem | CoreError | DecodeError):
             return exc
         log.exception("unhandled error in dialect %s", self.dialect.name)
         return Problem(500, "An error has occurred.")

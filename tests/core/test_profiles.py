@@ -117,3 +117,27 @@ def test_query_pages_orders_and_filters(core: Core) -> None:
     assert core.profiles.query(admin(core), CustomerQuery(take=500)).total == 4
     with pytest.raises(ValidationFailed):
         core.profiles.query(admin(core), CustomerQuery(take=-1))
+
+
+def test_a_custom_value_sent_again_unchanged_is_not_rewritten(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    patch = CustomerPatch(custom_values={1: "2", 2: "M-9"})
+    core.profiles.update(admin(core), patch, JOHN, None)
+    writes: list[str] = []
+    for name in ("insert", "delete"):
+        original = getattr(core.store, name)
+
+        def counting(*args, _name=name, _original=original, **kwargs):
+            writes.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(core.store, name, counting)
+    again = core.profiles.update(
+        admin(core), CustomerPatch(custom_values={1: "2", 2: "M-8"}), JOHN, None
+    )
+    assert writes == ["delete", "insert"]  # only field 2 changed
+    assert {f.definition.id: f.value for f in again.extras.custom_fields}[2] == "M-8"
+    cleared = core.profiles.update(admin(core), CustomerPatch(custom_values={1: " "}), JOHN, None)
+    assert writes == ["delete", "insert", "delete"]
+    assert {f.definition.id: f.value for f in cleared.extras.custom_fields}[1] is None

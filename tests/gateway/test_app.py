@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Callable
 
 import pytest
 from starlette.testclient import TestClient
 
+from core.errors import NotFound
 from core.services import Core
+from core.services.customers import CustomerService
+from core.services.links import LinkService
+from core.services.social import SocialService
 from dialects.iservice import routes as iservice_routes
 from gateway.app import create_app
 from gateway.config import Config
@@ -51,10 +57,10 @@ def test_every_response_carries_a_request_id(client: TestClient) -> None:
 def test_a_crash_inside_a_dialect_is_a_vendor_500_without_traceback(
     client: TestClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def boom(request, core):
+    def boom() -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setitem(iservice_routes.FORMS["webapp-api-login"], "loggedin", (boom, ("GET",)))
+    monkeypatch.setattr(iservice_routes, "NotLoggedInResponse", boom)
     with caplog.at_level(logging.ERROR, logger="crmgate.errors"):
         response = client.get(f"/iservice{LOGGEDIN}")
     assert response.status_code == 500
@@ -75,3 +81,69 @@ def test_the_access_log_masks_secrets(client: TestClient, caplog: pytest.LogCapt
     assert "demo-jane" not in caplog.text
     assert "keep=me" in caplog.text
     assert "iservice GET /iservice/f/webapp-api-login" in caplog.text
+
+
+def _logged_in(client: TestClient, dialect: str) -> dict[str, str]:
+    """Headers of a logged-in demo customer (cookies stay in the client)."""
+    if dialect == "webapi":
+        form = {"grant_type": "password", "username": "jane@demo.local", "password": "demo-jane"}
+        token = client.post("/webapi/Token", data=form).json()["access_token"]
+        return {"Authorization": f"Bearer {token}"}
+    if dialect == "pf":
+        creds = {"UserName": "jane@demo.local", "Password": "demo-jane"}
+        token = client.post("/pf/auth/credentials", json=creds).json()["BearerToken"]
+        return {"Authorization": f"Bearer {token}"}
+    client.post(
+        "/iservice/f/webapp-api-login?api=login",
+        json={"emailAddress": "jane@demo.local", "password": "demo-jane"},
+    )
+    return {}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "service", "path", "status", "body"),
+    [
+        (
+            "iservice",
+            CustomerService.get,
+            "/iservice/f/webapp-api-custinfo?api=getdetails&contactID=466",
+            200,
+            {"errors": ["The customer 466 was not found."], "errorDetails": ["NotFound"]},
+        ),
+        (
+            "webapi",
+            SocialService.list,
+            "/webapi/api/v1/customers/me/socialCredentials",
+            404,
+            {"Message": "customer 466 not found"},
+        ),
+        (
+            "pf",
+            LinkService.links,
+            "/pf/api/contacts/11078e67-adf5-4306-a903-481ed7aa8c0e/links",
+            404,
+            {"ResponseStatus": {"ErrorCode": "NotFound", "Message": "customer 466 not found"}},
+        ),
+    ],
+)
+def test_a_core_error_escaping_a_handler_answers_the_vendors_envelope(
+    client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    dialect: str,
+    service: Callable[..., object],
+    path: str,
+    status: int,
+    body: dict,
+) -> None:
+    """No handler catches core errors: the gateway hands them to the dialect's renderer."""
+    headers = _logged_in(client, dialect)
+
+    def missing(*args: object, **kwargs: object) -> None:
+        raise NotFound("customer", 466)
+
+    owner = sys.modules[service.__module__]
+    cls = getattr(owner, service.__qualname__.split(".")[0])
+    monkeypatch.setattr(cls, service.__name__, missing)
+    response = client.get(path, headers=headers)
+    assert response.status_code == status
+    assert response.json() == body

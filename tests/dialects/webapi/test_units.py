@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.requests import Request
 
-from core.errors import NotFound
+from core.errors import CoreError, NotFound
 from dialects.formats.errors import DecodeError
 from dialects.webapi import dialect
 from dialects.webapi.errors import encode_local_name, error_response
@@ -30,8 +30,14 @@ def test_model_state_keys_name_the_dto_members(field: str, key: str) -> None:
     assert model_state_key(field) == key
 
 
+def test_an_unknown_entity_is_a_404_http_error() -> None:
+    response = error_response(NotFound("customer", "x"), request("application/json"))
+    assert response.status_code == 404
+    assert response.body == b'{"Message":"customer x not found"}'
+
+
 def test_an_unexpected_core_error_is_a_500() -> None:
-    response = error_response(NotFound("customer", "x"), request("text/xml"))
+    response = error_response(CoreError("internal detail"), request("text/xml"))
     assert response.status_code == 500
     assert response.body == b"<Error><Message>An error has occurred.</Message></Error>"
 
@@ -42,7 +48,7 @@ def test_only_errors_are_rendered() -> None:
 
 
 def test_the_description_lists_every_endpoint() -> None:
-    described = [(op.method, op.path) for op in dialect.describe()]
+    described = [(m, e.path) for e in dialect.describe() for m in e.methods]
     assert described == [
         ("POST", "/Token"),
         ("POST", "/api/v1/customers/me/socialCredentials"),
