@@ -8,8 +8,9 @@ each class's members in ordinal order of name, those with a ``[DataMember(Order=
 ``xmlns:i`` and the default namespace; a member whose type lives in another namespace
 declares it on first use with the serializer's ``d{depth}p1`` prefix; nulls are ``i:nil="true"``.
 
-Reading is tolerant of white space, member order and prefixes, and refuses any DTD (so no
-entity is ever expanded: billion laughs, external entities) with a DecodeError.
+Reading (``xmlread``) binds members as DataContractSerializer does: in the contract's
+namespace and in DataContract order only; it refuses any DTD (so no entity is ever expanded:
+billion laughs, external entities) with a DecodeError.
 """
 
 from __future__ import annotations
@@ -20,33 +21,23 @@ from typing import Any, TypeVar
 
 from dialects.formats import schema
 from dialects.formats.dotnet import format_double
-from dialects.formats.errors import DecodeError
 from dialects.formats.schema import Node, StructPlan
 from dialects.formats.xmlread import (
+    ARRAYS,
     INSTANCE,
-    local_name,
+    contract_order,
+    item_contract,
     namespace_of,
-    parse,
-    readers,
+    read_root,
 )
 from dialects.formats.xmlread import (
     datacontract_namespace as datacontract_namespace,
 )
+from dialects.formats.xmlread import parse as parse
 
 T = TypeVar("T")
 
 MEDIA_TYPE = "application/xml"
-ARRAYS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
-
-#: Data contract names of primitive list items and dictionary types (in ARRAYS).
-_PRIMITIVE_NAMES = {
-    "str": "string",
-    "int": "int",
-    "float": "double",
-    "bool": "boolean",
-    "uuid": "guid",
-    "datetime": "dateTime",
-}
 _ESCAPE = re.compile(r"[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
@@ -74,23 +65,6 @@ def _text_of(kind: str) -> Callable[[Any], str]:
     if kind == "enum":
         return lambda v: v.name
     return str
-
-
-def _item_contract(node: Node) -> tuple[str, str]:
-    """(element name, namespace) of a collection item of this type."""
-    if node.kind == "struct":
-        assert node.struct is not None
-        return node.struct.name, namespace_of(node.struct)
-    if node.kind == "enum":
-        assert node.enum is not None
-        return node.enum.__name__, getattr(node.enum, "xml_namespace", ARRAYS)
-    if node.kind == "list":
-        assert node.item is not None
-        return "ArrayOf" + _item_contract(node.item)[0], ARRAYS
-    if node.kind == "dict":
-        assert node.item is not None
-        return "ArrayOfKeyValueOfstring" + _item_contract(node.item)[0], ARRAYS
-    return _PRIMITIVE_NAMES[node.kind], ARRAYS
 
 
 def _open(tag: str, ns: str, depth: int, scope: Scope) -> tuple[str, str, Scope]:
@@ -136,10 +110,13 @@ class _Writers:
         item_node = node.item
         item_writer = self.nullable(item_node)
         if node.kind == "list":
-            name, ns = _item_contract(item_node)
+            name, ns = item_contract(item_node)
 
             def items(out: list[str], tag: str, v: Any, depth: int, scope: Scope) -> None:
                 start, prefix, inner = _open(tag, ns, depth, scope)
+                if not v:
+                    out.append(start[:-1] + " />")
+                    return
                 out.append(start)
                 item_tag = prefix + name
                 for x in v:
@@ -147,10 +124,13 @@ class _Writers:
                 out.append(f"</{tag}>")
 
             return items
-        pair = "KeyValueOfstring" + _item_contract(item_node)[0]
+        pair = "KeyValueOfstring" + item_contract(item_node)[0]
 
         def pairs(out: list[str], tag: str, v: Any, depth: int, scope: Scope) -> None:
             start, p, inner = _open(tag, ARRAYS, depth, scope)
+            if not v:
+                out.append(start[:-1] + " />")
+                return
             out.append(start)
             for key, x in v.items():
                 out.append(f"<{p}{pair}><{p}Key>{_escape(key)}</{p}Key>")
@@ -184,8 +164,7 @@ class _Writers:
     def _compile(self, info: StructPlan) -> StructWriter:
         """One straight-line function per DTO class, its members in DataContract order: a
         scalar is one append of cached tags around its text, anything else a call."""
-        order = info.order
-        fields = sorted(info.fields, key=lambda f: (f.level, order.get(f.name, -1), f.name))
+        fields = contract_order(info)
         names: dict[str, Any] = {
             "tags": _tag_cache([f.name for f in fields]),
             "_search": _ESCAPE.search,
@@ -266,7 +245,4 @@ class DataContractXml:
 
     def decode(self, buf: bytes, type_: type[T]) -> T:
         info = schema.plan(type_)  # type: ignore[arg-type]
-        root = parse(buf)
-        if local_name(root.tag) != info.name:
-            raise DecodeError(f"expecting element '{info.name}', found '{local_name(root.tag)}'")
-        return schema.bind(readers.struct(info)(root, 0), type_)
+        return schema.bind(read_root(buf, info), type_)

@@ -1,7 +1,12 @@
 """Reading DataContract XML: the parse that refuses DTDs, and a reader per DTO class.
 
-Tolerant of white space, member order, prefixes and unknown members, as
-DataContractSerializer is; the readers build the tree :func:`schema.bind` turns into the DTO.
+Read as DataContractSerializer reads (mono/mono referencesource,
+``XmlObjectSerializerReadContext.GetMemberIndex``, ``XmlFormatReaderGenerator.ReadMembers`` /
+``ReadCollection``): a member element binds only with its name in the contract's namespace
+and only after the members bound before it in DataContract order (an element for an earlier
+member, a repeated one or an unknown one is skipped); a collection item binds only as the item
+contract's element. Prefixes and white space do not matter. The readers build the tree
+:func:`schema.bind` turns into the DTO.
 """
 
 from __future__ import annotations
@@ -17,10 +22,13 @@ from defusedxml.ElementTree import fromstring
 
 from dialects.formats import schema
 from dialects.formats.errors import DecodeError
-from dialects.formats.schema import Node, StructPlan
+from dialects.formats.schema import FieldPlan, Node, StructPlan
 
 INSTANCE = "http://www.w3.org/2001/XMLSchema-instance"
+ARRAYS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
 _NIL = f"{{{INSTANCE}}}nil"
+_KEY = f"{{{ARRAYS}}}Key"
+_VALUE = f"{{{ARRAYS}}}Value"
 #: The encoding an XML declaration names (expat reads UTF-8 when there is none).
 _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
 
@@ -65,6 +73,46 @@ def local_name(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
+def namespace_uri(tag: str) -> str:
+    """The namespace of an ElementTree tag (empty when it has none)."""
+    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
+
+
+#: Data contract names of primitive list items and dictionary types (in ARRAYS).
+PRIMITIVE_NAMES = {
+    "str": "string",
+    "int": "int",
+    "float": "double",
+    "bool": "boolean",
+    "uuid": "guid",
+    "datetime": "dateTime",
+}
+
+
+def item_contract(node: Node) -> tuple[str, str]:
+    """(element name, namespace) of a collection item of this type."""
+    if node.kind == "struct":
+        assert node.struct is not None
+        return node.struct.name, namespace_of(node.struct)
+    if node.kind == "enum":
+        assert node.enum is not None
+        return node.enum.__name__, getattr(node.enum, "xml_namespace", ARRAYS)
+    if node.kind == "list":
+        assert node.item is not None
+        return "ArrayOf" + item_contract(node.item)[0], ARRAYS
+    if node.kind == "dict":
+        assert node.item is not None
+        return "ArrayOfKeyValueOfstring" + item_contract(node.item)[0], ARRAYS
+    return PRIMITIVE_NAMES[node.kind], ARRAYS
+
+
+def contract_order(info: StructPlan) -> list[FieldPlan]:
+    """Members in DataContract order: base class first, then ``[DataMember(Order=n)]``
+    (members without one count as -1), then ordinal name."""
+    order = info.order
+    return sorted(info.fields, key=lambda f: (f.level, order.get(f.name, -1), f.name))
+
+
 Reader = Callable[[Element, int], Any]
 
 
@@ -81,8 +129,13 @@ class _Readers:
             assert node.item is not None
             item = self.nullable(node.item)
             if kind == "list":
-                return lambda e, depth: [item(c, depth + 1) for c in e]
-            return lambda e, depth: {_pair(c)[0]: item(_pair(c)[1], depth + 1) for c in e}
+                name, ns = item_contract(node.item)
+                tag = f"{{{ns}}}{name}"
+                return lambda e, depth: [item(c, depth + 1) for c in e if c.tag == tag]
+            tag = f"{{{ARRAYS}}}KeyValueOfstring{item_contract(node.item)[0]}"
+            return lambda e, depth: {
+                key: item(value, depth + 1) for key, value in (_pair(c) for c in e if c.tag == tag)
+            }
         if kind == "str":
             return lambda e, depth: e.text or ""
         if kind == "enum":
@@ -115,37 +168,38 @@ class _Readers:
         found = self.structs.get(info)
         if found is not None:
             return found
-        members: dict[str, tuple[str, Reader]] = {}
+        #: qualified element name -> (position in contract order, wire name, reader)
+        members: dict[str, tuple[int, str, Reader]] = {}
 
         def read(e: Element, depth: int) -> dict[str, Any]:
             out = {}
+            last = -1
             for child in e:
-                member = members.get(child.tag) or members.get(local_name(child.tag))
-                if member is None:
+                member = members.get(child.tag)
+                if member is None or member[0] <= last:
                     continue
+                last = member[0]
                 if child.get(_NIL) == "true":
-                    out[member[0]] = None
+                    out[member[1]] = None
                 elif depth >= schema.MAX_DEPTH:
                     raise DecodeError(f"nested deeper than {schema.MAX_DEPTH} levels")
                 else:
-                    out[member[0]] = member[1](child, depth + 1)
+                    out[member[1]] = member[2](child, depth + 1)
             return out
 
         self.structs[info] = read
         ns = namespace_of(info)
-        for f in info.fields:
-            member = (f.wire, self.node(f.node))
-            members[f.name] = members[f"{{{ns}}}{f.name}"] = member
+        for position, f in enumerate(contract_order(info)):
+            members[f"{{{ns}}}{f.name}"] = (position, f.wire, self.node(f.node))
         return read
 
 
 def _pair(e: Element) -> tuple[str, Element]:
     key = value = None
     for child in e:
-        name = local_name(child.tag)
-        if name == "Key":
+        if child.tag == _KEY and key is None:
             key = child.text or ""
-        elif name == "Value":
+        elif child.tag == _VALUE and key is not None and value is None:
             value = child
     if key is None or value is None:
         raise DecodeError(f"a dictionary entry needs a Key and a Value: {local_name(e.tag)}")
@@ -153,3 +207,17 @@ def _pair(e: Element) -> tuple[str, Element]:
 
 
 readers = _Readers()
+
+
+def read_root(buf: bytes, info: StructPlan) -> dict[str, Any]:
+    """The tree of the document's root, which must be the contract's element in its
+    namespace (DataContractSerializer.ReadObject refuses any other root with a
+    SerializationException)."""
+    root = parse(buf)
+    ns = namespace_of(info)
+    if root.tag != f"{{{ns}}}{info.name}":
+        raise DecodeError(
+            f"Expecting element '{info.name}' from namespace '{ns}'.. Encountered 'Element' "
+            f" with name '{local_name(root.tag)}', namespace '{namespace_uri(root.tag)}'. "
+        )
+    return readers.struct(info)(root, 0)

@@ -8,11 +8,14 @@ is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else one random secret per stor
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 from datetime import timedelta
 from uuid import UUID
 
 import jwt
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,10 +23,13 @@ from core.errors import CoreError, Unauthenticated
 from core.models import Principal
 from core.services import Core
 from dialects.servicestack.dto import Authenticate, AuthenticateResponse
+from dialects.servicestack.service import Call
 
 SESSION_ID = "ss-id"
 PERMANENT_ID = "ss-pid"
 OPTIONS = "ss-opt"
+#: Keywords.TokenCookie: where a JWT travels when the host uses token cookies.
+TOKEN_COOKIE = "ss-tok"
 SECRET_ENV = "CRMGATE_SERVICESTACK_JWT_SECRET"
 #: ServiceStack's JwtAuthProvider defaults: 14 days, issuer "ssjwt".
 TOKEN_LIFETIME = timedelta(days=14)
@@ -37,6 +43,15 @@ ROLE_NAMES = {"admin": "Admin", "agent": "Employee", "customer": "Customer"}
 
 def session_kind(site: str) -> str:
     return f"servicestack:{site}"
+
+
+def new_session_id() -> str:
+    """A session id shaped like ServiceStack's (SessionExtensions.CreateRandomSessionId): 15
+    secure random bytes in base64, 20 characters, drawn again while they hold ``+`` or ``/``."""
+    while True:
+        session = base64.b64encode(secrets.token_bytes(15)).decode()
+        if "+" not in session and "/" not in session:
+            return session
 
 
 def _secret(core: Core) -> str:
@@ -95,6 +110,8 @@ def authenticate(core: Core, site: str, request: Request) -> Principal | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
         return _from_bearer(core, site, token.strip())
+    if cookie := request.cookies.get(TOKEN_COOKIE):
+        return _from_bearer(core, site, cookie)
     for session in _session_tokens(request):
         try:
             return core.sessions.resolve(session, session_kind(site))
@@ -109,7 +126,11 @@ def sign_in(core: Core, site: str, dto: Authenticate) -> tuple[AuthenticateRespo
     lifetime = PERMANENT_SECONDS if dto.RememberMe else None
     idle = None if dto.RememberMe else IDLE_SECONDS
     session = core.sessions.open(
-        principal, session_kind(site), idle_seconds=idle, lifetime_seconds=lifetime
+        principal,
+        session_kind(site),
+        idle_seconds=idle,
+        lifetime_seconds=lifetime,
+        token=new_session_id(),
     )
     return describe(core, site, principal, session), session
 
@@ -141,10 +162,25 @@ def set_cookies(response: Response, session: str, remember: bool) -> None:
     )
 
 
+def to_token_cookie(
+    call: Call, response: AuthenticateResponse, session: str
+) -> AuthenticateResponse:
+    """``UseTokenCookie``: the JWT leaves the body for an HttpOnly ``ss-tok`` cookie and the
+    server session is removed (Auth/JwtAuthProviderReader.cs ``AuthenticateResponseDecorator``
+    and ``ToTokenCookiesHttpResult``); later calls authenticate with the cookie."""
+    token = response.BearerToken or ""
+    call.core.sessions.close(session, session_kind(call.site))
+    lifetime = int(TOKEN_LIFETIME.total_seconds())
+    call.hooks.append(
+        lambda r: r.set_cookie(TOKEN_COOKIE, token, max_age=lifetime, httponly=True, path="/")
+    )
+    return msgspec.structs.replace(response, BearerToken=None)
+
+
 def sign_out(core: Core, site: str, request: Request, response: Response) -> None:
     for session in _session_tokens(request):
         core.sessions.close(session, session_kind(site))
-    for name in (SESSION_ID, PERMANENT_ID, OPTIONS):
+    for name in (SESSION_ID, PERMANENT_ID, OPTIONS, TOKEN_COOKIE):
         response.delete_cookie(name, samesite="lax")
 
 

@@ -1,5 +1,11 @@
-"""Request binding as ServiceStack does it: the body first, then the query string, then the
-path variables (later ones win), each member matched by name without regard to case.
+"""Request binding as ServiceStack does it, each member matched by name without regard to case.
+
+A user route (``Host/RestHandler.cs`` ``CreateRequestAsync`` -> ``Host/RestPath.cs``
+``CreateRequest``): the body first, then the path variables, then the query string ("path
+variables < query string < form data": later ones win). A predefined route
+(``Host/Handlers/GenericHandler.cs`` ``CreateRequestAsync``): the body, then a non-empty query
+value only for a member the body left at its default, and only on a verb with a body; without
+a body, the query string alone.
 
 ``dialects.formats.schema`` binds the strings of the query and the path to the DTO the .NET
 way (numbers, booleans, Guids, dates; JSV for lists and nested DTOs).
@@ -32,15 +38,15 @@ def bind(
     path: Mapping[str, str],
     parse: Callable[[str], Any],
 ) -> T:
-    """The request DTO: the decoded body (if any) with query string and path variables set
-    over it.
+    """The request DTO of a user route: the decoded body (if any) with path variables and then
+    the query string set over it.
 
     ``parse`` reads a query value meant for a list or a nested DTO (JSV in the query string).
     """
     info = schema.plan(model)  # type: ignore[arg-type]
     nodes = {f.wire: f.node for f in info.fields}
     tree: dict[str, Any] = {}
-    for source in (query, path):
+    for source in (path, query):
         for key, raw in source.items():
             wire = info.by_lower.get(key.lower())
             if wire is not None:
@@ -49,3 +55,27 @@ def bind(
     if body is None:
         return given
     return msgspec.structs.replace(body, **{name: getattr(given, name) for name in tree})
+
+
+def bind_predefined(
+    model: type[T], body: T | None, query: Mapping[str, str], parse: Callable[[str], Any]
+) -> T:
+    """The request DTO of a predefined route: query values fill only what the body left at
+    its default (every member, when there is no body)."""
+    if body is None:
+        return bind(model, None, query, {}, parse)
+    info = schema.plan(model)  # type: ignore[arg-type]
+    names = {f.wire: f.name for f in info.fields}
+    defaults = {f.name: _default(f) for f in msgspec.structs.fields(model)}  # type: ignore[arg-type]
+    unset = {}
+    for key, raw in query.items():
+        wire = info.by_lower.get(key.lower())
+        if wire is not None and raw and getattr(body, names[wire]) == defaults[names[wire]]:
+            unset[key] = raw
+    return bind(model, body, unset, {}, parse)
+
+
+def _default(field: msgspec.structs.FieldInfo) -> Any:
+    if field.default_factory is not msgspec.NODEFAULT:
+        return field.default_factory()
+    return None if field.default is msgspec.NODEFAULT else field.default

@@ -16,19 +16,24 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dialects.base import Problem
-from dialects.formats import form, json, jsv, negotiation, schema
+from dialects.formats import form, json, jsv, schema
 from dialects.formats.codec import Codec
 from dialects.formats.datacontract import DataContractXml
 from dialects.formats.errors import DecodeError
 from dialects.formats.sstext import Compiler, json_style
+from dialects.servicestack import negotiation
 
-#: Formats a site answers in, and the Content-Type of each answer (ServiceStack's own).
+#: Formats a site answers in, and the Content-Type of each answer: ContentTypes'
+#: ``ContentTypeFormats``, with ``; charset=utf-8`` on JSON only
+#: (``HostConfig.AppendUtf8CharsetOnContentTypes``); ``jsv:text`` is JSV answered as
+#: ``text/jsv`` (see negotiation.TEXT_JSV).
 CONTENT_TYPES = {
     "json": "application/json; charset=utf-8",
     "xml": "application/xml",
-    "jsv": "text/jsv",
+    "jsv": "application/jsv",
+    negotiation.TEXT_JSV: "text/jsv",
 }
-FORMATS = tuple(CONTENT_TYPES)
+FORMATS = ("json", "xml", "jsv")
 DEFAULT = "json"
 CAMEL = ":cc"
 
@@ -62,21 +67,21 @@ class Formats:
 
     def encode(self, obj: Any, fmt: str) -> bytes:
         """``obj``, or a list of DTOs (an auto-batched answer: JSON and JSV only)."""
-        codec = self.codecs[fmt]
+        codec = self.codecs.get(fmt) or self.codecs[fmt.split(":")[0]]
         if not isinstance(obj, list):
             return codec.encode(obj)
         return b"[" + b",".join(codec.encode(item) for item in obj) + b"]"
 
-    def decode(self, buf: bytes, content_type: str | None, type_: type) -> Any:
-        """The body as ``type_``; a Content-Type no codec reads is a 415."""
-        fmt = _body_format(content_type)
+    def decode(self, buf: bytes, fmt: str, type_: type) -> Any:
+        """The body, read in format ``fmt`` (``json``, ``xml``, ``jsv`` or ``form``), as
+        ``type_``."""
         if fmt == "form":
             return form.decode(buf, type_)
         return self.codecs[fmt].decode(buf, type_)  # type: ignore[union-attr]
 
-    def decode_list(self, buf: bytes, content_type: str | None, type_: type) -> list[Any]:
+    def decode_list(self, buf: bytes, fmt: str, type_: type) -> list[Any]:
         """An auto-batched body: a JSON or JSV list of ``type_``."""
-        parser = _PARSERS.get(_body_format(content_type))
+        parser = _PARSERS.get(fmt)
         if parser is None:
             raise Problem(415, "Auto-batched requests are sent in JSON or JSV.")
         tree = parser(buf)
@@ -96,13 +101,6 @@ def formats_for(guid_format: str, omit_defaults: tuple[str, ...] = ()) -> Format
     )
 
 
-def _body_format(content_type: str | None) -> str:
-    try:
-        return negotiation.request_format(content_type, (*FORMATS, "form"))
-    except negotiation.UnsupportedMediaType as exc:
-        raise Problem(415, str(exc)) from exc
-
-
 def parse_query_value(raw: str) -> Any:
     """A list or nested DTO given in a query string is written in JSV."""
     return jsv.parse(raw.encode())
@@ -118,24 +116,26 @@ def _camel(request: Request) -> bool:
     return False
 
 
-def negotiate(request: Request, path: str, fixed: str | None = None) -> tuple[str, str]:
-    """The response format key and the path without its format suffix.
+def with_case(request: Request, fmt: str, camel: bool = False) -> str:
+    """``fmt``, as ``json:cc`` when the host writes camelCase (``camel``) or the request asks
+    for it."""
+    return fmt + CAMEL if fmt == "json" and (camel or _camel(request)) else fmt
 
-    A predefined route's own format (``/xml/reply/...``) wins over everything else.
-    """
-    try:
-        found = negotiation.response_format(
-            path=path,
-            supported=FORMATS,
-            default=DEFAULT,
-            query_format=request.query_params.get("format"),
-            accept=request.headers.get("accept"),
-            content_type=request.headers.get("content-type"),
-        )
-        fmt, path = fixed or found.format, found.path
-    except negotiation.NotAcceptable:
-        fmt = fixed or DEFAULT
-    return (fmt + CAMEL if fmt == "json" and _camel(request) else fmt), path
+
+def negotiate(request: Request, path: str, camel: bool = False) -> tuple[str, str]:
+    """The answer's format key on a user route, and the path without its format suffix."""
+    fmt, stripped = negotiation.user_route_format(
+        path,
+        request.query_params,
+        request.headers.get("accept"),
+        request.headers.get("content-type"),
+    )
+    return with_case(request, fmt, camel), stripped
+
+
+def content_type(fmt: str) -> str:
+    """The Content-Type of an answer in format key ``fmt``."""
+    return CONTENT_TYPES.get(fmt) or CONTENT_TYPES[fmt.split(":")[0]]
 
 
 def response(
@@ -145,5 +145,5 @@ def response(
     return Response(
         formats.encode(body, fmt),
         status_code=status,
-        headers={"content-type": CONTENT_TYPES[fmt.split(":")[0]], **headers},
+        headers={"content-type": content_type(fmt), **headers},
     )

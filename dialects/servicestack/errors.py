@@ -40,6 +40,9 @@ from dialects.servicestack import codecs
 from dialects.servicestack.dto import ErrorResponse, ResponseError, ResponseStatus
 
 NOT_AUTHENTICATED = "Not Authenticated"
+#: What ``[Authenticate]`` adds to its 401: the first auth provider's challenge
+#: (AuthProvider.OnFailedAuthentication; CredentialsAuthProvider's realm is ``/auth/credentials``).
+AUTH_CHALLENGE = {"WWW-Authenticate": 'credentials realm="/auth/credentials"'}
 INVALID_CREDENTIALS = "Invalid Username or Password"
 
 #: core rule -> (FluentValidation error code, message template over {name} and params)
@@ -94,6 +97,8 @@ def response_error(error: FieldError) -> ResponseError:
 
 
 def _status(exc: Exception) -> tuple[int, ResponseStatus]:
+    """Status and ResponseStatus of an error. Every status built from an exception carries an
+    empty ``Errors`` list (ResponseStatusUtils.CreateResponseStatus sets ``Errors = []``)."""
     match exc:
         case ValidationFailed():
             errors = [response_error(e) for e in exc.errors]
@@ -102,24 +107,26 @@ def _status(exc: Exception) -> tuple[int, ResponseStatus]:
                 ErrorCode=first.ErrorCode, Message=first.Message, Errors=errors
             )
         case Unauthenticated(reason="credentials"):
-            return 401, ResponseStatus(ErrorCode="Unauthorized", Message=INVALID_CREDENTIALS)
+            return 401, _plain("Unauthorized", INVALID_CREDENTIALS)
         case Unauthenticated():
-            return 401, ResponseStatus(ErrorCode="Unauthorized", Message=NOT_AUTHENTICATED)
+            return 401, _plain("Unauthorized", NOT_AUTHENTICATED)
         case Forbidden():
-            return 403, ResponseStatus(ErrorCode="Forbidden", Message=exc.message)
+            return 403, _plain("Forbidden", exc.message)
         case NotFound():
-            return 404, ResponseStatus(ErrorCode="NotFound", Message=exc.message)
+            return 404, _plain("NotFound", exc.message)
         case Conflict():
-            return 409, ResponseStatus(ErrorCode="Conflict", Message=exc.message)
+            return 409, _plain("Conflict", exc.message)
         case LimitExceeded():
-            return 400, ResponseStatus(ErrorCode="ArgumentException", Message=exc.message)
+            return 400, _plain("ArgumentException", exc.message)
         case DecodeError():
-            return 400, ResponseStatus(ErrorCode="SerializationException", Message=exc.message)
+            return 400, _plain("SerializationException", exc.message)
         case Problem():
-            return exc.status, ResponseStatus(
-                ErrorCode=status_code_name(exc.status), Message=exc.message
-            )
+            return exc.status, _plain(status_code_name(exc.status), exc.message)
     raise TypeError(f"not an error ServiceStack renders: {exc!r}")
+
+
+def _plain(code: str, message: str) -> ResponseStatus:
+    return ResponseStatus(ErrorCode=code, Message=message, Errors=[])
 
 
 def render(
@@ -127,9 +134,13 @@ def render(
     formats: codecs.Formats,
     fmt: str,
     response_type: type | None = None,
+    meta: dict[str, str] | None = None,
 ) -> Response:
-    """The error answer, as the operation's response DTO when it has a ``ResponseStatus``."""
+    """The error answer, as the operation's response DTO when it has a ``ResponseStatus``;
+    ``meta`` goes into ``ResponseStatus.Meta`` (an auto-batched item's ``AutoBatchIndex``)."""
     status, response_status = _status(exc)
+    if meta:
+        response_status.Meta = {**(response_status.Meta or {}), **meta}
     if response_type is not None and "ResponseStatus" in response_type.__struct_fields__:
         body = response_type(ResponseStatus=response_status)
     else:

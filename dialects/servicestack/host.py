@@ -2,8 +2,8 @@
 
 What it routes, in ServiceStack's order: the metadata pages and ``/types/{lang}``; the user
 routes the services declare (``[Route]``); the predefined routes ``/{format}/reply/{Dto}``
-and ``/api/{Dto}``, with ``[]`` after the name for an auto-batched call. A path that matches
-a route but not its verbs is a 405 with ``Allow``; a path nothing matches, a 404.
+and ``/api/{Dto}``, with ``[]`` after the name for an auto-batched call. A route matches
+path *and* verb (``RestPath.IsMatch``): anything else is a 404, never a 405.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
 
 from core.errors import CoreError, Unauthenticated
+from core.models import Principal
+from core.services import Core
 from dialects.base import Endpoint, Problem, core_of
 from dialects.formats.errors import DecodeError
-from dialects.servicestack import auth, codecs, errors, pages, typegen
-from dialects.servicestack.bind import bind
-from dialects.servicestack.service import ALL_VERBS, Call, Route, Service
+from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
+from dialects.servicestack.bind import bind, bind_predefined
+from dialects.servicestack.service import ALL_VERBS, Call, HostSettings, Route, Service
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
@@ -50,12 +52,14 @@ class Site:
     services: list[Service]
     formats: codecs.Formats
     api_key_env: str | None = None
+    settings: HostSettings = field(init=False)
     by_name: dict[str, Service] = field(init=False)
     endpoints: tuple[Endpoint, ...] = field(init=False)
     _user_routes: list[tuple[Route, Endpoint]] = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.settings = HostSettings.from_env(self.name, os.environ)
         self.services = [*SESSION_SERVICES, *self.services]
         self.by_name = {s.name.lower(): s for s in self.services}
         media = tuple(codecs.CONTENT_TYPES.values())
@@ -111,48 +115,58 @@ class Site:
 
     async def endpoint(self, request: Request) -> Response:
         raw = "/" + request.path_params["path"]
-        fmt, path = codecs.negotiate(request, raw)
+        camel = self.settings.use_camel_case
+        fmt, path = codecs.negotiate(request, raw, camel)
         request.scope[FORMAT_KEY] = fmt
         page = pages.page(self, request, path)
         if page is not None:
             return page
-        service, variables, allowed = self._user_route(request.method, path)
+        service, variables = self._user_route(request.method, path)
+        handler_format: str | None = None
         batch = False
-        if service is None and not allowed:
+        if service is None:
             key = "/" + path.strip("/").lower()
             batch = key.endswith("[]")
             found = self._predefined.get(key.removesuffix("[]"))
             if found is not None:
                 service = self._service(found)
                 fixed = found.path.split("/")[1]
-                fmt = codecs.negotiate(request, raw, fixed if fixed in codecs.FORMATS else None)[0]
+                # /api/{Dto} is a JSON handler unless an extension names another format.
+                handler_format = fixed if fixed in codecs.FORMATS else None
+                handler_format = handler_format or negotiation.strip_suffix(raw)[1]
+                handler_format = handler_format or codecs.DEFAULT
+                chosen = negotiation.predefined_format(raw, request.query_params, handler_format)
+                fmt = codecs.with_case(request, chosen, camel)
                 request.scope[FORMAT_KEY] = fmt
         if service is None:
-            if allowed:
-                verbs = ", ".join(allowed)
-                raise Problem(405, f"Method {request.method} is not allowed.", {"Allow": verbs})
+            # A verb the route does not declare matches no route either (RestPath.IsMatch).
             raise Problem(404, f"Handler for Request not found: {request.method} {raw}")
         request.scope[RESPONSE_TYPE_KEY] = service.response
-        return await self._serve(request, service, variables, fmt, batch)
+        return await self._serve(request, service, variables, fmt, handler_format, batch)
 
     def _service(self, endpoint: Endpoint) -> Service:
         assert endpoint.request is not None
         return self.by_name[endpoint.request.__name__.lower()]
 
-    def _user_route(
-        self, method: str, path: str
-    ) -> tuple[Service | None, dict[str, str], tuple[str, ...]]:
-        """The service whose route fits, its path variables, and the verbs a path-only match
-        would allow (for 405)."""
-        allowed: list[str] = []
+    def _user_route(self, method: str, path: str) -> tuple[Service | None, dict[str, str]]:
+        """The service whose route fits path *and* verb, and its path variables."""
         for route, endpoint in self._user_routes:
-            found = route.match(path)
-            if found is None:
-                continue
             if endpoint.allows(method) or (method == "HEAD" and "GET" in endpoint.methods):
-                return self._service(endpoint), found, ()
-            allowed += [v for v in endpoint.methods if v not in allowed]
-        return None, {}, tuple(allowed)
+                found = route.match(path)
+                if found is not None:
+                    return self._service(endpoint), found
+        return None, {}
+
+    def _authenticate(self, core: Core, request: Request) -> Principal:
+        """``[Authenticate]``: the caller, else a 401 with the credentials provider's
+        challenge (AuthenticateAttribute -> AuthProvider.OnFailedAuthentication)."""
+        try:
+            principal = auth.authenticate(core, self.name, request)
+        except Unauthenticated:
+            principal = None
+        if principal is None:
+            raise Problem(401, errors.NOT_AUTHENTICATED, errors.AUTH_CHALLENGE)
+        return principal
 
     def _check_api_key(self, request: Request) -> None:
         configured = os.environ.get(self.api_key_env or "", "")
@@ -161,41 +175,80 @@ class Site:
             raise Problem(401, "The API key is missing or not valid.")
 
     async def _serve(
-        self, request: Request, service: Service, variables: dict[str, str], fmt: str, batch: bool
+        self,
+        request: Request,
+        service: Service,
+        variables: dict[str, str],
+        fmt: str,
+        handler_format: str | None,
+        batch: bool,
     ) -> Response:
+        """Run ``service``; ``handler_format`` is the predefined route's own format (None on a
+        user route)."""
         self._check_api_key(request)
         core = core_of(request)
         body = await request.body() if request.method in _BODY_VERBS else b""
         content_type = request.headers.get("content-type")
-        call = Call(core=core, request=request, site=self.name)
+        call = Call(core=core, request=request, site=self.name, settings=self.settings)
         if service.authenticate:
-            call.principal = auth.authenticate(core, self.name, request)
-            if call.principal is None:
-                raise Unauthenticated("missing", errors.NOT_AUTHENTICATED)
+            call.principal = self._authenticate(core, request)
+        body_format = negotiation.body_format(content_type)
+        if handler_format is not None and body_format != "form":
+            body_format = handler_format
         if batch:
             if request.method != "POST":
                 raise Problem(405, "Auto-batched requests are POSTed.", {"Allow": "POST"})
             if fmt.startswith("xml"):
                 raise Problem(406, "Auto-batched responses are written in JSON or JSV.")
-            dtos = self.formats.decode_list(body, content_type, service.request)
+            dtos = self._read(body, body_format, content_type, service, many=True)
             return self._batch(call, service, dtos, fmt)
-        decoded = self.formats.decode(body, content_type, service.request) if body.strip() else None
+        decoded = self._read(body, body_format, content_type, service) if body.strip() else None
         query = dict(request.query_params)
-        dto = bind(service.request, decoded, query, variables, codecs.parse_query_value)
+        if handler_format is None:
+            dto = bind(service.request, decoded, query, variables, codecs.parse_query_value)
+        else:
+            dto = bind_predefined(service.request, decoded, query, codecs.parse_query_value)
         result = service.handler(call, dto)
         answer = codecs.response(self.formats, result, fmt)
         for hook in call.hooks:
             hook(answer)
         return answer
 
+    def _read(
+        self,
+        body: bytes,
+        body_format: str | None,
+        content_type: str | None,
+        service: Service,
+        many: bool = False,
+    ) -> Any:
+        """The body as the request DTO (a list of them when ``many``); None when no
+        deserializer reads its Content-Type. A body that does not read is ServiceStack's
+        SerializationException text [ServiceStackHandlerBase.CreateContentTypeRequestAsync]."""
+        if body_format is None:
+            return [] if many else None
+        try:
+            if many:
+                return self.formats.decode_list(body, body_format, service.request)
+            return self.formats.decode(body, body_format, service.request)
+        except DecodeError as exc:
+            message = (
+                f"Could not deserialize '{content_type}' request using "
+                f"{typeinfo.clr_name(service.request)}'\nError: {exc}"
+            )
+            raise DecodeError(message, path=exc.path, position=exc.position) from exc
+
     def _batch(self, call: Call, service: Service, dtos: list[Any], fmt: str) -> Response:
-        """Run each request in turn (each in its own transaction); stop at the first error."""
+        """Run each request in turn (each in its own transaction); stop at the first error,
+        whose ResponseStatus.Meta names its index [Host/ServiceController.cs sets
+        ``Keywords.AutoBatchIndex``; Host/ServiceRunner.cs ``AfterEachRequest`` copies it]."""
         results = []
         for i, dto in enumerate(dtos):
             try:
                 results.append(service.handler(call, dto))
             except (CoreError, DecodeError, Problem) as exc:
-                answer = errors.render(exc, self.formats, fmt, service.response)
+                meta = {"AutoBatchIndex": str(i)}
+                answer = errors.render(exc, self.formats, fmt, service.response, meta)
                 answer.headers[AUTO_BATCH_COMPLETED] = str(i)
                 return answer
         return codecs.response(

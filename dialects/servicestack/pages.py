@@ -15,7 +15,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from dialects.base import Endpoint, Problem
 from dialects.formats import schema
-from dialects.servicestack import codecs, typegen, typeinfo
+from dialects.servicestack import typegen, typeinfo
 from dialects.servicestack.service import Service
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 _OP_PAGE = re.compile(r"/(json|xml|jsv)/metadata", re.I)
 _TYPES = re.compile(r"/types/([a-z]+)", re.I)
 _SAMPLE_MEDIA = {"json": "application/json", "xml": "application/xml", "jsv": "text/jsv"}
+#: The answer's Content-Type the metadata pages show (seed 004: ``text/jsv``).
+_SAMPLE_RESPONSE_MEDIA = {**_SAMPLE_MEDIA, "json": "application/json; charset=utf-8"}
 _OVERRIDE = {
     "json": "To override the Content-type in your clients, use the HTTP Accept Header, "
     "append the .json suffix or ?format=json",
@@ -197,7 +199,7 @@ def operation(site: Site, service: Service, fmt: str, request: Request) -> str:
     response_sample = "\n".join(
         [
             "HTTP/1.1 200 OK",
-            f"Content-Type: {codecs.CONTENT_TYPES[fmt]}",
+            f"Content-Type: {_SAMPLE_RESPONSE_MEDIA[fmt]}",
             "Content-Length: length",
             "",
             sample(site, service.response, fmt),

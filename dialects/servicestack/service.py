@@ -8,7 +8,7 @@ Everything else the host offers (predefined routes, batching, metadata pages, th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,33 @@ from core.services import Core
 ALL_VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 
 _VARIABLE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    """The host settings of a ServiceStack site that change its wire (defaults: see
+    docs/wire/servicestack.md). ``use_camel_case``: ``HostConfig.UseCamelCase`` (camelCase
+    JSON names). ``use_token_cookie``: ``JwtAuthProvider.UseTokenCookie`` (the JWT goes in an
+    ``ss-tok`` cookie instead of ``BearerToken``)."""
+
+    use_camel_case: bool = False
+    use_token_cookie: bool = False
+
+    @classmethod
+    def from_env(cls, site: str, environ: Mapping[str, str]) -> HostSettings:
+        """Defaults, overridden by ``CRMGATE_{SITE}_CAMEL_CASE`` / ``CRMGATE_{SITE}_TOKEN_COOKIE``
+        (``1``/``true``/``yes`` or ``0``/``false``/``no``)."""
+        prefix = f"CRMGATE_{site.upper()}_"
+        return cls(
+            use_camel_case=_flag(environ.get(prefix + "CAMEL_CASE"), cls.use_camel_case),
+            use_token_cookie=_flag(environ.get(prefix + "TOKEN_COOKIE"), cls.use_token_cookie),
+        )
+
+
+def _flag(raw: str | None, default: bool) -> bool:
+    if raw is None or not raw.strip():
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True)
@@ -68,6 +95,7 @@ class Call:
     core: Core
     request: Request
     site: str
+    settings: HostSettings = HostSettings()
     principal: Principal | None = None
     hooks: list[Callable[[Response], None]] = field(default_factory=list)
 

@@ -21,6 +21,8 @@ def authenticate(call: Call, dto: Authenticate) -> AuthenticateResponse:
     if provider == "credentials" or (not provider and dto.UserName):
         response, session = auth.sign_in(call.core, call.site, dto)
         call.hooks.append(lambda r: auth.set_cookies(r, session, bool(dto.RememberMe)))
+        if call.settings.use_token_cookie:
+            return auth.to_token_cookie(call, response, session)
         return response
     if provider:
         raise NotFound("auth provider", provider)

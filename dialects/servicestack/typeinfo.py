@@ -31,6 +31,15 @@ def clr_namespace(cls: type) -> str:
     return (schema.plan(cls).namespace or "").removeprefix(DATACONTRACT_PREFIX)
 
 
+def clr_name(cls: type) -> str:
+    """A DTO's full C# type name (``Type.ToString()``); ServiceStack's own DTOs (XML namespace
+    ``http://schemas.servicestack.net/types``) live in ``ServiceStack``."""
+    namespace = clr_namespace(cls)
+    if "://" in namespace:
+        namespace = "ServiceStack"
+    return f"{namespace}.{cls.__name__}" if namespace else cls.__name__
+
+
 def net_type(node: schema.Node) -> str:
     """The C# spelling of a member type: ``Guid?``, ``List<UserRoleModel>``, ``string``."""
     if node.kind == "struct":

@@ -1,4 +1,5 @@
-"""Which codec reads a request body and which answers it, as Web API 2's formatters decide."""
+"""Which codec reads a request body and which answers it, as Web API 2's formatters decide
+(aspnet/AspNetWebStack, src/System.Net.Http.Formatting/Formatting/DefaultContentNegotiator.cs)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from dialects.formats import form
 from dialects.formats.codec import Codec
 from dialects.formats.datacontract import INSTANCE, DataContractXml, parse
 from dialects.formats.json import WebApiJson
-from dialects.formats.negotiation import UnsupportedMediaType, request_format, response_format
+from dialects.formats.negotiation import UnsupportedMediaType, request_format
 
 T = TypeVar("T")
 
@@ -24,17 +25,86 @@ READABLE = ("json", "xml", "form")
 WRITABLE = ("json", "xml")
 
 
+#: The writing formatters in Web API's default order, with their SupportedMediaTypes.
+FORMATTERS = (("json", ("application/json", "text/json")), ("xml", ("application/xml", "text/xml")))
+#: MediaTypeFormatterMatchRanking, in the order SelectResponseMediaTypeFormatter prefers them.
+_LITERAL, _SUBTYPE, _ALL = "literal", "subtype", "all"
+
+
 def response_type(request: Request) -> tuple[str, str]:
     """(Content-Type with charset, format name) of the answer to ``request``."""
-    chosen = response_format(
-        path=request.url.path,
-        supported=WRITABLE,
-        default="json",
-        accept=request.headers.get("accept"),
-        content_type=request.headers.get("content-type"),
-        suffixes=False,
+    fmt, media_type = select_formatter(
+        request.headers.get("accept"), request.headers.get("content-type")
     )
-    return f"{chosen.media_type}; charset=utf-8", chosen.format
+    return f"{media_type}; charset=utf-8", fmt
+
+
+def _accept_items(header: str | None) -> list[tuple[str, float]]:
+    """(media type, quality) of each Accept item, best quality first (a stable sort)."""
+    items = []
+    for raw in (header or "").split(","):
+        media, *params = (part.strip() for part in raw.split(";"))
+        if not media:
+            continue
+        quality = 1.0
+        for param in params:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        items.append((media.lower(), quality))
+    return sorted(items, key=lambda item: -item[1])
+
+
+def _range(supported: str, accepted: str) -> str | None:
+    """MediaTypeHeaderValue.IsSubsetOf: how ``supported`` falls within ``accepted``."""
+    if accepted == "*/*":
+        return _ALL
+    family, _, sub = accepted.partition("/")
+    if sub == "*":
+        return _SUBTYPE if supported.startswith(family + "/") else None
+    return _LITERAL if supported == accepted else None
+
+
+def select_formatter(accept: str | None, content_type: str | None) -> tuple[str, str]:
+    """(format, media type) as DefaultContentNegotiator picks them (no media type mappings).
+
+    Per formatter, in order: its first supported media type within the best-quality Accept
+    item (``MatchAcceptHeader``), else the request's Content-Type (``MatchRequestMediaType``),
+    else it can write the type (``MatchType``). Then: the best Accept match - literal, then
+    ``type/*``, then ``*/*``, each replaced only by a strictly higher quality, the first
+    formatter winning ties - else the first request media type match, else JSON. No 406.
+    """
+    items = _accept_items(accept)
+    request_type = (content_type or "").split(";", 1)[0].strip().lower()
+    best: dict[str, tuple[float, str, str]] = {}
+    on_request: tuple[str, str] | None = None
+    for fmt, supported in FORMATTERS:
+        match = next(
+            (
+                (quality, ranking, media)
+                for accepted, quality in items
+                if quality > 0
+                for media in supported
+                if (ranking := _range(media, accepted)) is not None
+            ),
+            None,
+        )
+        if match is not None:
+            quality, ranking, media = match
+            if ranking not in best or quality > best[ranking][0]:
+                best[ranking] = (quality, fmt, media)
+        elif on_request is None and request_type in supported:
+            on_request = (fmt, request_type)
+    chosen: tuple[float, str, str] | None = None
+    for ranking in (_LITERAL, _SUBTYPE, _ALL):
+        if ranking in best and (chosen is None or best[ranking][0] > chosen[0]):
+            chosen = best[ranking]
+    if chosen is not None:
+        return chosen[1], chosen[2]
+    return on_request or ("json", "application/json")
 
 
 def read_body(body: bytes, content_type: str | None, type_: type[T]) -> T:
@@ -43,10 +113,17 @@ def read_body(body: bytes, content_type: str | None, type_: type[T]) -> T:
     try:
         fmt = request_format(content_type or "application/octet-stream", READABLE)
     except UnsupportedMediaType as exc:
+        # SRResources UnsupportedMediaType / UnsupportedMediaTypeNoContentType
+        # (FormatterParameterBinding.ReadContentAsync).
         message = (
             f"The request entity's media type '{exc.media_type}' is not supported "
             "for this resource."
         )
+        if content_type is None:
+            message = (
+                "The request contains an entity body but no Content-Type header. The inferred "
+                f"media type '{exc.media_type}' is not supported for this resource."
+            )
         raise Problem(415, message) from exc
     if fmt == "form":
         return form.decode(body, type_)

@@ -36,6 +36,15 @@ SOCIAL_PATH = "/api/v1/customers/me/socialCredentials"
 SESSION_KIND = "webapi"
 #: OAuthAuthorizationServerOptions.AccessTokenExpireTimeSpan in the Web API template.
 TOKEN_LIFETIME = timedelta(days=14)
+#: The error of each grant Katana knows but the template's provider does not grant: no
+#: GrantClientCredentials override (``unauthorized_client``), and no refresh token or
+#: authorization code is ever issued, so none can be read back (``invalid_grant``). Any
+#: other grant type (a custom extension or none) is ``unsupported_grant_type``.
+REFUSED_GRANTS = {
+    "client_credentials": "unauthorized_client",
+    "refresh_token": "invalid_grant",
+    "authorization_code": "invalid_grant",
+}
 
 
 def _http_date(value: datetime) -> str:
@@ -45,13 +54,14 @@ def _http_date(value: datetime) -> str:
 
 async def token(request: Request, core: Core) -> Response:
     """OAuth 2 resource owner password grant (the OWIN server reads the form whatever the
-    Content-Type or verb)."""
+    Content-Type or verb); the other grants fail as Katana's handler fails them for the
+    Web API template's provider."""
     try:
         grant = form.decode(await request.body(), TokenRequest)
     except DecodeError:
         grant = TokenRequest()
     if grant.grant_type != "password":
-        raise OAuthFailure("unsupported_grant_type")
+        raise OAuthFailure(REFUSED_GRANTS.get(grant.grant_type, "unsupported_grant_type"))
     try:
         principal = core.auth.login(grant.username, grant.password)
     except Unauthenticated:

@@ -63,31 +63,104 @@ def test_a_dto_without_namespace_uses_the_global_one() -> None:
     )
 
 
-def test_reading_is_tolerant_of_order_prefixes_white_space_and_unknown_members() -> None:
-    buf = b"""<x:Leaf xmlns:x="urn:any" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
+LEAVES = datacontract_namespace("Leaves")
+TESTS = datacontract_namespace("Tests")
+GRIDS = datacontract_namespace("Grids")
+ARRAYS = "http://schemas.microsoft.com/2003/10/Serialization/Arrays"
+
+
+def leaf(body: str, ns: str = LEAVES) -> bytes:
+    return f'<Leaf xmlns="{ns}">{body}</Leaf>'.encode()
+
+
+def test_reading_is_tolerant_of_prefixes_white_space_and_unknown_members() -> None:
+    buf = f"""<x:Leaf xmlns:x="{LEAVES}" xmlns:i="http://www.w3.org/2001/XMLSchema-instance">
       <x:Count> 3 </x:Count>
       <Unknown><Deep/></Unknown>
-      <x:Name>  spaced  </x:Name>
       <x:When>2026-02-04T03:11:32Z</x:When>
-    </x:Leaf>"""
-    leaf = XML.decode(buf, Leaf)
-    assert (leaf.Name, leaf.Count, leaf.When.isoformat()) == (
-        "  spaced  ",
-        3,
-        "2026-02-04T03:11:32Z",
+    </x:Leaf>""".encode()
+    got = XML.decode(buf, Leaf)
+    assert (got.Count, got.When.isoformat()) == (3, "2026-02-04T03:11:32Z")
+    assert XML.decode(leaf("<Name>  spaced  </Name>"), Leaf).Name == "  spaced  "
+    assert XML.decode(leaf("<Name/>"), Leaf).Name == ""
+
+
+def test_members_bind_only_in_data_member_order() -> None:
+    """mono/mono, mcs/class/referencesource/System.Runtime.Serialization/System/Runtime/
+    Serialization/XmlObjectSerializerReadContext.cs ``GetMemberIndex``: the next element is
+    looked for among the members *after* the last one read (``memberIndex + 1``), else it is
+    skipped (``HandleMemberNotFound``); XmlFormatReaderGenerator.cs ``ReadMembers`` numbers
+    base members first. Leaf's order is Count, Name, When (ordinal): a Count after Name, or
+    a second Name, is not bound."""
+    got = XML.decode(leaf("<Name>n</Name><Count>3</Count><When>2026-01-01</When>"), Leaf)
+    assert (got.Name, got.Count, got.When is not None) == ("n", 0, True)
+    assert XML.decode(leaf("<Name>first</Name><Name>second</Name>"), Leaf).Name == "first"
+    dto = XML.decode(
+        f'<Dto xmlns="{TESTS}"><Text>t</Text><Id>{uuid.UUID(int=5)}</Id></Dto>'.encode(), Dto
     )
-    assert XML.decode(b"<Leaf><Name/></Leaf>", Leaf).Name == ""
+    assert (dto.Text, dto.Id) == ("t", uuid.UUID(int=0))
+
+
+def test_members_bind_only_in_the_contract_namespace() -> None:
+    """XmlObjectSerializerReadContext.cs ``GetMemberIndex`` matches
+    ``IsStartElement(memberNames[i], memberNamespaces[i])``: name *and* namespace, the
+    namespace of the member's declaring contract (XmlFormatReaderGenerator.cs ``ReadMembers``
+    passes ``classContract.StableName.Namespace``)."""
+    buf = (
+        f'<Leaf xmlns="{LEAVES}"><Name xmlns="">n</Name><o:Count xmlns:o="urn:o">3</o:Count></Leaf>'
+    )
+    assert XML.decode(buf.encode(), Leaf) == Leaf()
+
+
+@pytest.mark.parametrize(
+    ("buf", "found"),
+    [
+        (b"<Leaf><Name>n</Name></Leaf>", "with name 'Leaf', namespace ''"),
+        (leaf("", "urn:other"), "with name 'Leaf', namespace 'urn:other'"),
+        (f'<Other xmlns="{LEAVES}"/>'.encode(), f"with name 'Other', namespace '{LEAVES}'"),
+    ],
+)
+def test_a_root_outside_the_contract_is_refused(buf: bytes, found: str) -> None:
+    """DataContractSerializer.ReadObject checks the root's name and namespace before reading
+    (referencesource DataContractSerializer.cs ``InternalIsStartObject`` /
+    XmlObjectSerializer.cs ``IsRootElement``) and throws a SerializationException whose text
+    is ``Expecting element '{name}' from namespace '{ns}'.. Encountered 'Element'  with name
+    ..., namespace ...``."""
+    with pytest.raises(DecodeError) as err:
+        XML.decode(buf, Leaf)
+    assert str(err.value) == (
+        f"Expecting element 'Leaf' from namespace '{LEAVES}'.. Encountered 'Element'  {found}. "
+    )
+
+
+def test_collection_items_bind_only_as_the_item_contract() -> None:
+    """XmlFormatReaderGenerator.cs ``ReadCollection``: an element that is not the item
+    contract's (``ItemName`` in the collection's namespace) is skipped
+    (``HandleUnexpectedItemInCollection`` -> ``SkipUnknownElement``)."""
+    buf = (
+        f'<Dto xmlns="{TESTS}" xmlns:a="{ARRAYS}" xmlns:l="{LEAVES}">'
+        "<Leaves><l:Leaf><l:Name>n</l:Name></l:Leaf><Leaf/></Leaves>"
+        "<Tags><a:string>x</a:string><string>no</string><a:int>1</a:int></Tags></Dto>"
+    )
+    dto = XML.decode(buf.encode(), Dto)
+    assert (dto.Tags, dto.Leaves) == (["x"], [Leaf("n")])
 
 
 def test_enums_by_name_or_number_and_bad_values_name_their_path() -> None:
-    assert XML.decode(b"<Dto><Hue>Green</Hue><Hues><Color>7</Color></Hues></Dto>", Dto).Hues == [
-        Color.Blue
-    ]
+    hues = (
+        f'<Dto xmlns="{TESTS}" xmlns:a="{ARRAYS}">'
+        "<Hue>Green</Hue><Hues><a:Color>7</a:Color></Hues></Dto>"
+    )
+    assert XML.decode(hues.encode(), Dto).Hues == [Color.Blue]
     with pytest.raises(DecodeError) as err:
-        XML.decode(b"<Dto><Hue>Purple</Hue></Dto>", Dto)
+        XML.decode(f'<Dto xmlns="{TESTS}"><Hue>Purple</Hue></Dto>'.encode(), Dto)
     assert err.value.path == "hue"
+    bad_count = (
+        f'<Dto xmlns="{TESTS}"><Leaves><Leaf xmlns="{LEAVES}"><Count>x</Count></Leaf>'
+        "</Leaves></Dto>"
+    )
     with pytest.raises(DecodeError) as err:
-        XML.decode(b"<Dto><Leaves><Leaf><Count>x</Count></Leaf></Leaves></Dto>", Dto)
+        XML.decode(bad_count.encode(), Dto)
     assert err.value.path == "leaves[0].count"
 
 
@@ -110,14 +183,17 @@ def test_dtds_and_entities_are_refused_never_expanded(buf: bytes) -> None:
     [
         (b"<Leaf><Name>x</Leaf>", "malformed"),
         (b"", "malformed"),
-        (b"<Other/>", "expecting element 'Leaf'"),
+        (b"<Other/>", "Expecting element 'Leaf'"),
         (
-            b"<Grid><Lookup><KeyValueOfstringLeaf><Key>k</Key></KeyValueOfstringLeaf></Lookup></Grid>",
+            f'<Grid xmlns="{GRIDS}"><Lookup><KeyValueOfstringLeaf xmlns="{ARRAYS}"><Key>k</Key>'
+            "</KeyValueOfstringLeaf></Lookup></Grid>".encode(),
             "Key and a Value",
         ),
         (
-            b"<Leaf><Name i:nil='true' xmlns:i='http://www.w3.org/2001/XMLSchema-instance'/>"
-            b"<Count i:nil='true' xmlns:i='http://www.w3.org/2001/XMLSchema-instance'/></Leaf>",
+            leaf(
+                "<Count i:nil='true' xmlns:i='http://www.w3.org/2001/XMLSchema-instance'/>"
+                "<Name i:nil='true' xmlns:i='http://www.w3.org/2001/XMLSchema-instance'/>"
+            ),
             "Expected `int`",
         ),
     ],
@@ -135,7 +211,9 @@ def test_malformed_xml_reports_a_byte_position() -> None:
 
 
 def test_recursion_deeper_than_the_limit_is_refused() -> None:
-    deep = b"<Tree>" + b"<Children><Tree>" * 40 + b"</Tree></Children>" * 40 + b"</Tree>"
+    ns = datacontract_namespace("").encode()
+    deep = b'<Tree xmlns="' + ns + b'">' + b"<Children><Tree>" * 40 + b"</Tree></Children>" * 40
+    deep += b"</Tree>"
     with pytest.raises(DecodeError, match="nested deeper"):
         XML.decode(deep, Tree)
     shallow = Tree([Tree([Tree()])])
@@ -174,13 +252,12 @@ def test_dtds_in_other_encodings_are_refused_too(buf: bytes) -> None:
     ("buf", "name"),
     [
         (
-            '<?xml version="1.0" encoding="ISO-8859-1"?><Leaf><Name>Jos\xe9</Name></Leaf>'.encode(
-                "latin-1"
-            ),
+            f'<?xml version="1.0" encoding="ISO-8859-1"?><Leaf xmlns="{LEAVES}"><Name>Jos\xe9'
+            "</Name></Leaf>".encode("latin-1"),
             "José",
         ),
-        ('<?xml version="1.0" encoding="utf-8"?><Leaf><Name>José</Name></Leaf>'.encode(), "José"),
-        ("<Leaf><Name>José</Name></Leaf>".encode("utf-16"), "José"),
+        (b'<?xml version="1.0" encoding="utf-8"?>' + leaf("<Name>José</Name>"), "José"),
+        (leaf("<Name>José</Name>").decode().encode("utf-16"), "José"),
     ],
 )
 def test_documents_in_any_encoding_expat_knows_are_read(buf: bytes, name: str) -> None:
@@ -201,7 +278,8 @@ def test_nesting_through_lists_is_limited_too() -> None:
 
 def test_dictionary_entries_ignore_other_elements() -> None:
     buf = (
-        b"<Grid><Lookup><KeyValueOfstringLeaf><Key>k</Key><Note/><Value><Name>v</Name>"
-        b"</Value></KeyValueOfstringLeaf></Lookup></Grid>"
-    )
+        f'<Grid xmlns="{GRIDS}" xmlns:a="{ARRAYS}"><Lookup><a:KeyValueOfstringLeaf><a:Key>k'
+        f'</a:Key><Note/><a:Value><Name xmlns="{LEAVES}">v</Name></a:Value>'
+        "</a:KeyValueOfstringLeaf><Other/></Lookup></Grid>"
+    ).encode()
     assert XML.decode(buf, Grid).Lookup == {"k": Leaf("v")}

@@ -122,7 +122,13 @@ def _logged_in(client: TestClient, dialect: str) -> dict[str, str]:
             LinkService.links,
             "/pf/api/contacts/11078e67-adf5-4306-a903-481ed7aa8c0e/links",
             404,
-            {"ResponseStatus": {"ErrorCode": "NotFound", "Message": "customer 466 not found"}},
+            {
+                "ResponseStatus": {
+                    "ErrorCode": "NotFound",
+                    "Message": "customer 466 not found",
+                    "Errors": [],
+                }
+            },
         ),
     ],
 )

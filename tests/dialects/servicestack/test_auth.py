@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import jwt
 import pytest
 from starlette.testclient import TestClient
@@ -38,6 +40,16 @@ def test_credentials_sign_in_answers_authenticate_response_and_cookies(
     assert client.get(LINKS).status_code == 200
 
 
+def test_session_ids_are_shaped_like_servicestacks(client: TestClient) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/SessionExtensions.cs
+    ``CreateRandomSessionId``: ``Convert.ToBase64String`` of 15 secure random bytes, drawn
+    again while it holds ``+`` or ``/`` (``Base64StringContainsUrlUnfriendlyChars``): 20
+    characters of ``[A-Za-z0-9]``, no padding."""
+    ids = {sign_in(client, "pf", "jane@demo.local")["SessionId"] for _ in range(5)}
+    assert len(ids) == 5
+    assert all(re.fullmatch(r"[A-Za-z0-9]{20}", i) for i in ids)
+
+
 def test_remember_me_sets_the_permanent_session(client: TestClient) -> None:
     body = {"UserName": "agent@demo.local", "Password": "demo-agent", "RememberMe": True}
     response = client.post("/pf/auth", json=body)
@@ -58,7 +70,11 @@ def test_bad_credentials_are_401_invalid_username_or_password(
     response = client.post("/pf/auth/credentials", json={"UserName": user, "Password": password})
     assert response.status_code == 401
     assert response.json() == {
-        "ResponseStatus": {"ErrorCode": "Unauthorized", "Message": "Invalid Username or Password"}
+        "ResponseStatus": {
+            "ErrorCode": "Unauthorized",
+            "Message": "Invalid Username or Password",
+            "Errors": [],
+        }
     }
 
 

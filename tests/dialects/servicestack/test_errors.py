@@ -30,7 +30,7 @@ def test_validation_envelope_in_json_jsv_and_xml() -> None:
         b"Errors:[{ErrorCode:NotEmpty,FieldName:Firstname,"
         b"Message:'Firstname' must not be empty.}]}}"
     )
-    assert jsv.headers["content-type"] == "text/jsv"
+    assert jsv.headers["content-type"] == "application/jsv"
     xml = errors.render(FAILED, pf.formats, "xml", ContactConnectedLinksResponse)
     assert xml.body == (
         b'<ContactConnectedLinksResponse xmlns:i="http://www.w3.org/2001/XMLSchema-instance" '
@@ -121,3 +121,23 @@ def test_describe_lists_user_and_predefined_routes() -> None:
     assert ("POST", "/json/reply/UpdateCustomer") in ops
     assert ("POST", "/auth/{provider}") in ops
     assert ("DELETE", "/auth/{provider}") in ops
+
+
+def test_errors_made_from_an_exception_carry_an_empty_errors_list() -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack.Client/ResponseStatusUtils.cs
+    ``CreateResponseStatus`` starts every status with ``Errors = []`` (DtoUtils.cs
+    ``CreateResponseStatus`` and HttpError's ``ToResponseStatus`` go through it): JSON
+    ``"Errors":[]``, JSV ``Errors:[]``, XML an empty ``Errors`` element."""
+    gone = Problem(404, "gone")
+    assert errors.render(gone, pf.formats, "json").body == (
+        b'{"ResponseStatus":{"ErrorCode":"NotFound","Message":"gone","Errors":[]}}'
+    )
+    assert errors.render(gone, pf.formats, "jsv").body == (
+        b"{ResponseStatus:{ErrorCode:NotFound,Message:gone,Errors:[]}}"
+    )
+    assert errors.render(gone, pf.formats, "xml").body == (
+        b'<ErrorResponse xmlns:i="http://www.w3.org/2001/XMLSchema-instance" '
+        b'xmlns="http://schemas.servicestack.net/types"><ResponseStatus><ErrorCode>NotFound'
+        b'</ErrorCode><Message>gone</Message><StackTrace i:nil="true" /><Errors />'
+        b'<Meta i:nil="true" /></ResponseStatus></ErrorResponse>'
+    )

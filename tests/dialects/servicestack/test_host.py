@@ -9,6 +9,7 @@ from starlette.testclient import TestClient
 
 from tests.conftest import JANE_ID, JOHN_ID
 from tests.dialects.servicestack.conftest import BM_HOST, PF_HOST
+from tests.golden import golden
 
 JOHN_HEX = JOHN_ID.replace("-", "")
 Login = Callable[[str, str], TestClient]
@@ -25,7 +26,9 @@ def pf(login_as: Login) -> TestClient:
         (f"/pf/api/contacts/{JOHN_ID}/links", {}, "application/json; charset=utf-8"),
         (f"/pf/API/Contacts/{JOHN_ID}/LINKS", {}, "application/json; charset=utf-8"),
         (f"/pf/api/contacts/{JOHN_ID}/links.xml", {}, "application/xml"),
-        (f"/pf/api/contacts/{JOHN_ID}/links?format=jsv", {}, "text/jsv"),
+        (f"/pf/api/contacts/{JOHN_ID}/links?format=jsv", {}, "application/jsv"),
+        (f"/pf/api/contacts/{JOHN_ID}/links.jsv", {}, "application/jsv"),
+        (f"/pf/api/contacts/{JOHN_ID}/links", {"Accept": "application/jsv"}, "application/jsv"),
         (f"/pf/api/contacts/{JOHN_ID}/links", {"Accept": "application/xml"}, "application/xml"),
         (f"/pf/api/contacts/{JOHN_ID}/links", {"Accept": "text/jsv"}, "text/jsv"),
         (
@@ -34,7 +37,7 @@ def pf(login_as: Login) -> TestClient:
             "application/json; charset=utf-8",
         ),
         (f"/pf/xml/reply/ContactConnectedLinks?ContactId={JOHN_HEX}", {}, "application/xml"),
-        (f"/pf/jsv/reply/contactconnectedlinks?contactid={JOHN_ID}", {}, "text/jsv"),
+        (f"/pf/jsv/reply/contactconnectedlinks?contactid={JOHN_ID}", {}, "application/jsv"),
         (
             f"/pf/api/ContactConnectedLinks?ContactId={JOHN_ID}",
             {},
@@ -44,13 +47,21 @@ def pf(login_as: Login) -> TestClient:
         (
             f"/pf/xml/reply/ContactConnectedLinks?ContactId={JOHN_ID}&format=json",
             {},
-            "application/xml",
+            "application/json; charset=utf-8",
         ),
     ],
 )
 def test_user_and_predefined_routes_negotiate_the_format(
     pf: TestClient, path: str, headers: dict[str, str], media: str
 ) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack: ``Host/RestHandler.cs``
+    (``GetSanitizedPathInfo``: a format suffix wins), ``HttpRequestExtensions.cs``
+    (``GetResponseContentType`` -> ``GetQueryStringContentType``: ``?format=``, else the first
+    path segment of up to four letters, so ``/jsv/reply/`` is ``jsv`` too), ``Host/
+    ContentTypes.cs`` (``jsv`` is ``application/jsv``), ``Host/Handlers/GenericHandler.cs``
+    (``ProcessRequestAsync``: ``GetQueryStringContentType() ?? HandlerContentType``, so
+    ``?format=json`` wins on ``/xml/reply/``); JSON alone gets ``; charset=utf-8``
+    (``HostConfig.AppendUtf8CharsetOnContentTypes``)."""
     response = pf.get(path, headers=headers)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == media
@@ -64,17 +75,34 @@ def test_every_verb_reaches_an_all_verbs_route(pf: TestClient, verb: str) -> Non
     assert response.json()["EmailAddressBook"][0]["ContactName"] == "Jane Roe"
 
 
-def test_path_variables_win_over_body_and_query(pf: TestClient) -> None:
-    response = pf.post(
-        f"/pf/api/contacts/{JOHN_ID}/links?ContactId={JANE_ID}",
-        json={"contactId": JANE_ID},
+def test_user_routes_bind_body_then_path_then_query(pf: TestClient) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/Host/RestHandler.cs
+    ``CreateRequestAsync`` reads the body first and hands it to Host/RestPath.cs
+    ``CreateRequest``, which sets the path variables and then the query string and form data
+    over them ("path variables < query string < form data")."""
+    path_over_body = pf.post(f"/pf/api/contacts/{JOHN_ID}/links", json={"contactId": JANE_ID})
+    assert path_over_body.json()["Roles"][0]["RoleName"] == "Member"  # John's, not Jane's
+    query_over_path = pf.post(
+        f"/pf/api/contacts/{JANE_ID}/links?ContactId={JOHN_ID}", json={"contactId": JANE_ID}
     )
-    assert response.json()["Roles"][0]["RoleName"] == "Member"  # John's, not Jane's
+    assert query_over_path.status_code == 200
+    assert query_over_path.json()["Roles"][0]["RoleName"] == "Member"
+    jane = pf.post(f"/pf/api/contacts/{JOHN_ID}/links?ContactId={JANE_ID}")
+    assert jane.status_code == 403  # the query's contact: not John's to read
 
 
-def test_query_string_wins_over_body_on_predefined_routes(pf: TestClient) -> None:
+def test_predefined_routes_fill_only_what_the_body_left_unset_from_the_query(
+    pf: TestClient,
+) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/Host/Handlers/GenericHandler.cs
+    ``CreateRequestAsync``: after the body, a non-empty query value is set only on a member
+    whose value is still null or its type's default."""
     response = pf.post(f"/pf/json/reply/ContactConnectedLinks?ContactId={JOHN_ID}", json={})
     assert response.status_code == 200
+    body_kept = pf.post(
+        f"/pf/json/reply/ContactConnectedLinks?ContactId={JANE_ID}", json={"ContactId": JOHN_ID}
+    )
+    assert body_kept.status_code == 200
 
 
 def test_form_bodies_bind_like_json(pf: TestClient) -> None:
@@ -110,23 +138,35 @@ def test_unknown_route_is_404_in_the_negotiated_format(client: TestClient) -> No
     assert response.json()["ResponseStatus"]["ErrorCode"] == "NotFound"
 
 
-def test_wrong_verb_is_405_with_allow(login_as: Login) -> None:
+def test_a_verb_the_route_does_not_declare_matches_no_route(login_as: Login) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/Host/RestPath.cs ``IsMatch``:
+    a route that does not allow the verb is not a match (``!AllowedVerbs.Contains(httpMethod)``
+    returns false), so no handler is found: 404, and no ``Allow`` header."""
     client = login_as("bokamera", "admin@demo.local")
     response = client.post(f"/bokamera/customers/{JOHN_ID}", json={})
-    assert response.status_code == 405
-    assert response.headers["allow"] == "PUT"
-    assert response.json()["ResponseStatus"] == {
-        "ErrorCode": "MethodNotAllowed",
-        "Message": "Method POST is not allowed.",
-    }
+    assert response.status_code == 404
+    assert "allow" not in response.headers
+    assert response.json()["ResponseStatus"]["ErrorCode"] == "NotFound"
 
 
 def test_anonymous_callers_get_401_in_the_response_dto(client: TestClient) -> None:
-    response = client.get(f"/pf/api/contacts/{JOHN_ID}/links")
-    assert response.status_code == 401
-    assert response.json() == {
-        "ResponseStatus": {"ErrorCode": "Unauthorized", "Message": "Not Authenticated"}
-    }
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/AuthenticateAttribute.cs hands
+    a caller without a session to the first provider's ``HandleFailedAuth``, which is
+    Auth/AuthProvider.cs ``OnFailedAuthentication``: 401 and ``WWW-Authenticate: {Provider}
+    realm="{AuthRealm}"`` - Auth/CredentialsAuthProvider.cs: ``credentials``,
+    ``/auth/credentials``. Its ResponseStatus, made from an HttpError, has ``Errors: []``
+    (ServiceStack.Client/ResponseStatusUtils.cs ``CreateResponseStatus``)."""
+    for bearer in ({}, {"Authorization": "Bearer not.a.jwt"}):
+        response = client.get(f"/pf/api/contacts/{JOHN_ID}/links", headers=bearer)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"] == 'credentials realm="/auth/credentials"'
+        assert response.json() == {
+            "ResponseStatus": {
+                "ErrorCode": "Unauthorized",
+                "Message": "Not Authenticated",
+                "Errors": [],
+            }
+        }
 
 
 @pytest.mark.parametrize(
@@ -148,12 +188,30 @@ def test_unreadable_bodies_are_400_serialization_exception(
     assert response.json()["ResponseStatus"]["ErrorCode"] == "SerializationException"
 
 
-def test_unknown_body_media_type_is_415(pf: TestClient) -> None:
-    response = pf.post(
+def test_an_unknown_body_media_type_is_ignored_never_415(pf: TestClient) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/Host/Handlers/
+    ServiceStackHandlerBase.cs ``CreateContentTypeRequestAsync``: with no deserializer for the
+    Content-Type the body is not read and an empty DTO is bound from path and query; a
+    predefined route reads the body in its own format whatever the Content-Type
+    (GenericHandler.cs ``CreateRequestAsync`` passes ``HandlerContentType``)."""
+    user_route = pf.post(
+        f"/pf/api/contacts/{JOHN_ID}/links", content=b"a,b", headers={"Content-Type": "text/csv"}
+    )
+    assert user_route.status_code == 200
+    predefined = pf.post(
+        "/pf/json/reply/ContactConnectedLinks",
+        content=f'{{"ContactId":"{JOHN_ID}"}}'.encode(),
+        headers={"Content-Type": "text/plain"},
+    )
+    assert predefined.status_code == 200
+    unreadable = pf.post(
         "/pf/json/reply/ContactConnectedLinks", content=b"x", headers={"Content-Type": "text/csv"}
     )
-    assert response.status_code == 415
-    assert response.json()["ResponseStatus"]["ErrorCode"] == "UnsupportedMediaType"
+    assert unreadable.status_code == 400
+    assert unreadable.json()["ResponseStatus"]["Message"].startswith(
+        "Could not deserialize 'text/csv' request using "
+        "Eros.Subtle.Canvara.WebAPIModel.ServiceModel.ContactConnectedLinks'\nError: "
+    )
 
 
 def test_oversized_bodies_are_413_in_servicestack_envelope(client: TestClient) -> None:
@@ -205,12 +263,24 @@ def test_auto_batch_stops_at_the_first_error(pf: TestClient) -> None:
     assert response.json()["ResponseStatus"]["ErrorCode"] == "Forbidden"
 
 
+def test_the_failing_item_of_a_batch_names_its_index_in_meta(pf: TestClient) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/Host/ServiceController.cs sets
+    ``Keywords.AutoBatchIndex`` to each item's index while it runs; Host/ServiceRunner.cs
+    ``AfterEachRequest`` copies it into an error's ``ResponseStatus.Meta``."""
+    response = pf.post(
+        "/pf/json/reply/ContactConnectedLinks[]",
+        json=[{"ContactId": JOHN_ID}, {"ContactId": JOHN_ID}, {"ContactId": JANE_ID}],
+    )
+    assert response.status_code == 403
+    assert response.json()["ResponseStatus"]["Meta"] == {"AutoBatchIndex": "2"}
+
+
 @pytest.mark.parametrize(
     ("verb", "path", "body", "media", "status"),
     [
         ("GET", "/pf/json/reply/ContactConnectedLinks[]", b"", "application/json", 405),
         ("POST", "/pf/json/reply/ContactConnectedLinks[]", b"{}", "application/json", 400),
-        ("POST", "/pf/json/reply/ContactConnectedLinks[]", b"<a/>", "application/xml", 415),
+        ("POST", "/pf/json/reply/ContactConnectedLinks[]", b"<a/>", "application/xml", 400),
         ("POST", "/pf/xml/reply/ContactConnectedLinks[]", b"[]", "application/json", 406),
     ],
 )
@@ -240,3 +310,23 @@ def test_lists_and_nested_dtos_in_query_strings_are_jsv(login_as: Login) -> None
     assert body["InvoiceAddress"] == {"InvoiceCity": "Malmö"}
     assert "Lastname" not in body
     assert client.get("/bokamera/customers?Skip=&Take=1").json()["Offset"] == 0
+
+
+def test_an_xml_root_outside_the_contract_namespace_is_a_serialization_exception(
+    pf: TestClient,
+) -> None:
+    """ServiceStack reads XML with DataContractSerializer (ServiceStack/ServiceStack,
+    ServiceStack/src/ServiceStack/Host/ContentTypes.cs registers ``XmlSerializer``'s
+    DataContract reader for ``application/xml``), whose ``ReadObject`` refuses a root in
+    another namespace; ServiceStackHandlerBase.cs ``CreateContentTypeRequestAsync`` wraps it
+    in a SerializationException: 400."""
+    sample = golden("002/contact-connected-links-request.xml")
+    wrong = sample.replace(b"Eros.Subtle.Canvara.WebAPIModel.ServiceModel", b"Other")
+    response = pf.post(
+        f"/pf/api/contacts/{JOHN_ID}/links",
+        content=wrong,
+        headers={"Content-Type": "application/xml", "Accept": "application/xml"},
+    )
+    assert response.status_code == 400
+    assert b"<d2p1:ErrorCode>SerializationException</d2p1:ErrorCode>" in response.content
+    assert b"Expecting element 'ContactConnectedLinks' from namespace" in response.content

@@ -138,10 +138,19 @@ def test_a_date_finer_than_100_ns_is_cut_like_dotnet(client: TestClient, bearer:
 def test_a_media_type_without_formatter_is_415(
     client: TestClient, bearer: Bearer, content_type: str | None, media_type: str
 ) -> None:
+    """aspnet/AspNetWebStack, src/System.Web.Http/ModelBinding/FormatterParameterBinding.cs
+    ``ReadContentAsync``: no formatter reads the body -> 415 with SRResources.resx
+    ``UnsupportedMediaType``, or ``UnsupportedMediaTypeNoContentType`` when the request has no
+    Content-Type (HttpContent then infers ``application/octet-stream``)."""
     headers = bearer() | ({"Content-Type": content_type} if content_type else {})
     response = client.post(SOCIAL, content=b"x", headers=headers)
     assert response.status_code == 415
     message = f"The request entity's media type '{media_type}' is not supported for this resource."
+    if content_type is None:
+        message = (
+            "The request contains an entity body but no Content-Type header. The inferred media "
+            f"type '{media_type}' is not supported for this resource."
+        )
     assert response.json() == {"Message": message}
 
 
@@ -224,3 +233,49 @@ def test_another_customers_account_id_is_a_conflict(client: TestClient, bearer: 
     assert response.json() == {
         "Message": "social account fb000000-0000-4000-8000-000000000466 belongs to another customer"
     }
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    ['xmlns="http://schemas.datacontract.org/2004/07/Other"', ""],
+)
+def test_an_xml_root_outside_the_contract_namespace_is_a_model_state_error(
+    client: TestClient, bearer: Bearer, namespace: str
+) -> None:
+    """aspnet/AspNetWebStack, src/System.Net.Http.Formatting/Formatting/XmlMediaTypeFormatter.cs
+    ``ReadFromStream``: the DataContractSerializer's exception (``ReadObject`` checks the root's
+    name *and* namespace, referencesource DataContractSerializer.cs ``InternalIsStartObject``)
+    is logged with ``formatterLogger.LogError(String.Empty, e)`` - the parameter's own key - and
+    the body is ``GetDefaultValueForType`` (null); a remote caller sees the exception's
+    error as ``An error has occurred.``. Nothing is saved."""
+    body = golden("000/cus-social-account.xml").replace(
+        b'xmlns="http://schemas.datacontract.org/2004/07/Domain.Dtos"', namespace.encode()
+    )
+    headers = bearer()
+    before = client.get(SOCIAL, headers=headers).json()
+    response = client.post(SOCIAL, content=body, headers={**headers, **XML})
+    assert response.status_code == 400
+    assert response.content == (
+        b"<Error><Message>The request is invalid.</Message><ModelState><dto>An error has "
+        b"occurred.</dto></ModelState></Error>"
+    )
+    assert client.get(SOCIAL, headers=headers).json() == before
+
+
+def test_an_xml_member_after_a_later_member_is_not_bound(
+    client: TestClient, bearer: Bearer
+) -> None:
+    """mono/mono referencesource, System.Runtime.Serialization/.../
+    XmlObjectSerializerReadContext.cs ``GetMemberIndex``: members are looked for after the last
+    one read, in DataContract order (ordinal for CusSocialAccountDto); ``Followers`` sent after
+    ``Provider`` is skipped, so the account is saved with Followers 0 (Web API reads XML with
+    DataContractSerializer, XmlMediaTypeFormatter.cs ``GetDeserializer``)."""
+    body = golden("000/cus-social-account.xml").replace(b"<Followers>7</Followers>\n", b"")
+    body = body.replace(
+        b"<Provider>Facebook</Provider>", b"<Provider>Facebook</Provider><Followers>7</Followers>"
+    )
+    headers = bearer()
+    response = client.post(SOCIAL, content=body, headers={**headers, **XML})
+    assert response.status_code == 200, response.text
+    assert b"<Followers>0</Followers>" in response.content
+    assert b"<Provider>Facebook</Provider>" in response.content

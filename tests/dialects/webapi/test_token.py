@@ -70,7 +70,6 @@ def test_the_path_is_case_insensitive(client: TestClient) -> None:
                 "error_description": "The user name or password is incorrect.",
             },
         ),
-        ({"grant_type": "client_credentials"}, {"error": "unsupported_grant_type"}),
         (
             {"grant_type": "Password", "username": "jane@demo.local"},
             {"error": "unsupported_grant_type"},
@@ -88,6 +87,38 @@ def test_refused_grants_answer_the_oauth_error(
     assert response.status_code == 400
     assert {k: response.headers[k] for k in OAUTH_HEADERS} == OAUTH_HEADERS
     assert response.content == json.dumps(body, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize(
+    ("form", "error"),
+    [
+        ({"grant_type": "client_credentials"}, "unauthorized_client"),
+        ({"grant_type": "client_credentials", "scope": "x"}, "unauthorized_client"),
+        ({"grant_type": "refresh_token", "refresh_token": "not-a-ticket"}, "invalid_grant"),
+        ({"grant_type": "refresh_token"}, "invalid_grant"),
+        ({"grant_type": "authorization_code", "code": "not-a-ticket"}, "invalid_grant"),
+        ({"grant_type": "urn:custom:grant", "assertion": "x"}, "unsupported_grant_type"),
+        ({"grant_type": "Client_Credentials"}, "unsupported_grant_type"),
+    ],
+)
+def test_grants_the_template_does_not_implement_fail_as_katana_fails_them(
+    client: TestClient, form: dict[str, str], error: str
+) -> None:
+    """aspnet/AspNetKatana, src/Microsoft.Owin.Security.OAuth/OAuthAuthorizationServerHandler.cs:
+    ``InvokeTokenEndpointClientCredentialsGrantAsync`` ends in ``ReturnOutcome(...,
+    UnauthorizedClient)`` when the provider's ``GrantClientCredentials`` (a no-op in
+    ``Provider/OAuthAuthorizationServerProvider.cs``, not overridden by the template) validates
+    nothing; ``InvokeTokenEndpointRefreshTokenGrantAsync`` and
+    ``InvokeTokenEndpointAuthorizationCodeGrantAsync`` set ``InvalidGrant`` when the default
+    ``AuthenticationTokenProvider`` gives no ticket; an unknown grant type is a custom
+    extension (``Messages/TokenEndpointRequest.cs`` compares ordinally) that the default
+    ``GrantCustomExtension`` leaves unvalidated: ``UnsupportedGrantType``. None has an
+    ``error_description``. (A missing ``refresh_token`` throws ArgumentNullException in
+    ``AuthenticationTokenReceiveContext``, a 500 there; here it is ``invalid_grant``.)"""
+    response = client.post(TOKEN, data=form)
+    assert response.status_code == 400
+    assert {k: response.headers[k] for k in OAUTH_HEADERS} == OAUTH_HEADERS
+    assert response.content == b'{"error":"' + error.encode() + b'"}'
 
 
 @pytest.mark.parametrize("body", [b"", b'{"grant_type": "password"}', b"%zz=1&&=", b"\xff\xfe"])
