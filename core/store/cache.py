@@ -6,6 +6,11 @@ and forgets everything it cached when the stamp is not the last one it saw: anot
 or connection wrote. A writer forgets only the models it changed. So N processes on one
 database stay exactly as consistent as one, and a read-mostly request costs one query.
 
+A gateway serving requests calls ``sync()`` once per request instead: it reads the data version
+(and the version of the operating state, see ``STATE_KEY``) in one query, and the read
+transactions of that request then trust the cache without asking the database anything; one
+that misses begins for real and checks the version again. Writes always check under their lock.
+
 Inside a transaction, a model this transaction has changed is always read from the
 database; the others come from the cache (a writer holds the write lock, so what it cached
 is what is committed). Outside a transaction nothing is cached. Hits are shallow copies (every
@@ -18,6 +23,8 @@ import secrets
 from typing import Any
 
 VERSION_KEY = "data_version"
+#: Stamped afresh by every change of operating state (``set_control``): fault rules, sandboxes.
+STATE_KEY = "state_version"
 #: Beyond this many cached answers the cache starts afresh: memory stays bounded.
 MAX_ENTRIES = 20_000
 
@@ -36,6 +43,26 @@ class ReadCache:
     _depth: int = 0
     #: False until the schema (and its ``control`` table) exists.
     _cache_ready: bool = False
+    #: True once ``sync()`` has been called: read transactions trust the cache from then on.
+    _synced: bool = False
+    #: The operating state's version as of the last ``sync()`` or ``set_control`` here.
+    state_version: str | None = None
+
+    def _read_versions(self) -> tuple[str | None, str | None]:
+        """The data version and the state version, in one query."""
+        raise NotImplementedError
+
+    def sync(self) -> None:
+        """A request starts: learn the data and state versions in one query. Until the next
+        ``sync``, read transactions serve cached answers without a database round trip, as of
+        this moment (a later write by another process is seen by the next request)."""
+        if not self._cache_ready or self._depth:
+            return
+        seen, self.state_version = self._read_versions()
+        if seen != self._version:
+            self._forget()
+            self._version = seen
+        self._synced = True
 
     def _get(self, table: str, key: str) -> str | None:
         raise NotImplementedError
@@ -109,16 +136,21 @@ class ReadCache:
     def _read_version(self) -> str | None:
         return self._get("control", VERSION_KEY)
 
-    def _cache_begin(self) -> None:
-        """Called right after an outermost BEGIN (and, for a write, its lock)."""
+    def _cache_begin(self, trusted: bool = False) -> None:
+        """Called right after an outermost BEGIN (and, for a write, its lock); ``trusted``: a
+        read after ``sync()`` that has not begun in the database."""
         self._touched = set()
         if not self._cache_ready:
             return
+        if not trusted:
+            self._cache_recheck()
+        self._caching = True
+
+    def _cache_recheck(self) -> None:
         seen = self._read_version()
         if seen != self._version:
             self._forget()
             self._version = seen
-        self._caching = True
 
     def _cache_commit(self) -> None:
         """Called just before COMMIT: stamp a new version when rows changed."""

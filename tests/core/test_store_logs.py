@@ -1,4 +1,5 @@
-"""Bounded logs in the store: one log shared by every connection and process on a database."""
+"""Bounded logs in the store (the gateway's state): one log shared by every connection and
+process on a database, kept in a ring of slots rewritten in place."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ import pytest
 
 from core.store import SqliteStore, Store, open_store
 from core.store.postgres import PostgresStore
-from core.store.tables import TRIM_EVERY
 
 Opener = Callable[[], Store]
 
@@ -31,26 +31,63 @@ def test_appends_read_back_newest_first(store: Store) -> None:
 
 
 def test_a_log_keeps_its_newest_records_only(store: Store) -> None:
-    for i in range(3 * TRIM_EVERY + 5):
+    for i in range(200):
         store.log_append("j", f"r{i}", keep=3)
         assert store.log_count("j") == min(i + 1, 3)
-    assert [r for _, r in store.log_read("j")] == [f"r{3 * TRIM_EVERY + n}" for n in (4, 3, 2)]
-    stored = store._logs.execute("SELECT count(*) FROM log_records").fetchone()[0]
-    assert stored <= 3 + TRIM_EVERY  # deleted in batches, never more than one batch behind
+    assert [r for _, r in store.log_read("j")] == ["r199", "r198", "r197"]
+    assert _stored(store) == 3  # the ring: never more rows than it keeps
     store.log_append("j", "fewer", keep=1)
-    assert store.log_read("j") == [(3 * TRIM_EVERY + 6, "fewer")]
+    assert store.log_read("j") == [(201, "fewer")]
+    assert _stored(store) == 1
+
+
+def _stored(store: Store) -> int:
+    return store._logs.execute("SELECT count(*) FROM log_slots").fetchone()[0]
+
+
+def test_a_batch_is_appended_in_order_in_one_call(store: Store) -> None:
+    assert store.log_append_many("j", [], keep=5) == []
+    assert store.log_append_many("j", ["a", "b"], keep=5) == [1, 2]
+    assert store.log_append_many("j", [f"n{i}" for i in range(7)], keep=5) == list(range(3, 10))
+    assert [i for i, _ in store.log_read("j")] == [9, 8, 7, 6, 5]
+    assert store.log_append_many("k", ["x"], keep=0) == [1]
+    assert store.log_read("k") == []
 
 
 def test_clearing_keeps_ids_rising_and_other_logs(store: Store) -> None:
-    for i in range(TRIM_EVERY + 2):
+    for i in range(70):
         store.log_append("j", str(i), keep=5)
     store.log_append("k", "kept", keep=5)
-    assert store.log_clear("j") == 5  # what a reader saw, not what waited for deletion
+    assert store.log_clear("j") == 5  # what a reader saw
     assert store.log_count("j") == 0
     assert store.log_read("j") == []
-    assert store.log_append("j", "again", keep=5) == TRIM_EVERY + 3
+    assert store.log_append("j", "again", keep=5) == 71
+    assert store.log_read("j") == [(71, "again")]
     assert store.log_read("k") == [(1, "kept")]
     assert store.log_clear("nothing") == 0
+
+
+def test_a_busy_postgresql_log_does_not_grow_its_table(postgres_dsn: str) -> None:
+    """Under sustained appends the ring rewrites its rows in place: after vacuum (what
+    autovacuum does) the table is no bigger after 40 laps than after 4."""
+    store = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
+    record = "x" * 300
+    try:
+
+        def laps(n: int) -> int:
+            for _ in range(n):
+                for _ in range(10):
+                    store.log_append_many("j", [record] * 20, keep=200)
+                store._logs.execute("VACUUM log_slots")
+            return store._logs.execute("SELECT pg_relation_size('log_slots')").fetchone()[0]
+
+        early = laps(4)
+        assert laps(36) <= early
+        assert store.log_count("j") == 200
+        assert _stored(store) == 200
+    finally:
+        store.drop()
+        store.close()
 
 
 def test_logs_are_operating_state_and_survive_a_wipe(store: Store) -> None:
