@@ -26,6 +26,10 @@ class Store(Protocol):
     def read(self) -> AbstractContextManager[None]:
         """A consistent read snapshot."""
 
+    @property
+    def data_version(self) -> str | None:
+        """A stamp that changes with every committed change of the data (None before any)."""
+
     def sync(self) -> None:
         """A request starts: one look at whether anyone wrote; the request's reads may then be
         served from memory as of now (see ``core.store.cache``)."""

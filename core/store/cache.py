@@ -52,6 +52,12 @@ class ReadCache:
         """The data version and the state version, in one query."""
         raise NotImplementedError
 
+    @property
+    def data_version(self) -> str | None:
+        """The data version this store's cache is valid for (inside a transaction: the one
+        it trusts); None before the first stamp."""
+        return self._version
+
     def sync(self) -> None:
         """A request starts: learn the data and state versions in one query. Until the next
         ``sync``, read transactions serve cached answers without a database round trip, as of
