@@ -11,13 +11,13 @@ registry lookup, and the access log is off unless asked for.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from starlette.exceptions import HTTPException
@@ -37,6 +37,9 @@ from gateway.sandboxes import HEADER, Sandboxes
 errors_log = logging.getLogger("crmgate.errors")
 access_log = logging.getLogger("crmgate.access")
 
+#: Generated request ids: 32 hex digits, random per process, then a counter.
+_ID_PREFIX = os.urandom(8).hex()
+_ids = itertools.count(1)
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _SANDBOX = HEADER.lower().encode()
 _REASONS = {404: "not found", 405: "method not allowed"}
@@ -130,8 +133,8 @@ class Exchange:
             await _plain_404(send)
             return
         request_id = given_id.decode("latin-1") if given_id is not None else ""
-        if not _SANE_ID.fullmatch(request_id):
-            request_id = os.urandom(16).hex()
+        if given_id is None or not _SANE_ID.fullmatch(request_id):
+            request_id = f"{_ID_PREFIX}{next(_ids):016x}"
         scope["app"] = self  # Starlette's routers then raise HTTPException (405) for us to render
         context = RequestContext(request_id, self.core, started)
         context.dialect = route.dialect.name
@@ -236,19 +239,19 @@ class Exchange:
         status = context.status or 500
         self.journal.add(
             Captured(
-                time=datetime.now(UTC),
-                request_id=context.request_id,
-                dialect=context.dialect or "",
-                sandbox=context.sandbox,
-                method=scope["method"],
-                path=scope["path"],
-                query_string=scope.get("query_string", b""),
-                status=status,
-                duration_ms=round(duration * 1000, 3),
-                request_headers=scope["headers"],
-                request_body=bytes(context.request_body),
-                response_headers=context.response_headers,
-                response_body=bytes(context.response_body),
+                time.time(),
+                context.request_id,
+                context.dialect or "",
+                context.sandbox,
+                scope["method"],
+                scope["path"],
+                scope.get("query_string", b""),
+                status,
+                duration,
+                scope["headers"],
+                context.request_body,
+                context.response_headers,
+                context.response_body,
             )
         )
         if self.access_log and access_log.isEnabledFor(logging.INFO):

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import threading
 from collections import deque
-from datetime import datetime
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from itertools import count, islice
 from typing import Protocol
@@ -65,11 +65,12 @@ class JournalEntry(msgspec.Struct, kw_only=True):
 
 
 class Captured:
-    """One exchange as the hot path saw it: nothing masked, nothing encoded yet."""
+    """One exchange as the hot path saw it: nothing masked, encoded or even formatted yet
+    (``at`` is a POSIX time, ``duration`` in seconds)."""
 
     __slots__ = (
         "id",
-        "time",
+        "at",
         "request_id",
         "dialect",
         "sandbox",
@@ -77,7 +78,7 @@ class Captured:
         "path",
         "query_string",
         "status",
-        "duration_ms",
+        "duration",
         "request_headers",
         "request_body",
         "response_headers",
@@ -86,8 +87,7 @@ class Captured:
 
     def __init__(
         self,
-        *,
-        time: datetime,
+        at: float,
         request_id: str,
         dialect: str,
         sandbox: str | None,
@@ -95,14 +95,14 @@ class Captured:
         path: str,
         query_string: bytes,
         status: int,
-        duration_ms: float,
+        duration: float,
         request_headers: list[tuple[bytes, bytes]],
-        request_body: bytes,
+        request_body: bytes | bytearray,
         response_headers: list[tuple[bytes, bytes]],
-        response_body: bytes,
+        response_body: bytes | bytearray,
     ) -> None:
         self.id = 0
-        self.time = time
+        self.at = at
         self.request_id = request_id
         self.dialect = dialect
         self.sandbox = sandbox
@@ -110,11 +110,15 @@ class Captured:
         self.path = path
         self.query_string = query_string
         self.status = status
-        self.duration_ms = duration_ms
+        self.duration = duration
         self.request_headers = request_headers
         self.request_body = request_body
         self.response_headers = response_headers
         self.response_body = response_body
+
+    @property
+    def time(self) -> datetime:
+        return datetime.fromtimestamp(self.at, UTC)
 
     def entry(self, body_chars: int) -> JournalEntry:
         """The journal entry, secrets masked and bodies cut to ``body_chars``."""
@@ -128,11 +132,11 @@ class Captured:
             path=self.path,
             query=mask_query(self.query_string),
             status=self.status,
-            duration_ms=self.duration_ms,
+            duration_ms=round(self.duration * 1000, 3),
             request_headers=mask_headers(self.request_headers),
-            request_body=mask_body(self.request_body, body_chars),
+            request_body=mask_body(bytes(self.request_body), body_chars),
             response_headers=mask_headers(self.response_headers),
-            response_body=mask_body(self.response_body, body_chars),
+            response_body=mask_body(bytes(self.response_body), body_chars),
         )
 
 

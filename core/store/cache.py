@@ -58,11 +58,18 @@ class ReadCache:
         it trusts); None before the first stamp."""
         return self._version
 
+    def _others_committed(self) -> bool:
+        """Whether another connection may have committed since the last ``sync`` (a store
+        that cannot tell cheaper than by reading the versions says True)."""
+        return True
+
     def sync(self) -> None:
         """A request starts: learn the data and state versions in one query. Until the next
         ``sync``, read transactions serve cached answers without a database round trip, as of
         this moment (a later write by another process is seen by the next request)."""
         if not self._cache_ready or self._depth:
+            return
+        if self._synced and not self._others_committed():
             return
         seen, self.state_version = self._read_versions()
         if seen != self._version:
@@ -81,7 +88,11 @@ class ReadCache:
     def get(self, model: type, *key: Any) -> Any:
         if not self._caching or model in self._touched:
             return self._fetch_one(model, key)
-        found = self._lookup(model, ("get", *key), lambda: self._fetch_one(model, key))
+        shape = ("get", *key)
+        try:  # the hit, without building a fetch
+            found = self._cached[model][shape]
+        except (KeyError, TypeError):
+            found = self._lookup(model, shape, lambda: self._fetch_one(model, key))
         return None if found is None else found.__copy__()
 
     def find(
@@ -95,10 +106,13 @@ class ReadCache:
     ) -> list[Any]:
         if not self._caching or model in self._touched:
             return self._fetch_many(model, where, order_by, limit, offset)
-        shape = ("find", order_by, limit, offset, *_items(where))
-        rows = self._lookup(
-            model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
-        )
+        try:  # the hit, without building a fetch
+            rows = self._cached[model][("find", order_by, limit, offset, *where.items())]
+        except (KeyError, TypeError):
+            shape = ("find", order_by, limit, offset, *_items(where))
+            rows = self._lookup(
+                model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
+            )
         return [row.__copy__() for row in rows]
 
     def count(self, model: type, **where: Any) -> int:

@@ -78,6 +78,16 @@ class SqliteStore(SqlStoreBase):
     def _begin(self, write: bool) -> None:
         self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
+    _pragma_version: int | None = None
+
+    def _others_committed(self) -> bool:
+        """SQLite counts the commits of other connections (``PRAGMA data_version``): reading
+        that counter costs less than reading the versions themselves."""
+        seen = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        changed = seen != self._pragma_version
+        self._pragma_version = seen
+        return changed
+
     # -- rows -----------------------------------------------------------------------------
 
     def _mapper(self, model: type) -> RowMapper:

@@ -11,6 +11,7 @@ from core.models import ALL_MODELS
 from core.store.cache import STATE_KEY, VERSION_KEY, ReadCache
 from core.store.rows import RowMapper
 
+_VERSION_KEYS = (VERSION_KEY, STATE_KEY)
 #: Above every log id (the largest BIGINT).
 _NO_ID = 2**63 - 1
 #: A log record: ``(id, record)``.
@@ -104,12 +105,13 @@ class SqlStoreBase(ReadCache):
             self._cache_recheck()
 
     def _read_versions(self) -> tuple[str | None, str | None]:
-        ph = self.placeholder
-        rows = self._conn.execute(
-            f"SELECT key, value FROM control WHERE key IN ({ph}, {ph})", [VERSION_KEY, STATE_KEY]
-        ).fetchall()
-        found = dict(rows)
+        found = dict(self._conn.execute(self._versions_sql, _VERSION_KEYS).fetchall())
         return found.get(VERSION_KEY), found.get(STATE_KEY)
+
+    @property
+    def _versions_sql(self) -> str:
+        ph = self.placeholder
+        return f"SELECT key, value FROM control WHERE key IN ({ph}, {ph})"
 
     # -- rows, read through the cache --------------------------------------------------------
 
