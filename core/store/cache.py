@@ -69,7 +69,8 @@ class ReadCache:
         this moment (a later write by another process is seen by the next request)."""
         if not self._cache_ready or self._depth:
             return
-        if self._synced and not self._others_committed():
+        others = self._others_committed()
+        if self._synced and not others:
             return
         seen, self.state_version = self._read_versions()
         if seen != self._version:

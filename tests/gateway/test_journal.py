@@ -314,3 +314,47 @@ def test_a_journal_that_cannot_write_never_breaks_the_response(
     assert [m.get("body") for m in sent] == [None, b"ok"]
     assert "1 requests not journaled" in caplog.text
     store.close()
+
+
+class _CountingState:
+    """A state store that counts the journal's commits."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.commits: list[int] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        self.commits.append(len(records))
+        return self.store.log_append_many(log, records, keep)
+
+
+def test_a_shared_journal_commits_in_groups_off_the_request_path(tmp_path: Path) -> None:
+    """Requests only add to memory; a background task commits what waits at least every
+    flush period, many entries per commit; a read first makes everything answered visible."""
+    store = open_store(tmp_path / "group.db")
+    state = _CountingState(store)
+    gateway = _gateway_with(Core(store), _streaming([b"ok"]))
+    gateway.journal = SharedJournal(state)  # type: ignore[arg-type]
+
+    async def send(message: Message) -> None:
+        pass
+
+    async def run() -> list:
+        for i in range(50):
+            scope = _scope() | {"headers": [(b"x-request-id", f"g{i}".encode())]}
+            await gateway(scope, _nothing, send)
+        assert state.commits == []  # nothing committed on the requests' path
+        await asyncio.sleep(0.1)
+        committed = list(state.commits)
+        await gateway.journal.settle()
+        return committed
+
+    committed = asyncio.run(run())
+    assert sum(committed) == 50
+    assert len(committed) <= 2
+    ids = [e.request_id for e in gateway.journal.query(RequestFilter(limit=100))]
+    assert ids == [f"g{i}" for i in reversed(range(50))]
+    store.close()
