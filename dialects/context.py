@@ -26,17 +26,17 @@ class RequestContext:
     """
 
     __slots__ = (
-        "request_id",
-        "dialect",
         "core",
+        "dialect",
+        "matched",
+        "request_body",
+        "request_id",
+        "response_body",
+        "response_headers",
         "sandbox",
         "sandbox_missing",
         "started",
-        "matched",
         "status",
-        "response_headers",
-        "request_body",
-        "response_body",
     )
 
     def __init__(self, request_id: str, core: Core, started: float) -> None:

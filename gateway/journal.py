@@ -69,20 +69,20 @@ class Captured:
     (``at`` is a POSIX time, ``duration`` in seconds)."""
 
     __slots__ = (
-        "id",
         "at",
-        "request_id",
         "dialect",
-        "sandbox",
+        "duration",
+        "id",
         "method",
         "path",
         "query_string",
-        "status",
-        "duration",
-        "request_headers",
         "request_body",
-        "response_headers",
+        "request_headers",
+        "request_id",
         "response_body",
+        "response_headers",
+        "sandbox",
+        "status",
     )
 
     def __init__(

@@ -81,7 +81,7 @@ class Sandboxes:
         self._clock = clock
         self._open_here: dict[str, Core] = {}
         self._copy: dict[str, Entry] = {}
-        self._copied: str | None | object = _NEVER
+        self._copied: object = _NEVER
 
     def _entries(self) -> dict[str, Entry]:
         raw = self.registry.get_control(_KEY)

@@ -228,7 +228,9 @@ class SqlStoreBase(ReadCache):
                 [log, len(checked), keep],
             ).fetchone()
             if before is not None and before[0] > keep:  # a smaller ring: its tail goes
-                conn.execute(f"DELETE FROM log_slots WHERE log = {ph} AND slot >= {ph}", [log, keep])
+                conn.execute(
+                    f"DELETE FROM log_slots WHERE log = {ph} AND slot >= {ph}", [log, keep]
+                )
             first = last - len(checked) + 1
             slots = [
                 (log, i % keep, i, record)
@@ -237,9 +239,9 @@ class SqlStoreBase(ReadCache):
             ]
             if slots:
                 conn.cursor().executemany(
-                    f"INSERT INTO log_slots (log, slot, id, record) VALUES ({ph}, {ph}, {ph}, {ph}) "
-                    "ON CONFLICT (log, slot) DO UPDATE SET id = excluded.id, "
-                    "record = excluded.record",
+                    "INSERT INTO log_slots (log, slot, id, record) "
+                    f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT (log, slot) "
+                    "DO UPDATE SET id = excluded.id, record = excluded.record",
                     slots,
                 )
         return list(range(first, last + 1))
