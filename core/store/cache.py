@@ -168,6 +168,8 @@ class ReadCache:
         self._caching = True
 
     def _cache_recheck(self) -> None:
+        if self._synced and self._version is not None and not self._others_committed():
+            return  # nobody else committed since the version was last read
         seen = self._read_version()
         if seen != self._version:
             self._forget()
