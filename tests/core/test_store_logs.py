@@ -3,6 +3,7 @@ process on a database, kept in a ring of slots rewritten in place."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from core.store import SqliteStore, Store, open_store
+from core.store.migrations import MIGRATIONS
 from core.store.postgres import PostgresStore
 
 Opener = Callable[[], Store]
@@ -191,3 +193,21 @@ def test_closing_a_store_closes_its_log_connection(tmp_path: Path) -> None:
     assert store._log_conn is None
     with pytest.raises(Exception, match="closed"):
         connection.execute("SELECT 1")
+
+
+def test_a_database_of_schema_3_keeps_its_log_records(tmp_path: Path) -> None:
+    """Migration 4 moves the newest ``keep`` records of each log into the ring."""
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:3]:
+        conn.executescript(migration)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("INSERT INTO logs VALUES ('j', 5, 3)")
+    for i in range(1, 6):
+        conn.execute("INSERT INTO log_records VALUES ('j', ?, ?)", [i, f"r{i}"])
+    conn.close()
+    store = open_store(path)
+    assert store.log_read("j") == [(5, "r5"), (4, "r4"), (3, "r3")]
+    assert store.log_append("j", "r6", keep=3) == 6
+    assert [i for i, _ in store.log_read("j")] == [6, 5, 4]
+    store.close()
