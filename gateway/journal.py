@@ -290,9 +290,9 @@ class SharedJournal:
         a journal that cannot write never breaks a response)."""
         if not batch:
             return
-        records = [_ENCODER.encode(c.entry(self.body_chars)).decode() for c in batch]
         with self._lock:
             try:
+                records = [_ENCODER.encode(c.entry(self.body_chars)).decode() for c in batch]
                 self.state.log_append_many(LOG, records, self.max_entries)
             except Exception:
                 log.exception("%d requests not journaled", len(batch))

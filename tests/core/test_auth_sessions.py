@@ -107,3 +107,26 @@ def test_a_resolved_session_is_remembered_until_the_data_changes(core: Core) -> 
             core.sessions.resolve(token, "web")
     finally:
         del core.store.get
+
+
+def test_remembered_tokens_stay_bounded(core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.services import tokens
+
+    monkeypatch.setattr(tokens, "MAX_TOKENS", 2)
+    core.store.sync()
+    with core.store.read():
+        for i in range(5):
+            core.tokens.put(("t", i), i)
+        assert len(core.tokens._known) <= 2
+        assert core.tokens.get(("t", 4)) == 4
+
+
+def test_nothing_is_remembered_before_the_data_has_a_version() -> None:
+    from core.services.tokens import VerifiedTokens
+    from core.store import open_store
+
+    store = open_store(":memory:")
+    remembered = VerifiedTokens(store)
+    remembered.put("k", 1)
+    assert remembered.get("k") is None
+    store.close()

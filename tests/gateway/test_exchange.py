@@ -189,3 +189,39 @@ def test_no_fault_rule_costs_no_store_read(on_file: tuple[TestClient, list[str]]
         client.get(f"/iservice{LOGGEDIN}")
     assert not [s for s in statements if "fault_rules" in s]
     assert client.get("/crmcom/customers").status_code == 503
+
+
+def test_a_dialect_that_cannot_render_its_error_still_answers_a_plain_500(
+    gateway: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def failing(scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotFound("contact", "x")
+
+    def broken(exc: Exception, request: Request) -> None:
+        raise RuntimeError("renderer broke")
+
+    _replace(gateway, "/pf", failing)
+    monkeypatch.setattr(gateway.prefixes["/pf"].dialect, "error_response", broken)
+    with TestClient(gateway) as client:
+        response = client.get("/pf/api/x")
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+
+
+def test_websockets_are_closed(gateway: Exchange) -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "websocket.connect"}
+
+    asyncio.run(gateway({"type": "websocket", "path": "/pf/x", "headers": []}, receive, send))
+    assert sent == [{"type": "websocket.close", "code": 1000}]
+
+
+def test_a_store_without_gateway_state_is_refused() -> None:
+    from gateway.state import state_of
+
+    with pytest.raises(TypeError, match="keeps no gateway state"):
+        state_of(object())
