@@ -20,8 +20,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 
+from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError
@@ -123,7 +125,11 @@ class Exchange:
             elif name == b"content-length":
                 length = value
         path: str = scope["path"]
-        if path == "/__admin" or path.startswith("/__admin/"):
+        if path == "/__admin":  # the dashboard's page is /__admin/
+            url = URL(scope=scope).replace(path="/__admin/")
+            await RedirectResponse(url)(scope, receive, send)
+            return
+        if path.startswith("/__admin/"):
             self.core.store.sync()
             scope["root_path"] = scope.get("root_path", "") + "/__admin"
             await self.admin(scope, receive, send)

@@ -22,7 +22,7 @@ import threading
 from collections import deque
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
-from itertools import count, islice
+from itertools import count, islice, takewhile
 from typing import Protocol
 
 import msgspec
@@ -36,6 +36,8 @@ DEFAULT_BODY_CHARS = 4096
 LOG = "gateway.journal"
 #: Entries read from the store at a time while filtering (newest first).
 PAGE = 200
+#: Ids are SQL BIGINTs: a larger one names no entry (and would not fit a query parameter).
+_MAX_ID = 2**63 - 1
 #: A shared journal's captures reach the database at least this often.
 FLUSH_SECONDS = 0.02
 #: What an admin read of a shared journal waits for the other processes' flushes.
@@ -143,6 +145,7 @@ class Captured:
 class _Head(Protocol):
     time: datetime
     dialect: str
+    sandbox: str | None
     method: str
     path: str
     status: int
@@ -153,24 +156,29 @@ class _StoredHead(msgspec.Struct):
 
     time: datetime
     dialect: str
+    sandbox: str | None
     method: str
     path: str
     status: int
 
 
 class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """``path`` is a glob (``/iservice/f/*``); ``since`` an ISO date-time."""
+    """``path`` is a glob (``/iservice/f/*``); ``since`` an ISO date-time; ``after`` an entry
+    id: only newer entries (what a page that polls has not seen yet)."""
 
     dialect: str | None = None
+    sandbox: str | None = None
     method: str | None = None
     path: str | None = None
     status: int | None = None
     since: datetime | None = None
+    after: int | None = None
     limit: int = 100
 
     def matches(self, e: _Head) -> bool:
         return (
             (self.dialect is None or e.dialect == self.dialect)
+            and (self.sandbox is None or e.sandbox == self.sandbox)
             and (self.method is None or e.method == self.method.upper())
             and (self.path is None or fnmatchcase(e.path, self.path))
             and (self.status is None or e.status == self.status)
@@ -193,7 +201,10 @@ class Journal(Protocol):
         """Before a read: make every exchange answered so far readable."""
 
     def query(self, flt: RequestFilter) -> list[JournalEntry]:
-        """Matching entries, newest first."""
+        """Matching entries, newest first (only those after ``flt.after``)."""
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        """The entry with this id, while the journal still holds it."""
 
     def __len__(self) -> int: ...
 
@@ -220,8 +231,19 @@ class MemoryJournal:
         return None
 
     def query(self, flt: RequestFilter) -> list[JournalEntry]:
-        found = (c for c in reversed(self._ring) if flt.matches(c))
+        after = -1 if flt.after is None else flt.after
+        newer = takewhile(lambda c: c.id > after, reversed(self._ring))
+        found = (c for c in newer if flt.matches(c))
         return [c.entry(self.body_chars) for c in islice(found, max(flt.limit, 0))]
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        """Ids in the ring are consecutive: the entry's place is its distance from the first."""
+        if not self._ring:
+            return None
+        place = entry_id - self._ring[0].id
+        if not 0 <= place < len(self._ring):
+            return None
+        return self._ring[place].entry(self.body_chars)
 
     def __len__(self) -> int:
         return len(self._ring)
@@ -311,15 +333,24 @@ class SharedJournal:
         with self._lock:
             if flt.is_empty:
                 return [_entry(i, r) for i, r in self.state.log_read(LOG, limit=wanted)]
+            after = -1 if flt.after is None else flt.after
             found: list[JournalEntry] = []
             before = None
             while len(found) < wanted:
                 rows = self.state.log_read(LOG, before=before, limit=PAGE)
-                found += [_entry(i, r) for i, r in rows if flt.matches(_HEAD.decode(r))]
-                if len(rows) < PAGE:
+                newer = [(i, r) for i, r in rows if i > after]
+                found += [_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r))]
+                if len(rows) < PAGE or len(newer) < len(rows):
                     break
                 before = rows[-1][0]
             return found[:wanted]
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        if not 0 < entry_id < _MAX_ID:
+            return None
+        with self._lock:
+            rows = self.state.log_read(LOG, before=entry_id + 1, limit=1)
+        return _entry(*rows[0]) if rows and rows[0][0] == entry_id else None
 
     def clear(self) -> int:
         with self._lock:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from gateway.config import Config
 from gateway.exchange import Exchange, Route
 from gateway.journal import (
     PAGE,
+    Captured,
+    Journal,
     MemoryJournal,
     RequestFilter,
     SharedJournal,
@@ -176,6 +179,48 @@ def test_where_the_journal_lives(tmp_path: Path, store: Store) -> None:
     for processes in (None, 1):
         found = open_journal(state_of(store), processes=processes)
         assert isinstance(found, SharedJournal) is shared
+
+
+def _captured(n: int, *, sandbox: str | None = None) -> Captured:
+    return Captured(
+        datetime(2026, 11, 23, tzinfo=UTC).timestamp(),
+        f"r{n}",
+        "iservice",
+        sandbox,
+        "GET",
+        "/iservice/f/x",
+        b"",
+        200,
+        0.001,
+        [],
+        b"",
+        [],
+        b"",
+    )
+
+
+@pytest.mark.parametrize("kind", ["memory", "shared"])
+def test_one_entry_by_id_and_only_what_is_newer(store: Store, kind: str) -> None:
+    """Across pages of the store's log: ``after`` stops the read where the entries get old."""
+    journal_: Journal = (
+        MemoryJournal(PAGE * 3) if kind == "memory" else SharedJournal(state_of(store), PAGE * 3)
+    )
+    for n in range(PAGE + 20):
+        journal_.add(_captured(n, sandbox="box" if n % 2 else None))
+    asyncio.run(journal_.settle())
+    ids = [e.id for e in journal_.query(RequestFilter(limit=PAGE * 3))]
+    oldest, newest = ids[-1], ids[0]
+    assert journal_.get(oldest).request_id == "r0"
+    assert journal_.get(newest).request_id == f"r{PAGE + 19}"
+    assert journal_.get(newest + 1) is None
+    assert journal_.get(0) is None
+    assert journal_.get(2**63) is None
+    newer = journal_.query(RequestFilter(after=oldest + 4, limit=PAGE * 3))
+    assert [e.request_id for e in newer][-1] == "r5"
+    assert len(newer) == PAGE + 15
+    boxed = journal_.query(RequestFilter(after=oldest + 4, sandbox="box", limit=PAGE * 3))
+    assert [e.request_id for e in boxed][-3:] == ["r9", "r7", "r5"]
+    assert journal_.query(RequestFilter(after=newest)) == []
 
 
 def test_the_workers_factory_asks_the_cli_how_many_processes_serve(
