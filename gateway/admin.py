@@ -132,6 +132,7 @@ async def reset(request: Request, state: AdminState) -> Response:
     source = request.query_params.get("fixtures") or core.fixtures.source() or "none"
     rows = core.fixtures.load(_fixture_data(source), source=source, replace=True)
     if core is state.core:
+        await state.journal.settle()
         state.journal.clear()
     return _json({"status": "reset", "fixtures": source, "rows": rows})
 
@@ -159,6 +160,7 @@ async def list_requests(request: Request, state: AdminState) -> Response:
         flt = msgspec.convert(dict(request.query_params), RequestFilter, strict=False)
     except msgspec.ValidationError as exc:
         raise AdminError(400, f"invalid filter: {exc}") from exc
+    await state.journal.settle()
     found = state.journal.query(flt)
     return _json({"total": len(state.journal), "returned": len(found), "requests": found})
 
@@ -172,6 +174,7 @@ async def get_request(request: Request, state: AdminState) -> Response:
 
 
 async def clear_requests(request: Request, state: AdminState) -> Response:
+    await state.journal.settle()
     return _json({"deleted": state.journal.clear()})
 
 
