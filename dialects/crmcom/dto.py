@@ -164,11 +164,14 @@ class SocialMediaEventDto(msgspec.Struct, kw_only=True, omit_defaults=True):
     life_cycle_state: str | UnsetType = UNSET
     performed_on: str | UnsetType = UNSET
     description: str | UnsetType | None = UNSET
+    process_immediately: bool | UnsetType = UNSET
     social_media: str | UnsetType | None = UNSET
     profile: str | UnsetType | None = UNSET
     action: str | UnsetType | None = UNSET
     external_system: str | UnsetType | None = UNSET
     external_system_reference_number: str | UnsetType | None = UNSET
+    total_awarded_amount: float | UnsetType = UNSET
+    total_awarded_alternative_amount: float | UnsetType = UNSET
     udf_string_1: str | UnsetType | None = UNSET
     udf_string_2: str | UnsetType | None = UNSET
     udf_string_3: str | UnsetType | None = UNSET

@@ -31,6 +31,9 @@ from dialects.crmcom.errors import failure
 #: What a stored social media event is, in CRM.COM's words.
 EVENT_TYPE = "SOCIAL_MEDIA"
 LIFE_CYCLE_STATE = "POSTED"
+# Events are created without ``process_immediately`` (not processed immediately is CRM.COM's
+# default, V4Manual "Social Media Customer Event") and crmgate runs no reward offers, so
+# nothing is ever awarded: ``process_immediately`` false and the awarded totals 0.
 
 
 def parse_date(field: str, raw: str) -> datetime:
@@ -154,11 +157,14 @@ def event_dto(view: EventView, fields: frozenset[str] | None) -> SocialMediaEven
         life_cycle_state=LIFE_CYCLE_STATE,
         performed_on=format_date(e.performed_on),
         description=e.description,
+        process_immediately=False,
         social_media=e.social_media,
         profile=e.profile,
         action=e.action,
         external_system=e.external_system,
         external_system_reference_number=e.external_reference,
+        total_awarded_amount=0.0,
+        total_awarded_alternative_amount=0.0,
         **{f"udf_string_{i + 1}": v for i, v in enumerate(strings)},
         **{f"udf_float_{i + 1}": v for i, v in enumerate(floats)},
         **{f"udf_date_{i + 1}": v for i, v in enumerate(dates)},

@@ -33,6 +33,9 @@ from dialects.formats.xmlread import (
 from dialects.formats.xmlread import (
     datacontract_namespace as datacontract_namespace,
 )
+from dialects.formats.xmlread import (
+    generic_contract_name as generic_contract_name,
+)
 from dialects.formats.xmlread import parse as parse
 
 T = TypeVar("T")

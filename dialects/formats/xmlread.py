@@ -11,7 +11,9 @@ contract's element. Prefixes and white space do not matter. The readers build th
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +38,30 @@ _ENCODING = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"
 def datacontract_namespace(clr_namespace: str) -> str:
     """The default data contract namespace of a CLR namespace (``Domain.Dtos``)."""
     return "http://schemas.datacontract.org/2004/07/" + clr_namespace
+
+
+#: Namespaces whose types never add a digest to a generic contract name (``IsBuiltInNamespace``).
+_BUILT_IN = (
+    "http://www.w3.org/2001/XMLSchema",
+    "http://schemas.microsoft.com/2003/10/Serialization/",
+)
+
+
+def generic_contract_name(generic: str, *arguments: tuple[str, str]) -> str:
+    """DataContractSerializer's default name of a closed generic type (``QueryResponse<T>``):
+    ``{generic}Of{argument names}`` plus, when an argument lives outside the built-in
+    namespaces, the digest of ``" {count} {ns}..."``: base64 of the first 6 bytes of its MD5,
+    ``=`` dropped, ``/`` -> ``_S``, ``+`` -> ``_P`` (referencesource ``DataContract.cs``
+    ``GetDefaultStableLocalName``, ``GetNamespacesDigest``). ``arguments`` are (name, namespace).
+    """
+    name = generic + "Of" + "".join(arg for arg, _ in arguments)
+    if all(ns in _BUILT_IN for _, ns in arguments):
+        return name
+    namespaces = f" {len(arguments)}" + "".join(f" {ns}" for _, ns in arguments)
+    digest = base64.b64encode(
+        hashlib.md5(namespaces.encode(), usedforsecurity=False).digest()[:6]
+    ).decode()
+    return name + digest.rstrip("=").replace("/", "_S").replace("+", "_P")
 
 
 def namespace_of(info: StructPlan) -> str:

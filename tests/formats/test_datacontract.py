@@ -6,7 +6,11 @@ from typing import ClassVar
 import msgspec
 import pytest
 
-from dialects.formats.datacontract import DataContractXml, datacontract_namespace
+from dialects.formats.datacontract import (
+    DataContractXml,
+    datacontract_namespace,
+    generic_contract_name,
+)
 from dialects.formats.dotnet import NetEnum
 from dialects.formats.errors import DecodeError
 from tests.formats.dtos import Color, Dto, Leaf
@@ -283,3 +287,26 @@ def test_dictionary_entries_ignore_other_elements() -> None:
         "</a:KeyValueOfstringLeaf><Other/></Lookup></Grid>"
     ).encode()
     assert XML.decode(buf, Grid).Lookup == {"k": Leaf("v")}
+
+
+def test_a_generic_contract_name_carries_the_namespace_digest() -> None:
+    """referencesource ``DataContract.cs`` ``GetDefaultStableLocalName`` / ``GetNamespacesDigest``;
+    the expected name is BokaMera's own XML sample (api.bokamera.se/xml/metadata
+    ?op=EAccountingCustomerQuery)."""
+    dtos = datacontract_namespace("BokaMera.API.ServiceModel.Dtos")
+    name = generic_contract_name(
+        "QueryResponse", ("EAccountingDtos.EAccountingCustomerQueryResponse", dtos)
+    )
+    assert name == "QueryResponseOfEAccountingDtos.EAccountingCustomerQueryResponseWg5EthtI"
+
+
+def test_a_generic_of_built_in_types_has_no_digest() -> None:
+    """``IsBuiltInNamespace``: XML Schema types add no digest (``ArrayOfstring``)."""
+    assert (
+        generic_contract_name(
+            "KeyValuePair",
+            ("string", "http://www.w3.org/2001/XMLSchema"),
+            ("int", "http://www.w3.org/2001/XMLSchema"),
+        )
+        == "KeyValuePairOfstringint"
+    )

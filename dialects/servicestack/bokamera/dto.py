@@ -7,10 +7,12 @@ from uuid import UUID
 
 import msgspec
 
+from dialects.formats.datacontract import generic_contract_name
 from dialects.formats.dotnet import DATETIME_MIN, NetDateTime
 from dialects.servicestack.dto import Dto, ResponseStatus
 
-#: CLR namespace of BokaMera's DTOs (unconfirmed: read from their published C# types).
+#: CLR namespace of BokaMera's DTOs (``namespace BokaMera.API.ServiceModel.Dtos`` on
+#: api.bokamera.se/json/metadata?op=UpdateCustomer&lang=csharp).
 NAMESPACE = "http://schemas.datacontract.org/2004/07/BokaMera.API.ServiceModel.Dtos"
 #: Guid.Empty: what a non-nullable Guid holds when not given (BokaMera leaves it out).
 NIL = UUID(int=0)
@@ -149,7 +151,11 @@ class CustomerQuery(BokaMeraDto):
 class QueryResponseOfCustomerQueryResponse(BokaMeraDto):
     """ServiceStack's ``QueryResponse<CustomerQueryResponse>``."""
 
-    xml_name: ClassVar[str] = "QueryResponseOfCustomerQueryResponse"
+    #: .NET's generic contract name, digest included (api.bokamera.se/xml/metadata
+    #: ?op=EAccountingCustomerQuery shows ``QueryResponseOf...Wg5EthtI`` for a Dtos argument).
+    xml_name: ClassVar[str] = generic_contract_name(
+        "QueryResponse", ("CustomerQueryResponse", NAMESPACE)
+    )
     #: How ``/types`` and the metadata pages name it (ServiceStack's generic type).
     reference_name: ClassVar[str] = "QueryResponse<CustomerQueryResponse>"
     #: ``[DataMember(Order = 1..5)]`` in ServiceStack.Interfaces ``IQuery.cs``.

@@ -72,6 +72,49 @@ def test_show_returns_every_member_of_the_event(client: TestClient, created: str
     assert show(client, created, "external_system_reference_number=FB-1")["data"] == data
 
 
+#: The "Response Data" table of GET customer_events/social_media/show, member -> documented type
+#: (crmdevelopment.atlassian.net/wiki/pages/viewpage.action?pageId=952093, version 12).
+DOCUMENTED = {
+    "id": str,
+    "number": str,
+    "type": str,
+    "life_cycle_state": str,
+    "performed_on": str,
+    "description": str,
+    "process_immediately": bool,
+    "social_media": str,
+    "profile": str,
+    "action": str,
+    "external_system": str,
+    "external_system_reference_number": str,
+    "total_awarded_amount": float,
+    "total_awarded_alternative_amount": float,
+    **{f"udf_string_{i}": str for i in range(1, 9)},
+    **{f"udf_float_{i}": float for i in range(1, 5)},
+    **{f"udf_date_{i}": str for i in range(1, 5)},
+    "classification": dict,
+    "performed_by_unit": dict,
+    "accounts_receivable": dict,
+    "rewards_participant": dict,
+}
+
+
+def test_show_carries_every_member_of_the_documented_response_table(
+    client: TestClient, created: str
+) -> None:
+    """Every member the vendor's response table lists is present, null or of its documented
+    type (Date members are strings on the wire, Number/Float ones JSON numbers)."""
+    data = show(client, created, "number=1")["data"]
+    assert set(DOCUMENTED) <= set(data)
+    for name, kind in DOCUMENTED.items():
+        value = data[name]
+        assert value is None or isinstance(value, kind) or (kind is float and type(value) is int), (
+            name
+        )
+    assert data["process_immediately"] is False
+    assert (data["total_awarded_amount"], data["total_awarded_alternative_amount"]) == (0, 0)
+
+
 def test_show_honours_fields_set(client: TestClient, created: str) -> None:
     data = show(client, created, "number=2", fields_set="number,performed_on")["data"]
     assert data == {"number": "2", "performed_on": "2016-06-23T09:30:00"}

@@ -279,3 +279,13 @@ def test_an_xml_member_after_a_later_member_is_not_bound(
     assert response.status_code == 200, response.text
     assert b"<Followers>0</Followers>" in response.content
     assert b"<Provider>Facebook</Provider>" in response.content
+
+
+def test_a_utc_z_date_reads_back_with_a_zero_offset(client: TestClient, bearer: Bearer) -> None:
+    """The seed writes ``+00:00``, so the members are DateTimeOffset: JSON.NET reads ``Z`` as
+    offset zero and writes a DateTimeOffset's offset as ``+00:00``, never ``Z``
+    (Newtonsoft.Json ``Utilities/DateTimeUtils.cs`` ``WriteDateTimeOffsetString`` ->
+    ``WriteDateTimeString(..., DateTimeKind.Local)`` -> ``WriteDateTimeOffset``)."""
+    body = seed(lastSyncDate="2026-02-04T03:11:32.7341981Z")
+    response = client.post(SOCIAL, content=body, headers={**bearer(), **JSON})
+    assert response.json()["lastSyncDate"] == "2026-02-04T03:11:32.7341981+00:00"

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from core.errors import CoreError, NotFound
 from dialects.formats.errors import DecodeError
 from dialects.webapi import dialect
-from dialects.webapi.errors import encode_local_name, error_response
+from dialects.webapi.errors import encode_local_name, error_response, model_state
 from dialects.webapi.mapping import model_state_key
 
 
@@ -67,3 +67,14 @@ def test_model_state_keys_are_encoded_as_xml_names() -> None:
         b"</dto.likedMessages_x005B_0_x005D_.date></ModelState></Error>"
     )
     assert encode_local_name("1a b") == "_x0031_a_x0020_b"
+
+
+def test_several_model_state_messages_are_one_space_separated_text() -> None:
+    """HttpError(ModelStateDictionary) stores each key's messages as a string[]
+    (AspNetWebStack ``System.Web.Http/HttpError.cs``); ``IXmlSerializable.WriteXml`` writes it
+    with ``XmlWriter.WriteValue``, whose ``XmlListConverter.ListAsString`` joins the items with
+    one space (referencesource ``System.Xml/Schema/XmlValueConverter.cs``)."""
+    response = model_state(request("application/xml"), {"dto.Followers": ["a b", "c"]})
+    assert response.body.endswith(
+        b"<ModelState><dto.Followers>a b c</dto.Followers></ModelState></Error>"
+    )
