@@ -16,7 +16,9 @@ skip them like any white space, so a sample pasted from the vendor's page is rea
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import msgspec
@@ -24,6 +26,7 @@ import msgspec
 from dialects.formats import schema
 from dialects.formats.dotnet import NetDateTime
 from dialects.formats.errors import DecodeError
+from dialects.formats.ssjson import WireTypes
 from dialects.formats.sstext import Compiler, json_style
 
 T = TypeVar("T")
@@ -123,17 +126,40 @@ class WebApiJson:
 
 class ServiceStackJson:
     """ServiceStack.Text's JsonSerializer with a host's defaults. ``guid_format`` and
-    ``omit_defaults`` as for :class:`dialects.formats.jsv.Jsv`."""
+    ``omit_defaults`` as for :class:`dialects.formats.jsv.Jsv`; ``name`` respells each member
+    name (``ssjson.camel`` under ``TextCase.CamelCase``)."""
 
     media_type = MEDIA_TYPE
 
-    def __init__(self, guid_format: str = "N", omit_defaults: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        guid_format: str = "N",
+        omit_defaults: tuple[str, ...] = (),
+        name: Callable[[str], str] = str,
+    ) -> None:
         if guid_format not in ("N", "D"):
             raise ValueError(f"unknown Guid format {guid_format!r}")
-        self._compiler = Compiler(json_style(guid_format, frozenset(omit_defaults)))
+        style = json_style(guid_format, frozenset(omit_defaults))
+        self._wire = WireTypes(guid_format, frozenset(omit_defaults), name)
+        self._compiler = Compiler(dataclasses.replace(style, name=lambda n: style.name(name(n))))
+        self._encode = self._wire.encoder.encode
+        self._writers: dict[type, Callable[[Any], bytes]] = {}
 
     def encode(self, obj: Any) -> bytes:
-        return self._compiler.for_type(type(obj))(obj).encode()
+        writer = self._writers.get(type(obj))
+        if writer is None:
+            writer = self._writers[type(obj)] = self._writer(type(obj))
+        return writer(obj)
+
+    def _writer(self, type_: type) -> Callable[[Any], bytes]:
+        """msgspec through the type's wire Struct; the compiled writer for what it cannot
+        spell (enums, doubles) or what is not a Struct."""
+        wire = self._wire.of(type_) if issubclass(type_, msgspec.Struct) else None
+        if wire is None:
+            write = self._compiler.for_type(type_)
+            return lambda obj: write(obj).encode()
+        encode, convert = self._encode, msgspec.convert
+        return lambda obj: encode(convert(obj, wire, from_attributes=True))
 
     def decode(self, buf: bytes, type_: type[T]) -> T:
         return schema.convert(parse(buf), type_)

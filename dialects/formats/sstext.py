@@ -135,7 +135,7 @@ class Compiler:
         null = style.null_item
         if kind == "list":
             return lambda v: "[" + ",".join(null if x is None else item(x) for x in v) + "]"
-        key = style.name
+        key = style.string
         return lambda v: (
             "{"
             + ",".join(key(k) + ":" + (null if x is None else item(x)) for k, x in v.items())

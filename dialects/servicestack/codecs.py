@@ -16,11 +16,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dialects.base import Problem
-from dialects.formats import form, json, jsv, schema
+from dialects.formats import form, json, jsv, schema, ssjson
 from dialects.formats.codec import Codec
 from dialects.formats.datacontract import DataContractXml
 from dialects.formats.errors import DecodeError
-from dialects.formats.sstext import Compiler, json_style
 from dialects.servicestack import negotiation
 
 #: Formats a site answers in, and the Content-Type of each answer: ContentTypes'
@@ -41,29 +40,12 @@ _PARSERS: dict[str, Callable[[bytes], Any]] = {"json": json.parse, "jsv": jsv.pa
 _CAMEL_ON = {("tc", "cc"), ("tc", "camelcase"), ("textcase", "cc"), ("textcase", "camelcase")}
 
 
-class _CamelJson:
-    """ServiceStack JSON under ``TextCase.CamelCase``: only the first letter of each member
-    name is lowered (ServiceStack's ``ToCamelCase``)."""
-
-    media_type = json.MEDIA_TYPE
-
-    def __init__(self, guid_format: str, omit_defaults: tuple[str, ...]) -> None:
-        style = json_style(guid_format, frozenset(omit_defaults))
-        name = style.name
-        self._compiler = Compiler(
-            dataclasses.replace(style, name=lambda n: name(n[:1].lower() + n[1:]))
-        )
-
-    def encode(self, obj: Any) -> bytes:
-        return self._compiler.for_type(type(obj))(obj).encode()
-
-
 @dataclasses.dataclass(frozen=True)
 class Formats:
     """One codec per format key, configured the way one ServiceStack host is (Guid format,
     omitted defaults)."""
 
-    codecs: Mapping[str, Codec | _CamelJson]
+    codecs: Mapping[str, Codec]
 
     def encode(self, obj: Any, fmt: str) -> bytes:
         """``obj``, or a list of DTOs (an auto-batched answer: JSON and JSV only)."""
@@ -77,7 +59,7 @@ class Formats:
         ``type_``."""
         if fmt == "form":
             return form.decode(buf, type_)
-        return self.codecs[fmt].decode(buf, type_)  # type: ignore[union-attr]
+        return self.codecs[fmt].decode(buf, type_)
 
     def decode_list(self, buf: bytes, fmt: str, type_: type) -> list[Any]:
         """An auto-batched body: a JSON or JSV list of ``type_``."""
@@ -94,7 +76,7 @@ def formats_for(guid_format: str, omit_defaults: tuple[str, ...] = ()) -> Format
     return Formats(
         {
             "json": json.ServiceStackJson(guid_format, omit_defaults),
-            "json" + CAMEL: _CamelJson(guid_format, omit_defaults),
+            "json" + CAMEL: json.ServiceStackJson(guid_format, omit_defaults, ssjson.camel),
             "xml": DataContractXml(),
             "jsv": jsv.Jsv(guid_format, omit_defaults),
         }

@@ -1,0 +1,120 @@
+"""ServiceStack.Text's JsonSerializer, written by msgspec.
+
+A DTO is copied (``msgspec.convert``, in C) into a *wire* Struct built once per DTO class:
+the same members in the same order under their JSON names, where a nullable member defaults
+to None and everything else is required, so ``omit_defaults`` leaves out exactly what
+ServiceStack leaves out - a null - and still writes ``0`` and ``false``. A Guid or
+DateTime member of a kind the host omits at its .NET default (``omit_default``) keeps that
+default, which msgspec compares by identity: the wire Struct's ``__post_init__`` swaps an
+equal value for the default object itself. Guids are written by the encoder
+(``uuid_format``), dates as ``"\\/Date(ms)\\/"`` by the encode hook.
+
+Members whose JSON spelling msgspec does not share (enums by name, .NET doubles) make a
+class unsupported here: :meth:`WireTypes.of` answers None and the caller uses the compiled
+writer of :mod:`dialects.formats.sstext`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import msgspec
+
+from dialects.formats.dotnet import DATETIME_MIN, NetDateTime
+from dialects.formats.schema import Node, StructPlan, plan
+
+_DEFAULTS: dict[str, object] = {"uuid": uuid.UUID(int=0), "datetime": DATETIME_MIN}
+_SCALARS: dict[str, Any] = {"str": str, "int": int, "bool": bool, "uuid": uuid.UUID}
+_PENDING = object()
+
+
+def camel(name: str) -> str:
+    """ServiceStack's ``ToCamelCase``: only the first letter is lowered."""
+    return name[:1].lower() + name[1:]
+
+
+def _wcf(obj: Any) -> msgspec.Raw:
+    if isinstance(obj, NetDateTime):
+        return msgspec.Raw(b'"' + obj.wcf().replace("/", "\\/").encode() + b'"')
+    raise TypeError(f"cannot write {type(obj)!r} as ServiceStack JSON")
+
+
+def _canonical(defaults: list[tuple[str, object]]) -> Callable[[Any], None]:
+    def __post_init__(self: Any) -> None:
+        for name, default in defaults:
+            if getattr(self, name) == default:
+                setattr(self, name, default)
+
+    return __post_init__
+
+
+class WireTypes:
+    """The wire Struct of each DTO class for one host's JSON settings."""
+
+    def __init__(
+        self,
+        guid_format: str = "N",
+        omit_default: frozenset[str] = frozenset(),
+        name: Callable[[str], str] = str,
+    ) -> None:
+        self._omit = omit_default
+        self._name = name
+        self._types: dict[StructPlan, Any] = {}
+        self.encoder = msgspec.json.Encoder(
+            enc_hook=_wcf, uuid_format="hex" if guid_format == "N" else "canonical"
+        )
+
+    def of(self, cls: type[msgspec.Struct]) -> type[msgspec.Struct] | None:
+        """The wire Struct of ``cls``, or None when a member needs the compiled writer."""
+        found = self._struct(plan(cls))
+        return None if found is _PENDING else found
+
+    def _struct(self, info: StructPlan) -> Any:
+        found = self._types.get(info)
+        if found is not None:
+            return found
+        self._types[info] = _PENDING
+        fields: list[tuple[Any, ...]] = []
+        defaults: list[tuple[str, object]] = []
+        for f in info.fields:
+            annotation = self._annotation(f.node)
+            if annotation is None:
+                return None
+            if f.node.nullable:
+                fields.append((f.name, annotation | None, None))
+            elif f.node.kind in self._omit:
+                defaults.append((f.name, _DEFAULTS[f.node.kind]))
+                fields.append((f.name, annotation, _DEFAULTS[f.node.kind]))
+            else:
+                fields.append((f.name, annotation))
+        wire = msgspec.defstruct(
+            info.cls.__name__,
+            fields,
+            kw_only=True,
+            omit_defaults=True,
+            rename={f.name: self._name(f.wire) for f in info.fields},
+            namespace={"__post_init__": _canonical(defaults)} if defaults else None,
+        )
+        self._types[info] = wire
+        return wire
+
+    def _annotation(self, node: Node) -> Any:
+        kind = node.kind
+        if kind in _SCALARS:
+            return _SCALARS[kind]
+        if kind == "datetime":
+            return NetDateTime
+        if kind == "struct":
+            assert node.struct is not None
+            found = self._struct(node.struct)
+            return None if found is None or found is _PENDING else found
+        if kind in ("list", "dict"):
+            assert node.item is not None
+            item = self._annotation(node.item)
+            if item is None:
+                return None
+            item = item | None if node.item.nullable else item
+            return list[item] if kind == "list" else dict[str, item]
+        return None
