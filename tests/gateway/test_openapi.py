@@ -11,7 +11,7 @@ from core.services.fixtures import read_fixtures
 from core.store import open_store
 from gateway.app import create_app
 from gateway.config import Config
-from gateway.fixtures import FIXTURES_DIR
+from gateway.fixtures import named_set
 from tests.conftest import FakeClock
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
@@ -38,7 +38,7 @@ def test_the_document_is_valid_openapi_3_1_and_covers_every_endpoint(client: Tes
 
 def _app():
     core = Core(open_store(":memory:"), clock=FakeClock())
-    core.fixtures.load(read_fixtures(FIXTURES_DIR / "demo"), source="demo")
+    core.fixtures.load(read_fixtures(named_set("demo")), source="demo")
     return create_app(Config(db=":memory:", admin_token="test-admin-token"), core=core)
 
 
