@@ -49,11 +49,15 @@ def closure(roots: list[str]) -> set[str]:
     return {n for n in needed if "[" not in n}
 
 
+def _pinned_name(block: str) -> str:
+    return canonicalize_name(re.split(r"[=\s;]", block, maxsplit=1)[0])
+
+
 def main(wheel: str, lock: str) -> int:
     names = closure(wheel_requirements(Path(wheel)))
     blocks = re.split(r"\n(?=\S)", Path(lock).read_text())
-    picked = [b for b in blocks if canonicalize_name(re.split(r"[=\s;]", b, 1)[0]) in names]
-    missing = names - {canonicalize_name(re.split(r"[=\s;]", b, 1)[0]) for b in picked}
+    picked = [b for b in blocks if _pinned_name(b) in names]
+    missing = names - {_pinned_name(b) for b in picked}
     if missing:
         print(f"not in the lock: {', '.join(sorted(missing))}", file=sys.stderr)
         return 1

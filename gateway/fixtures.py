@@ -31,6 +31,8 @@ def resolve(source: str) -> Traversable | None:
     if not path.exists():
         raise FileNotFoundError(f"no fixture set named or at {source!r}")
     return path
+
+
 def read(source: str) -> FixtureData:
     """The rows of a named or located fixture set (none for ``none``)."""
     path = resolve(source)

@@ -14,6 +14,7 @@ from gateway import fixtures
 from tests.conftest import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
+PIP_WHEEL = (sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation")
 
 
 def test_the_demo_set_is_package_data_found_from_any_folder(
@@ -43,8 +44,7 @@ def test_a_name_that_is_not_a_shipped_set_is_a_path(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_the_wheel_carries_the_demo_set_and_not_the_golden_samples(tmp_path: Path) -> None:
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation"]
-        + ["-w", str(tmp_path), str(ROOT)],
+        [*PIP_WHEEL, "-w", str(tmp_path), str(ROOT)],
         check=True,
         capture_output=True,
     )
