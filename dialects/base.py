@@ -21,6 +21,9 @@ from core.services import Core
 
 CORE_SCOPE_KEY = "crmgate.core"
 SANDBOX_MISSING_KEY = "crmgate.sandbox_missing"
+#: Set on a request that no endpoint matched (unknown path, verb or ``api=``): the gateway
+#: lists those under ``GET /__admin/requests/unmatched``.
+UNMATCHED_KEY = "crmgate.unmatched"
 
 #: What most dialects' endpoints are: the request and its core in, the vendor's answer out.
 Handler = Callable[[Request, Core], Awaitable[Response]]
@@ -74,6 +77,14 @@ class Problem(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
+
+
+def no_endpoint(
+    scope: dict, status: int, message: str, headers: dict[str, str] | None = None
+) -> Problem:
+    """The failure to answer a request none of the dialect's endpoints matches (marked so)."""
+    scope[UNMATCHED_KEY] = True
+    return Problem(status, message, headers)
 
 
 @runtime_checkable

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.responses import PlainTextResponse
 from starlette.routing import BaseRoute, Host, Mount, Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.services import Core
 from core.store import POSTGRES_SCHEMES, open_store
-from dialects.base import Dialect, Problem
+from dialects.base import UNMATCHED_KEY, Dialect, no_endpoint
 from gateway import fixtures
 from gateway.admin import AdminState, admin_app
 from gateway.config import Config
@@ -33,7 +34,13 @@ from gateway.upstream import Recorder, Replayer, UpstreamProxy
 
 
 async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
-    raise Problem(404, "No resource matches the request.")
+    raise no_endpoint(scope, 404, "No resource matches the request.")
+
+
+async def _no_dialect(scope: Scope, receive: Receive, send: Send) -> None:
+    """A request under no dialect's prefix or Host: plain 404, and journaled as unmatched."""
+    scope[UNMATCHED_KEY] = True
+    await PlainTextResponse("Not Found", 404)(scope, receive, send)
 
 
 def dialect_app(
@@ -133,6 +140,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.router.default = _no_dialect
     app.state.admin = state
     return app
 

@@ -16,6 +16,7 @@ chosen at start-up (``journal_log``):
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
 from datetime import datetime
 from fnmatch import fnmatchcase
 from itertools import islice
@@ -51,6 +52,8 @@ class JournalEntry(msgspec.Struct, kw_only=True):
     request_body: str
     response_headers: dict[str, str]
     response_body: str
+    #: False when no endpoint matched the request (unknown path, verb or ``api=``).
+    matched: bool = True
 
 
 class _Head(msgspec.Struct):
@@ -62,30 +65,42 @@ class _Head(msgspec.Struct):
     method: str
     path: str
     status: int
+    matched: bool = True
 
 
-class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """``path`` is a glob (``/iservice/f/*``); ``since`` an ISO date-time; ``after`` an entry
-    id: only newer entries (what a page that polls has not seen yet)."""
+class EntryFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What an entry's head must hold: ``path`` is a glob (``/iservice/f/*``), ``since`` an ISO
+    date-time, ``sandbox`` the id of one sandbox (its requests only)."""
 
-    dialect: str | None = None
     sandbox: str | None = None
+    dialect: str | None = None
     method: str | None = None
     path: str | None = None
     status: int | None = None
     since: datetime | None = None
-    after: int | None = None
-    limit: int = 100
 
     def matches(self, e: _Head) -> bool:
         return (
-            (self.dialect is None or e.dialect == self.dialect)
-            and (self.sandbox is None or e.sandbox == self.sandbox)
+            (self.sandbox is None or e.sandbox == self.sandbox)
+            and (self.dialect is None or e.dialect == self.dialect)
             and (self.method is None or e.method == self.method.upper())
             and (self.path is None or fnmatchcase(e.path, self.path))
             and (self.status is None or e.status == self.status)
             and (self.since is None or e.time >= self.since)
         )
+
+
+class RequestFilter(EntryFilter, kw_only=True, forbid_unknown_fields=True):
+    """A journal query: the newest ``limit`` matching entries; ``matched=false`` keeps only the
+    requests no endpoint matched; ``after`` an entry id: only newer entries (what a page that
+    polls has not seen yet)."""
+
+    matched: bool | None = None
+    after: int | None = None
+    limit: int = 100
+
+    def matches(self, e: _Head) -> bool:
+        return (self.matched is None or e.matched == self.matched) and super().matches(e)
 
     @property
     def is_empty(self) -> bool:
@@ -173,16 +188,19 @@ class Journal:
         if flt.is_empty:
             return [_entry(i, r) for i, r in self.log.log_read(LOG, limit=wanted)]
         after = -1 if flt.after is None else flt.after
-        found: list[JournalEntry] = []
+        return list(islice(self.scan(flt, after=after), wanted))
+
+    def scan(self, flt: EntryFilter, *, after: int = -1) -> Iterator[JournalEntry]:
+        """Every entry newer than id ``after`` whose head matches, newest first, a page of the
+        log at a time."""
         before = None
-        while len(found) < wanted:
+        while True:
             rows = self.log.log_read(LOG, before=before, limit=PAGE)
             newer = [(i, r) for i, r in rows if i > after]
-            found += [_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r))]
+            yield from (_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r)))
             if len(rows) < PAGE or len(newer) < len(rows):
-                break
+                return
             before = rows[-1][0]
-        return found[:wanted]
 
     def get(self, entry_id: int) -> JournalEntry | None:
         """The entry with this id, while the journal still holds it."""

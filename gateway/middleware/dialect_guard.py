@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError
-from dialects.base import Dialect, Problem
+from dialects.base import Dialect, Problem, no_endpoint
 from dialects.formats.errors import DecodeError
 from gateway.middleware.access_log import DIALECT_KEY
 
@@ -44,13 +44,15 @@ class DialectGuardMiddleware:
         except Exception as exc:
             if started:
                 raise
-            problem = self._as_problem(exc)
+            problem = self._as_problem(exc, scope)
             response = self.dialect.error_response(problem, Request(scope))
             await response(scope, receive, send)
 
-    def _as_problem(self, exc: Exception) -> Exception:
+    def _as_problem(self, exc: Exception, scope: Scope) -> Exception:
         if isinstance(exc, HTTPException):
             reason = exc.detail or _REASONS.get(exc.status_code, "error")
+            if exc.status_code in _REASONS:  # Starlette's router: no route, or not this verb
+                return no_endpoint(scope, exc.status_code, reason, dict(exc.headers or {}))
             return Problem(exc.status_code, reason, dict(exc.headers or {}))
         if isinstance(exc, Problem | CoreError | DecodeError):
             return exc

@@ -8,6 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dialects.base import Problem
 from gateway.faults import FaultRule, Faults
+from gateway.middleware.journal import SANDBOX_KEY
 
 
 class FaultsMiddleware:
@@ -21,7 +22,7 @@ class FaultsMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"][len(scope.get("root_path", "")) :] or "/"
-        rule = self.faults.pick(self.dialect, scope["method"], path)
+        rule = self.faults.pick(self.dialect, scope["method"], path, scope.get(SANDBOX_KEY))
         if rule is None:
             await self.app(scope, receive, send)
         elif rule.action == "latency":

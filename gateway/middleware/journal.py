@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from dialects.base import UNMATCHED_KEY
 from gateway.journal import Journal, JournalEntry
 from gateway.masking import mask_body, mask_headers, mask_query
 from gateway.middleware.access_log import DIALECT_KEY
@@ -39,7 +40,8 @@ class JournalMiddleware:
         response: dict = {"status": 0, "headers": [], "recorded": False}
 
         def record() -> None:
-            if DIALECT_KEY in scope and not response["recorded"]:
+            journaled = DIALECT_KEY in scope or UNMATCHED_KEY in scope
+            if journaled and not response["recorded"]:
                 response["recorded"] = True
                 self._record(scope, started, bytes(request_body), bytes(response_body), response)
 
@@ -73,7 +75,8 @@ class JournalMiddleware:
         entry = JournalEntry(
             time=datetime.now(UTC),
             request_id=scope.get(REQUEST_ID, ""),
-            dialect=scope[DIALECT_KEY],
+            dialect=scope.get(DIALECT_KEY, ""),
+            matched=UNMATCHED_KEY not in scope,
             sandbox=scope.get(SANDBOX_KEY),
             method=scope["method"],
             path=scope["path"],

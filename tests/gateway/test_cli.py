@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -9,11 +15,12 @@ import pytest
 from core.models import Customer
 from core.services import Core
 from core.store import open_store
-from gateway.cli import main
+from gateway.cli import build_parser, env_name, main
 from tests.conftest import DEMO
-from tests.gateway.conftest import Server
+from tests.gateway.conftest import CRMGATE, Server
 from tests.golden import golden
 
+README = Path(__file__).resolve().parents[2] / "README.md"
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())
 
 
@@ -94,3 +101,93 @@ def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
     names = {p["propertyName"]: p["values"] for p in body["details"]["properties"]}
     assert names["Last Name"] == [{"value": "Deer-Restarted"}]
     assert body["membership"] == ["2", "3", "4", "5", "6", "7", "8", "10", "11", "12"]
+
+
+def _serve_actions() -> list[argparse.Action]:
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return [a for a in commands.choices["serve"]._actions if a.option_strings != ["-h", "--help"]]
+
+
+def _sample(action: argparse.Action) -> tuple[str, object]:
+    """A value for the option's variable and what the parsed option must then hold."""
+    if action.choices:
+        return "debug", "debug"
+    if action.type is int:
+        return "7", 7
+    if action.type is float:
+        return "2.5", 2.5
+    if isinstance(action, argparse._AppendAction):
+        return "pf=http://a.test iservice=http://b.test", [
+            "pf=http://a.test",
+            "iservice=http://b.test",
+        ]
+    return "from-env", "from-env"
+
+
+@pytest.mark.parametrize("action", _serve_actions(), ids=lambda a: a.option_strings[0])
+def test_every_serve_option_reads_its_environment_variable(
+    action: argparse.Action, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, parsed = _sample(action)
+    monkeypatch.setenv(env_name(action.option_strings[0]), raw)
+    args = build_parser().parse_args(["serve"])
+    assert getattr(args, action.dest) == parsed
+    assert action.default != parsed  # the variable, not the default, gave the value
+
+
+def test_the_readme_lists_exactly_the_serve_environment_variables() -> None:
+    text = README.read_text().split("\nEnvironment: ", 1)[1].split("\n\n", 1)[0]
+    listed = re.findall(r"`(CRMGATE_[A-Z_]+)`", text)
+    assert listed == [env_name(a.option_strings[0]) for a in _serve_actions()]
+
+
+def test_an_invalid_environment_value_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRMGATE_LOG_LEVEL", "loud")
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve"])
+    assert exit_.value.code == 2
+    assert "CRMGATE_LOG_LEVEL: invalid choice 'loud'" in capsys.readouterr().err
+    monkeypatch.setenv("CRMGATE_LOG_LEVEL", "info")
+    monkeypatch.setenv("CRMGATE_MAX_BODY", "a lot")
+    with pytest.raises(SystemExit):
+        main(["serve"])
+    assert "--max-body: invalid int value: 'a lot'" in capsys.readouterr().err
+
+
+def test_routes_into_a_pipe_its_reader_closed_ends_quietly() -> None:
+    """``crmgate routes | head``: the reader leaves early; no BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [str(CRMGATE), "routes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the command writes its first line
+    _, err = proc.communicate(timeout=60)
+    assert err == b""
+    assert proc.returncode == 141
+
+
+class _ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone; its descriptor is a pipe end the test owns."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        return self.fd
+
+
+def test_a_broken_pipe_sends_the_rest_to_devnull(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe(write_end))
+    try:
+        assert main(["routes"]) == 141
+        assert os.write(write_end, b"flushed at exit") == 15  # /dev/null now, not the pipe
+    finally:
+        os.close(write_end)
