@@ -19,6 +19,8 @@ from gateway.config import Config
 from gateway.fixtures import named_set
 from tests.postgres import Postgres, PostgresUnavailable
 
+pytest_plugins = ["gateway.pytest_plugin", "pytester"]
+
 #: The store implementations every store-level test runs against.
 STORES = ("sqlite", "postgresql")
 

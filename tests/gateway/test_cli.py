@@ -79,7 +79,7 @@ def test_cli_errors_are_one_line_and_exit_2(
 
 @pytest.mark.slow
 def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
-    base = f"{server.base}/iservice/f"
+    base = f"{server.base_url}/iservice/f"
     with httpx.Client() as http:
         login = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
         assert http.post(f"{base}/webapp-api-login?api=login", json=login).json()["errors"] == []
@@ -93,7 +93,7 @@ def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
         refused = http.post(f"{base}/webapp-api-custinfo?api=setdetails", json=other).json()
         assert refused["errors"]
     err = server.stop()
-    assert b"demo-customer" not in err
+    assert "demo-customer" not in err
     server.start()
     with httpx.Client() as http:
         http.post(f"{base}/webapp-api-login?api=login", json=login)
