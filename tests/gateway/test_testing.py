@@ -13,10 +13,8 @@ pytestmark = pytest.mark.slow
 
 F = "/iservice/f/webapp-api-"
 JOHN = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
-DOE = {
-    "contactID": 466,
-    "details": {"properties": [{"propertyID": "3", "values": [{"value": "Doe"}]}]},
-}
+LAST_NAME = {"propertyID": "3", "values": [{"value": "Doe"}]}
+DOE = {"contactID": 466, "details": {"properties": [LAST_NAME]}}
 
 
 def test_the_journal_and_counts_of_a_sandbox_are_its_own(
