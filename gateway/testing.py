@@ -36,8 +36,12 @@ class Server:
     def __init__(self, base_url: str, admin_token: str | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.admin_token = admin_token or None
-        headers = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
-        self.admin_client = httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+        self.admin_client = self._admin_client()
+
+    def _admin_client(self) -> httpx.Client:
+        token = self.admin_token
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
 
     def admin(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """An admin call (``path`` under ``/__admin``); a refusal fails the test with its body."""
@@ -116,10 +120,13 @@ class ServerProcess(Server):
         return "" if path == Path(os.devnull) else path.read_text(errors="replace")
 
     def stop(self) -> str:
-        """SIGTERM (a clean shutdown), then the server's log."""
+        """SIGTERM (a clean shutdown), then the server's log. The admin client's connections
+        close too (a fresh client serves a restart)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             self.proc.wait(timeout=30)
+        self.admin_client.close()
+        self.admin_client = self._admin_client()
         return self.output()
 
     def kill(self) -> None:
@@ -127,6 +134,7 @@ class ServerProcess(Server):
         assert self.proc is not None
         self.proc.kill()
         self.proc.wait(timeout=30)
+        self.stop()
 
     def close(self) -> None:
         self.stop()

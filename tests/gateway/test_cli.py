@@ -17,10 +17,12 @@ from core.services import Core
 from core.store import open_store
 from gateway.cli import build_parser, env_name, main
 from tests.conftest import DEMO
-from tests.gateway.conftest import CRMGATE, Server
+from tests.gateway.conftest import Server
 from tests.golden import golden
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+#: The console script pip installed beside this interpreter.
+CRMGATE = Path(sys.executable).parent / "crmgate"
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())
 
 
@@ -191,3 +193,27 @@ def test_a_broken_pipe_sends_the_rest_to_devnull(monkeypatch: pytest.MonkeyPatch
         assert os.write(write_end, b"flushed at exit") == 15  # /dev/null now, not the pipe
     finally:
         os.close(write_end)
+
+
+@pytest.mark.slow
+def test_serve_runs_where_uvloop_and_httptools_do_not_install(tmp_path: Path) -> None:
+    """uvicorn then picks asyncio and h11: their packages here fail to import, and say so."""
+    blocked = tmp_path / "blocked"
+    for name in ("uvloop", "httptools"):
+        (blocked / name).mkdir(parents=True)
+        tried = tmp_path / f"{name}.tried"
+        (blocked / name / "__init__.py").write_text(
+            f"open({str(tried)!r}, 'w').close()\nraise ImportError('no {name} here')\n"
+        )
+    path = os.pathsep.join(p for p in (str(blocked), os.environ.get("PYTHONPATH")) if p)
+    server = Server(tmp_path / "x.db", env=os.environ | {"PYTHONPATH": path})
+    server.start()
+    try:
+        login = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
+        url = f"{server.base_url}/iservice/f/webapp-api-login?api=login"
+        assert httpx.post(url, json=login).json()["errors"] == []
+    finally:
+        log = server.stop()
+    assert (tmp_path / "uvloop.tried").exists()
+    assert (tmp_path / "httptools.tried").exists()
+    assert "Traceback" not in log

@@ -50,3 +50,30 @@ schema = schema.include(tag="iservice")
 @settings(max_examples=25)
 def test_no_generated_request_makes_a_dialect_fail(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error])
+
+
+def test_the_admin_calls_describe_their_parameters_and_bodies(client: TestClient) -> None:
+    doc = client.get("/__admin/openapi.json", headers=AUTH).json()
+    count = doc["paths"]["/__admin/requests/count"]["post"]
+    assert count["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RequestMatcher"
+    }
+    matcher = doc["components"]["schemas"]["RequestMatcher"]["properties"]
+    assert {"sandbox", "method", "path", "query", "headers", "body_contains", "body_json"} <= set(
+        matcher
+    )
+    assert "sandbox" in doc["components"]["schemas"]["FaultRule"]["properties"]
+    unmatched = doc["paths"]["/__admin/requests/unmatched"]["get"]["parameters"]
+    assert [p["name"] for p in unmatched] == ["sandbox", "limit"]
+    journal = doc["paths"]["/__admin/requests"]["get"]["parameters"]
+    assert {"sandbox", "matched"} <= {p["name"] for p in journal}
+
+
+admin = schemathesis.openapi.from_asgi("/__admin/openapi.json", _app(), headers=AUTH)
+admin = admin.include(path_regex=r"^/__admin/(requests|faults)")
+
+
+@admin.parametrize()
+@settings(max_examples=25)
+def test_no_generated_verification_call_fails(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
