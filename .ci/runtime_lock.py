@@ -3,7 +3,8 @@
 Walks the wheel's ``Requires-Dist`` (extras and environment markers evaluated here) through the
 distributions installed in the running interpreter, so the throwaway venv gets exactly the
 runtime closure, pinned and hashed as in the lock, and no development tool.
-Usage: python .ci/runtime_lock.py WHEEL requirements.lock
+Usage: python .ci/runtime_lock.py WHEEL requirements.lock [REQUIREMENT...]
+(extra requirements, e.g. ``pytest-xdist``, join the closure: the plugin's smoke test)
 """
 
 from __future__ import annotations
@@ -53,8 +54,8 @@ def _pinned_name(block: str) -> str:
     return canonicalize_name(re.split(r"[=\s;]", block, maxsplit=1)[0])
 
 
-def main(wheel: str, lock: str) -> int:
-    names = closure(wheel_requirements(Path(wheel)))
+def main(wheel: str, lock: str, *extra: str) -> int:
+    names = closure([*wheel_requirements(Path(wheel)), *extra])
     blocks = re.split(r"\n(?=\S)", Path(lock).read_text())
     picked = [b for b in blocks if _pinned_name(b) in names]
     missing = names - {_pinned_name(b) for b in picked}
