@@ -87,6 +87,8 @@ def main(crmgate: str) -> int:
             check("sandbox with the demo set", box.status_code == 201 and box.json()["rows"] > 0)
             again = http.post("/__admin/reset?fixtures=demo")
             check("reset?fixtures=demo", again.json()["fixtures"] == "demo")
+            page = http.get("/__admin/")
+            check("dashboard page", page.status_code == 200 and "<html" in page.text.lower())
     finally:
         proc.terminate()
         proc.wait(timeout=30)

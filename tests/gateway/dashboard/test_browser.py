@@ -215,7 +215,7 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_it_out_of_urls(
         assert browser.execute_script("return sessionStorage.length") == 0
     finally:
         err = server.stop()
-    assert b"dash-secret" not in err
+    assert "dash-secret" not in err
 
 
 def test_without_chromium_ci_fails_and_a_developer_is_told_why(
