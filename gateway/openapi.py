@@ -117,6 +117,7 @@ _ADMIN_QUERY: dict[tuple[str, str], list[dict[str, Any]]] = {
         _query("status", {"type": "integer"}),
         _query("since", {"type": "string", "format": "date-time"}),
         _query("matched", {"type": "boolean"}),
+        _query("after", {"type": "integer"}),
         _LIMIT,
     ],
     ("get", "/__admin/requests/unmatched"): [_SANDBOX, _LIMIT],

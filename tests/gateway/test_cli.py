@@ -17,12 +17,10 @@ from core.services import Core
 from core.store import open_store
 from gateway.cli import build_parser, env_name, main
 from tests.conftest import DEMO
-from tests.gateway.conftest import Server
+from tests.gateway.conftest import CRMGATE, Server
 from tests.golden import golden
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-#: The console script pip installed beside this interpreter.
-CRMGATE = Path(sys.executable).parent / "crmgate"
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())
 
 
@@ -114,6 +112,8 @@ def _sample(action: argparse.Action) -> tuple[str, object]:
     """A value for the option's variable and what the parsed option must then hold."""
     if action.choices:
         return "debug", "debug"
+    if isinstance(action, argparse._StoreTrueAction):
+        return "yes", True
     if action.type is int:
         return "7", 7
     if action.type is float:
