@@ -18,12 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core.services import Core
-
-CORE_SCOPE_KEY = "crmgate.core"
-SANDBOX_MISSING_KEY = "crmgate.sandbox_missing"
-#: Set on a request that no endpoint matched (unknown path, verb or ``api=``): the gateway
-#: lists those under ``GET /__admin/requests/unmatched``.
-UNMATCHED_KEY = "crmgate.unmatched"
+from dialects.context import context_of
 
 #: What most dialects' endpoints are: the request and its core in, the vendor's answer out.
 Handler = Callable[[Request, Core], Awaitable[Response]]
@@ -82,8 +77,9 @@ class Problem(Exception):
 def no_endpoint(
     scope: dict, status: int, message: str, headers: dict[str, str] | None = None
 ) -> Problem:
-    """The failure to answer a request none of the dialect's endpoints matches (marked so)."""
-    scope[UNMATCHED_KEY] = True
+    """The failure to answer a request none of the dialect's endpoints matches: the request's
+    context is marked unmatched (``GET /__admin/requests/unmatched`` lists those)."""
+    context_of(scope).matched = False
     return Problem(status, message, headers)
 
 
@@ -150,8 +146,9 @@ def _one_route_each(endpoints: Sequence[Endpoint]) -> list[BaseRoute]:
 
 
 def core_of(request: Request) -> Core:
-    """The core bound to this request by the gateway (the default one or a sandbox's)."""
-    missing = request.scope.get(SANDBOX_MISSING_KEY)
-    if missing is not None:
-        raise Problem(404, f"No sandbox '{missing}': it expired or was never created.")
-    return request.scope[CORE_SCOPE_KEY]
+    """The core bound to this request by the gateway (the default one or a sandbox's); a
+    request naming a sandbox that does not exist gets the dialect's 404."""
+    context = context_of(request.scope)
+    if context.sandbox_missing:
+        raise Problem(404, f"No sandbox '{context.sandbox}': it expired or was never created.")
+    return context.core

@@ -133,6 +133,7 @@ async def reset(request: Request, state: AdminState) -> Response:
     source = request.query_params.get("fixtures") or core.fixtures.source() or "none"
     rows = core.fixtures.load(_fixture_data(source), source=source, replace=True)
     if core is state.core:
+        await state.journal.settle()
         state.journal.clear()
     return _json({"status": "reset", "fixtures": source, "rows": rows})
 
@@ -163,6 +164,7 @@ def _filter(request: Request, **fixed: Any) -> RequestFilter:
 
 
 async def list_requests(request: Request, state: AdminState) -> Response:
+    await state.journal.settle()
     found = state.journal.query(_filter(request))
     return _json({"total": len(state.journal), "returned": len(found), "requests": found})
 
@@ -177,16 +179,19 @@ async def get_request(request: Request, state: AdminState) -> Response:
 
 async def unmatched_requests(request: Request, state: AdminState) -> Response:
     """Requests no endpoint matched: a mis-pointed integration shows up here."""
+    await state.journal.settle()
     found = state.journal.query(_filter(request, matched=False))
     return _json({"returned": len(found), "requests": found})
 
 
 async def count_requests(request: Request, state: AdminState) -> Response:
     matcher = await _decode(request, RequestMatcher)
+    await state.journal.settle()
     return _json({"count": verification.count(state.journal, matcher)})
 
 
 async def clear_requests(request: Request, state: AdminState) -> Response:
+    await state.journal.settle()
     return _json({"deleted": state.journal.clear()})
 
 

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
 from core.errors import CoreError
 from core.services import Core
 from core.store import StoreError, open_store
@@ -86,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     _env_option(serve, "--journal-body", type=int, default=DEFAULT_BODY_CHARS, help="characters")
     _env_option(
         serve,
+        "--access-log",
+        action="store_true",
+        help="log one line per dialect request (default: off; the journal records them)",
+    )
+    _env_option(
+        serve,
         "--sandbox-idle",
         type=float,
         default=DEFAULT_IDLE_SECONDS,
@@ -119,12 +127,9 @@ def _upstreams(pairs: list[str]) -> dict[str, str]:
     return upstream
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    if args.shadow and (not args.upstream or args.replay):
-        raise UsageError("--shadow needs --upstream DIALECT=URL (and no --replay)")
-    config = Config(
+def serve_config(args: argparse.Namespace) -> Config:
+    """The gateway's config from parsed ``serve`` options (or their ``CRMGATE_*`` variables)."""
+    return Config(
         db=args.db,
         fixtures=args.fixtures,
         max_body_bytes=args.max_body,
@@ -138,7 +143,25 @@ def serve(args: argparse.Namespace) -> int:
         replay_dir=args.replay,
         shadow=args.shadow,
         processes=args.workers,
+        access_log=args.access_log,
     )
+
+
+def environment_config() -> Config:
+    """What ``crmgate serve`` with no options would run: every ``CRMGATE_*`` variable the
+    command reads, read the same way (an invalid value is the same usage error)."""
+    config = serve_config(_parse(["serve"]))
+    if env_name("--workers") not in os.environ:  # a server started elsewhere: maybe many
+        config = msgspec.structs.replace(config, processes=None)
+    return config
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.shadow and (not args.upstream or args.replay):
+        raise UsageError("--shadow needs --upstream DIALECT=URL (and no --replay)")
+    config = serve_config(args)
     core = Core(open_store(config.db))
     loaded = fixtures.seed(core, config.fixtures)
     core.store.close()
@@ -205,11 +228,16 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "log_level", "info") not in LOG_LEVELS:  # argparse checks no default
         parser.error(f"{env_name('--log-level')}: invalid choice {args.log_level!r}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parse(argv)
     logging.basicConfig(
         level=getattr(args, "log_level", "info").upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",

@@ -36,18 +36,19 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     #: How many gateway processes serve this database (None: unknown, maybe many); it picks
     #: where the journal lives (see ``gateway.journal``).
     processes: int | None = None
+    #: One log line per dialect request (logger ``crmgate.access``); off: the journal records.
+    access_log: bool = False
 
     def to_env(self) -> str:
         return msgspec.json.encode(self).decode()
 
     @classmethod
     def from_env(cls) -> Config:
-        """The config the CLI handed to its workers, or one built from ``CRMGATE_*``."""
+        """The config the CLI handed to its workers, or (a server such as ``uvicorn --factory``
+        started without the CLI) the one ``crmgate serve`` would build from ``CRMGATE_*``: the
+        CLI's options are the one table of variables."""
         if raw := os.environ.get("CRMGATE_CONFIG"):
             return msgspec.json.decode(raw, type=cls)
-        return cls(
-            db=os.environ.get("CRMGATE_DB", "crmgate.db"),
-            fixtures=os.environ.get("CRMGATE_FIXTURES", "demo"),
-            max_body_bytes=int(os.environ.get("CRMGATE_MAX_BODY", DEFAULT_MAX_BODY)),
-            admin_token=os.environ.get("CRMGATE_ADMIN_TOKEN") or None,
-        )
+        from gateway.cli import environment_config  # the CLI imports this module
+
+        return environment_config()

@@ -23,7 +23,7 @@ from core.store.base import StoreError
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import TRIM_EVERY, SqlStoreBase
+from core.store.tables import SqlStoreBase
 
 T = TypeVar("T")
 
@@ -35,19 +35,6 @@ _BEGIN_WRITE = (
 #: The data version read with BEGIN has been used (or there was none to read).
 _UNREAD: Any = object()
 _INT8 = range(-(2**63), 2**63)
-_LOG_APPEND = """
-WITH head AS (
-    INSERT INTO logs (name, last_id, keep) VALUES (%(log)s, 1, %(keep)s) ON CONFLICT (name)
-    DO UPDATE SET last_id = logs.last_id + 1, keep = excluded.keep RETURNING last_id
-), added AS (
-    INSERT INTO log_records (log, id, record) SELECT %(log)s, last_id, %(record)s FROM head
-    RETURNING id
-), trimmed AS (
-    DELETE FROM log_records WHERE log = %(log)s
-    AND id <= (SELECT last_id FROM head WHERE last_id %% %(every)s = 0) - %(keep)s
-)
-SELECT id FROM added
-"""
 _NOCASE = (
     "CREATE COLLATION IF NOT EXISTS {schema}.nocase "
     "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
@@ -99,6 +86,11 @@ class PostgresStore(SqlStoreBase):
         self._begin_write = _BEGIN_WRITE
         self._cache_ready = True
 
+    @property
+    def reach(self) -> str:
+        """Who else can open this database: any process that reaches the server."""
+        return "network"
+
     # -- schema ---------------------------------------------------------------------------
 
     @property
@@ -126,6 +118,8 @@ class PostgresStore(SqlStoreBase):
                 "ON CONFLICT (id) DO UPDATE SET value = excluded.value",
                 [LATEST],
             )
+            # room on each page for the new version of a rewritten log slot (HOT updates)
+            self._conn.execute("ALTER TABLE log_slots SET (fillfactor = 50)")
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -243,8 +237,7 @@ class PostgresStore(SqlStoreBase):
         conn.execute("SET synchronous_commit = off")
         return conn
 
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        """One statement: the log's row lock orders concurrent appends, so ids commit in order."""
-        record = self._checked_record(record)
-        params = {"log": log, "record": record, "keep": keep, "every": TRIM_EVERY}
-        return self._logs.execute(_LOG_APPEND, params).fetchone()[0]
+    @contextmanager
+    def _log_transaction(self) -> Iterator[psycopg.Connection]:
+        with self._logs.transaction():
+            yield self._logs

@@ -74,6 +74,22 @@ def bearer_token(core: Core, site: str, principal: Principal) -> str:
 
 
 def _from_bearer(core: Core, site: str, token: str) -> Principal:
+    """The token's principal; a verified token is remembered until the data changes (core's
+    ``VerifiedTokens``), its expiry checked every time."""
+    key = ("servicestack-jwt", site, token)
+    with core.store.read():
+        known = core.tokens.get(key)
+    if known is None:
+        known = _verify_bearer(core, site, token)
+        with core.store.read():
+            core.tokens.put(key, known)
+    expires, principal = known
+    if expires <= core.clock().timestamp():
+        raise Unauthenticated("expired", "the bearer token has expired")
+    return principal
+
+
+def _verify_bearer(core: Core, site: str, token: str) -> tuple[float, Principal]:
     try:
         claims = jwt.decode(
             token,
@@ -87,9 +103,7 @@ def _from_bearer(core: Core, site: str, token: str) -> Principal:
         user_id = UUID(str(claims["sub"]))
     except (jwt.PyJWTError, ValueError) as exc:
         raise Unauthenticated("invalid", f"invalid bearer token: {exc}") from exc
-    if claims["exp"] <= core.clock().timestamp():
-        raise Unauthenticated("expired", "the bearer token has expired")
-    return core.auth.principal(user_id)
+    return claims["exp"], core.auth.principal(user_id)
 
 
 def _session_tokens(request: Request) -> list[str]:

@@ -69,8 +69,20 @@ def test_a_crash_inside_a_dialect_is_a_vendor_500_without_traceback(
     assert "RuntimeError" in caplog.text
 
 
-def test_the_access_log_masks_secrets(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_access_log_is_off_unless_asked_for(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="crmgate.access"):
+        assert client.get(f"/iservice{LOGGEDIN}").status_code == 200
+    assert caplog.records == []
+
+
+def test_the_access_log_masks_secrets(core: Core, caplog: pytest.LogCaptureFixture) -> None:
+    config = Config(db=":memory:", access_log=True)
+    with (
+        TestClient(create_app(config, core=core)) as client,
+        caplog.at_level(logging.INFO, logger="crmgate.access"),
+    ):
         client.get(f"/iservice{LOGGEDIN}&token=s3cr3t&password=hunter2&keep=me")
         client.post(
             "/iservice/f/webapp-api-login?api=login",

@@ -16,6 +16,7 @@ from core.models import Customer
 from core.services import Core
 from core.store import open_store
 from gateway.cli import build_parser, env_name, main
+from gateway.config import Config
 from tests.conftest import DEMO
 from tests.gateway.conftest import CRMGATE, Server
 from tests.golden import golden
@@ -217,3 +218,46 @@ def test_serve_runs_where_uvloop_and_httptools_do_not_install(tmp_path: Path) ->
     assert (tmp_path / "uvloop.tried").exists()
     assert (tmp_path / "httptools.tried").exists()
     assert "Traceback" not in log
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, False), ("1", True), ("no", False)])
+def test_the_access_log_is_opt_in_from_the_command_line_or_the_environment(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, expected: bool
+) -> None:
+    monkeypatch.delenv("CRMGATE_CONFIG", raising=False)
+    if env is None:
+        monkeypatch.delenv("CRMGATE_ACCESS_LOG", raising=False)
+    else:
+        monkeypatch.setenv("CRMGATE_ACCESS_LOG", env)
+    assert build_parser().parse_args(["serve"]).access_log is expected
+    assert build_parser().parse_args(["serve", "--access-log"]).access_log is True
+    assert Config.from_env().access_log is expected
+
+
+def test_a_server_started_without_the_cli_reads_every_serve_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``uvicorn --factory gateway.app:create_app_from_env``: the same variables as serve."""
+    monkeypatch.delenv("CRMGATE_CONFIG", raising=False)
+    monkeypatch.delenv("CRMGATE_WORKERS", raising=False)
+    values = {
+        "CRMGATE_JOURNAL_SIZE": "7",
+        "CRMGATE_JOURNAL_BODY": "9",
+        "CRMGATE_SANDBOX_IDLE": "2.5",
+        "CRMGATE_LOG_LEVEL": "debug",
+        "CRMGATE_UPSTREAM": "pf=http://a.test",
+        "CRMGATE_SHADOW": "on",
+        "CRMGATE_ADMIN_TOKEN": "t",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    config = Config.from_env()
+    assert (config.journal_entries, config.journal_body_chars) == (7, 9)
+    assert config.sandbox_idle_seconds == 2.5
+    assert config.log_level == "debug"
+    assert config.upstream == {"pf": "http://a.test"}
+    assert config.shadow is True
+    assert config.admin_token == "t"
+    assert config.processes is None  # how many workers serve it is not known
+    monkeypatch.setenv("CRMGATE_WORKERS", "2")
+    assert Config.from_env().processes == 2
