@@ -39,9 +39,10 @@ bench: $(STAMP)
 
 # Regenerate requirements.lock (needs network; uv lives in its own throwaway venv).
 # servicestack declares the Python 3.6 "dataclasses" backport unconditionally: leave it out.
+# --universal keeps the platform markers (uvloop, httptools install only where they can).
 lock:
 	test -x .venv-tools/bin/uv || ($(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet uv)
-	.venv-tools/bin/uv pip compile pyproject.toml --extra dev --generate-hashes \
+	.venv-tools/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
 		--python-version 3.11 --no-header --no-emit-package dataclasses -o requirements.lock
 
 clean:

@@ -74,6 +74,15 @@ class Problem(Exception):
         self.headers = headers or {}
 
 
+def no_endpoint(
+    scope: dict, status: int, message: str, headers: dict[str, str] | None = None
+) -> Problem:
+    """The failure to answer a request none of the dialect's endpoints matches: the request's
+    context is marked unmatched (``GET /__admin/requests/unmatched`` lists those)."""
+    context_of(scope).matched = False
+    return Problem(status, message, headers)
+
+
 @runtime_checkable
 class Dialect(Protocol):
     name: str

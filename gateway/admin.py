@@ -20,12 +20,13 @@ from core.errors import CoreError, ValidationFailed
 from core.services import Core
 from core.services.fixtures import FixtureData
 from dialects.base import Dialect
-from gateway import dashboard, fixtures, openapi
+from gateway import dashboard, fixtures, openapi, verification
 from gateway.dashboard import pretty
 from gateway.diff.shadow import Shadow
 from gateway.faults import FaultRule, Faults
 from gateway.journal import Journal, RequestFilter
 from gateway.sandboxes import HEADER, Sandboxes, SandboxLimit
+from gateway.verification import RequestMatcher
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
@@ -155,13 +156,16 @@ async def load_fixtures(request: Request, state: AdminState) -> Response:
     return _json({"status": "loaded", "fixtures": source, "rows": rows}, 201)
 
 
-async def list_requests(request: Request, state: AdminState) -> Response:
+def _filter(request: Request, **fixed: Any) -> RequestFilter:
     try:
-        flt = msgspec.convert(dict(request.query_params), RequestFilter, strict=False)
+        return msgspec.convert(dict(request.query_params) | fixed, RequestFilter, strict=False)
     except msgspec.ValidationError as exc:
         raise AdminError(400, f"invalid filter: {exc}") from exc
+
+
+async def list_requests(request: Request, state: AdminState) -> Response:
     await state.journal.settle()
-    found = state.journal.query(flt)
+    found = state.journal.query(_filter(request))
     return _json({"total": len(state.journal), "returned": len(found), "requests": found})
 
 
@@ -171,6 +175,19 @@ async def get_request(request: Request, state: AdminState) -> Response:
     if entry is None:
         raise AdminError(404, "no such request in the journal")
     return _json(pretty.exchange(entry))
+
+
+async def unmatched_requests(request: Request, state: AdminState) -> Response:
+    """Requests no endpoint matched: a mis-pointed integration shows up here."""
+    await state.journal.settle()
+    found = state.journal.query(_filter(request, matched=False))
+    return _json({"returned": len(found), "requests": found})
+
+
+async def count_requests(request: Request, state: AdminState) -> Response:
+    matcher = await _decode(request, RequestMatcher)
+    await state.journal.settle()
+    return _json({"count": verification.count(state.journal, matcher)})
 
 
 async def clear_requests(request: Request, state: AdminState) -> Response:
@@ -185,11 +202,13 @@ async def add_fault(request: Request, state: AdminState) -> Response:
         problems.append(f"unknown dialect {rule.dialect!r}")
     if problems:
         raise AdminError(400, "invalid fault rule", problems)
+    if rule.sandbox is not None and state.sandboxes.get(rule.sandbox) is None:
+        raise AdminError(404, f"no sandbox {rule.sandbox!r}")
     return _json(state.faults.add(rule), 201)
 
 
 async def list_faults(request: Request, state: AdminState) -> Response:
-    return _json(state.faults.list())
+    return _json(state.faults.list(request.query_params.get("sandbox")))
 
 
 async def delete_fault(request: Request, state: AdminState) -> Response:
@@ -199,7 +218,7 @@ async def delete_fault(request: Request, state: AdminState) -> Response:
 
 
 async def clear_faults(request: Request, state: AdminState) -> Response:
-    state.faults.clear()
+    state.faults.clear(request.query_params.get("sandbox"))
     return Response(status_code=204)
 
 
@@ -222,8 +241,11 @@ async def list_sandboxes(request: Request, state: AdminState) -> Response:
 
 
 async def delete_sandbox(request: Request, state: AdminState) -> Response:
-    if not state.sandboxes.delete(request.path_params["sandbox_id"]):
+    """The sandbox's own fault rules go with it."""
+    sandbox_id = request.path_params["sandbox_id"]
+    if not state.sandboxes.delete(sandbox_id):
         raise AdminError(404, "no such sandbox")
+    state.faults.clear(sandbox_id)
     return Response(status_code=204)
 
 
@@ -252,6 +274,8 @@ ROUTES: list[tuple[str, Handler, str]] = [
     ("/requests", list_requests, "GET"),
     ("/requests", clear_requests, "DELETE"),
     ("/requests/{entry_id:int}", get_request, "GET"),
+    ("/requests/count", count_requests, "POST"),
+    ("/requests/unmatched", unmatched_requests, "GET"),
     ("/faults", add_fault, "POST"),
     ("/faults", list_faults, "GET"),
     ("/faults", clear_faults, "DELETE"),

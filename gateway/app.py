@@ -9,8 +9,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.services import Core
 from core.store import POSTGRES_SCHEMES, open_store
-from dialects.base import Dialect, Problem
-from dialects.context import context_of
+from dialects.base import Dialect, no_endpoint
 from gateway import fixtures
 from gateway.admin import AdminState, admin_app
 from gateway.config import Config
@@ -25,8 +24,7 @@ from gateway.upstream import Recorder, Replayer, UpstreamProxy
 
 
 async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
-    context_of(scope).matched = False
-    raise Problem(404, "No resource matches the request.")
+    raise no_endpoint(scope, 404, "No resource matches the request.")
 
 
 def dialect_app(dialect: Dialect, config: Config, shadow: Shadow | None = None) -> ASGIApp:

@@ -7,23 +7,50 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
+
+import msgspec
 
 from core.errors import CoreError
 from core.services import Core
 from core.store import StoreError, open_store
 from gateway import fixtures
-from gateway.config import DEFAULT_MAX_BODY, Config, env_flag
+from gateway.config import DEFAULT_MAX_BODY, Config
 from gateway.diff import command as diff_command
 from gateway.diff.model import DiffError
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.registry import load_dialects
 from gateway.sandboxes import DEFAULT_IDLE_SECONDS
 
+LOG_LEVELS = ("debug", "info", "warning", "error")
+#: Every ``crmgate serve`` option reads ``CRMGATE_<OPTION>`` when it is not given (the README's
+#: "Environment" list names exactly these).
+ENV_PREFIX = "CRMGATE_"
+_TRUE = ("1", "true", "yes", "on")
+
+
+def env_name(option: str) -> str:
+    """``--max-body`` -> ``CRMGATE_MAX_BODY``."""
+    return ENV_PREFIX + option.lstrip("-").replace("-", "_").upper()
+
+
+def _env_option(parser: argparse.ArgumentParser, option: str, **kwargs: Any) -> None:
+    """An option whose default comes from its environment variable (argparse converts a string
+    default like a command-line value; a switch is on for 1/true/yes/on; a repeatable option's
+    variable is space-separated and the command line adds to it)."""
+    name = env_name(option)
+    if (value := os.environ.get(name)) is not None:
+        action = kwargs.get("action")
+        if action == "store_true":
+            kwargs["default"] = value.strip().lower() in _TRUE
+        else:
+            kwargs["default"] = value.split() if action == "append" else value
+    kwargs["help"] = f"{kwargs.get('help', '')} [env {name}]".strip()
+    parser.add_argument(option, **kwargs)
+
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--db", default=os.environ.get("CRMGATE_DB", "crmgate.db"), help="SQLite database file"
-    )
+    _env_option(parser, "--db", default="crmgate.db", help="SQLite file or PostgreSQL URL")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,42 +58,46 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the gateway")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8080)
+    _env_option(serve, "--host", default="127.0.0.1")
+    _env_option(serve, "--port", type=int, default=8080)
     _db_option(serve)
-    serve.add_argument(
-        "--fixtures",
-        default=os.environ.get("CRMGATE_FIXTURES", "demo"),
-        help="demo | none | PATH; seeds a new database only",
+    _env_option(
+        serve, "--fixtures", default="demo", help="demo | none | PATH; seeds a new database only"
     )
-    serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
-    serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
-    serve.add_argument("--admin-token", default=os.environ.get("CRMGATE_ADMIN_TOKEN"))
-    serve.add_argument(
+    _env_option(serve, "--workers", type=int, default=1)
+    _env_option(serve, "--log-level", default="info", choices=LOG_LEVELS)
+    _env_option(serve, "--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
+    _env_option(serve, "--admin-token", default=None)
+    _env_option(
+        serve,
         "--upstream",
         action="append",
-        default=[],
+        default=None,
         metavar="DIALECT=URL",
         help="forward a dialect to the real vendor (repeatable)",
     )
-    serve.add_argument("--record", metavar="DIR", help="save upstream exchanges as fixtures")
-    serve.add_argument("--replay", metavar="DIR", help="serve recorded exchanges")
-    serve.add_argument(
+    _env_option(serve, "--record", metavar="DIR", help="save upstream exchanges as fixtures")
+    _env_option(serve, "--replay", metavar="DIR", help="serve recorded exchanges")
+    _env_option(
+        serve,
         "--shadow",
         action="store_true",
         help="with --upstream: also answer in a sandbox and journal differences (/__admin/diff)",
     )
-    serve.add_argument("--journal-size", type=int, default=DEFAULT_ENTRIES, help="entries")
-    serve.add_argument("--journal-body", type=int, default=DEFAULT_BODY_CHARS, help="characters")
-    serve.add_argument(
+    _env_option(serve, "--journal-size", type=int, default=DEFAULT_ENTRIES, help="entries")
+    _env_option(serve, "--journal-body", type=int, default=DEFAULT_BODY_CHARS, help="characters")
+    _env_option(
+        serve,
         "--access-log",
         action="store_true",
-        default=env_flag("CRMGATE_ACCESS_LOG"),
         help="log one line per dialect request (default: off; the journal records them)",
     )
-    serve.add_argument(
-        "--sandbox-idle", type=float, default=DEFAULT_IDLE_SECONDS, help="seconds before expiry"
+    _env_option(
+        serve,
+        "--sandbox-idle",
+        type=float,
+        default=DEFAULT_IDLE_SECONDS,
+        help="seconds before expiry",
     )
 
     commands.add_parser("routes", help="list every emulated endpoint")
@@ -96,12 +127,9 @@ def _upstreams(pairs: list[str]) -> dict[str, str]:
     return upstream
 
 
-def serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    if args.shadow and (not args.upstream or args.replay):
-        raise UsageError("--shadow needs --upstream DIALECT=URL (and no --replay)")
-    config = Config(
+def serve_config(args: argparse.Namespace) -> Config:
+    """The gateway's config from parsed ``serve`` options (or their ``CRMGATE_*`` variables)."""
+    return Config(
         db=args.db,
         fixtures=args.fixtures,
         max_body_bytes=args.max_body,
@@ -110,13 +138,30 @@ def serve(args: argparse.Namespace) -> int:
         journal_entries=args.journal_size,
         journal_body_chars=args.journal_body,
         sandbox_idle_seconds=args.sandbox_idle,
-        upstream=_upstreams(args.upstream),
+        upstream=_upstreams(args.upstream or []),
         record_dir=args.record,
         replay_dir=args.replay,
         shadow=args.shadow,
         processes=args.workers,
         access_log=args.access_log,
     )
+
+
+def environment_config() -> Config:
+    """What ``crmgate serve`` with no options would run: every ``CRMGATE_*`` variable the
+    command reads, read the same way (an invalid value is the same usage error)."""
+    config = serve_config(_parse(["serve"]))
+    if env_name("--workers") not in os.environ:  # a server started elsewhere: maybe many
+        config = msgspec.structs.replace(config, processes=None)
+    return config
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    if args.shadow and (not args.upstream or args.replay):
+        raise UsageError("--shadow needs --upstream DIALECT=URL (and no --replay)")
+    config = serve_config(args)
     core = Core(open_store(config.db))
     loaded = fixtures.seed(core, config.fixtures)
     core.store.close()
@@ -183,17 +228,37 @@ COMMANDS = {
 }
 
 
+def _parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "log_level", "info") not in LOG_LEVELS:  # argparse checks no default
+        parser.error(f"{env_name('--log-level')}: invalid choice {args.log_level!r}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _parse(argv)
     logging.basicConfig(
         level=getattr(args, "log_level", "info").upper(),
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
     )
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        return _reader_gone()
     except (CoreError, StoreError, FileNotFoundError, UsageError, DiffError) as exc:
         print(f"crmgate: {getattr(exc, 'message', exc)}", file=sys.stderr)
         return 2
+    return status
+
+
+def _reader_gone() -> int:
+    """``crmgate routes | head``: the reader left. Point stdout at /dev/null so the flush at
+    exit stays quiet, and exit as a process killed by SIGPIPE would (128 + 13)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,11 +12,6 @@ from gateway.sandboxes import DEFAULT_IDLE_SECONDS
 DEFAULT_MAX_BODY = 1024 * 1024
 
 
-def env_flag(name: str) -> bool:
-    """A yes/no environment variable: ``1``, ``true``, ``yes`` or ``on`` (any case) is yes."""
-    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-
 class Config(msgspec.Struct, frozen=True, kw_only=True):
     db: str = "crmgate.db"
     #: ``demo``, ``none`` or a path to a fixture file or folder; seeds a new database only.
@@ -49,13 +44,11 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
 
     @classmethod
     def from_env(cls) -> Config:
-        """The config the CLI handed to its workers, or one built from ``CRMGATE_*``."""
+        """The config the CLI handed to its workers, or (a server such as ``uvicorn --factory``
+        started without the CLI) the one ``crmgate serve`` would build from ``CRMGATE_*``: the
+        CLI's options are the one table of variables."""
         if raw := os.environ.get("CRMGATE_CONFIG"):
             return msgspec.json.decode(raw, type=cls)
-        return cls(
-            db=os.environ.get("CRMGATE_DB", "crmgate.db"),
-            fixtures=os.environ.get("CRMGATE_FIXTURES", "demo"),
-            max_body_bytes=int(os.environ.get("CRMGATE_MAX_BODY", DEFAULT_MAX_BODY)),
-            admin_token=os.environ.get("CRMGATE_ADMIN_TOKEN") or None,
-            access_log=env_flag("CRMGATE_ACCESS_LOG"),
-        )
+        from gateway.cli import environment_config  # the CLI imports this module
+
+        return environment_config()

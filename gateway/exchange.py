@@ -28,7 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError
 from core.services import Core
-from dialects.base import Dialect, Problem
+from dialects.base import Dialect, Problem, no_endpoint
 from dialects.context import SCOPE_KEY, RequestContext
 from dialects.formats.errors import DecodeError
 from gateway.faults import FaultRule, Faults
@@ -44,6 +44,8 @@ _ID_PREFIX = os.urandom(8).hex()
 _ids = itertools.count(1)
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _SANDBOX = HEADER.lower().encode()
+_PLAIN_404_BODY = b"Not Found"
+_PLAIN_404_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")]
 _REASONS = {404: "not found", 405: "method not allowed"}
 #: Errors a dialect renders in its own envelope; anything else is a 500.
 RENDERED = (Problem, CoreError, DecodeError)
@@ -134,15 +136,16 @@ class Exchange:
             scope["root_path"] = scope.get("root_path", "") + "/__admin"
             await self.admin(scope, receive, send)
             return
-        route, prefix = self._route(scope, host or b"")
-        if route is None:
-            await _plain_404(send)
-            return
         request_id = given_id.decode("latin-1") if given_id is not None else ""
         if given_id is None or not _SANE_ID.fullmatch(request_id):
             request_id = f"{_ID_PREFIX}{next(_ids):016x}"
-        scope["app"] = self  # Starlette's routers then raise HTTPException (405) for us to render
         context = RequestContext(request_id, self.core, started)
+        route, prefix = self._route(scope, host or b"")
+        if route is None:
+            context.sandbox = sandbox.decode("latin-1") if sandbox is not None else None
+            await self._no_dialect(context, scope, send)
+            return
+        scope["app"] = self  # Starlette's routers then raise HTTPException (405) for us to render
         context.dialect = route.dialect.name
         scope[SCOPE_KEY] = context
         if prefix:
@@ -154,6 +157,16 @@ class Exchange:
             await self._serve(route, context, scope, receive, send, length)
         finally:
             self._record(context, scope)
+
+    async def _no_dialect(self, context: RequestContext, scope: Scope, send: Send) -> None:
+        """Under no dialect there is no vendor to imitate: a bare 404, journaled as unmatched
+        (a client pointed at the wrong prefix shows up in ``/__admin/requests/unmatched``)."""
+        context.matched = False
+        await _plain_404(send)
+        context.status = 404
+        context.response_headers = _PLAIN_404_HEADERS
+        context.response_body += _PLAIN_404_BODY
+        self._record(context, scope)
 
     def _bind_sandbox(self, context: RequestContext, name: str) -> None:
         context.sandbox = name
@@ -219,7 +232,11 @@ class Exchange:
     def _error_response(self, dialect: Dialect, exc: Exception, scope: Scope) -> ASGIApp:
         if isinstance(exc, HTTPException):
             reason = exc.detail or _REASONS.get(exc.status_code, "error")
-            exc = Problem(exc.status_code, reason, dict(exc.headers or {}))
+            headers = dict(exc.headers or {})
+            if exc.status_code in _REASONS:  # Starlette's router: no route, or not this verb
+                exc = no_endpoint(scope, exc.status_code, reason, headers)
+            else:
+                exc = Problem(exc.status_code, reason, headers)
         elif not isinstance(exc, RENDERED):
             errors_log.exception("unhandled error in dialect %s", dialect.name)
             exc = Problem(500, "An error has occurred.")
@@ -233,7 +250,7 @@ class Exchange:
 
     def _faulty(self, route: Route, scope: Scope, app: ASGIApp) -> ASGIApp:
         path = scope["path"][len(scope.get("root_path", "")) :] or "/"
-        rule = self.faults.pick(route.dialect.name, scope["method"], path)
+        rule = self.faults.pick(route.dialect.name, scope["method"], path, scope[SCOPE_KEY].sandbox)
         if rule is None:
             return app
         return _with_fault(rule, app)
@@ -258,6 +275,7 @@ class Exchange:
                 context.request_body,
                 context.response_headers,
                 context.response_body,
+                context.matched,
             )
         )
         if self.access_log and access_log.isEnabledFor(logging.INFO):
@@ -294,10 +312,8 @@ def _too_large(limit: int) -> Problem:
 
 async def _plain_404(send: Send) -> None:
     """Outside every dialect there is no vendor to imitate: a bare 404."""
-    body = b"Not Found"
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")]
-    await send({"type": "http.response.start", "status": 404, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.start", "status": 404, "headers": _PLAIN_404_HEADERS})
+    await send({"type": "http.response.body", "body": _PLAIN_404_BODY})
 
 
 async def _plain_500(scope: Scope, receive: Receive, send: Send) -> None:

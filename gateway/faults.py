@@ -1,7 +1,9 @@
 """Fault rules: make matching dialect requests slow, fail, drop or come back malformed.
 
 A rule matches on dialect, method and a path glob (the path as the vendor sees it, without
-the gateway's prefix); it fires ``times`` times (forever when unset) with ``probability``.
+the gateway's prefix) and, when it names one, the sandbox of the request (a rule added for a
+sandbox never fires outside it); it fires ``times`` times (forever when unset) with
+``probability``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class FaultRule(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     dialect: str | None = None
     method: str | None = None
     path: str = "*"
+    #: Fires only for requests in this sandbox (``X-Crmgate-Sandbox``); unset: for every request.
+    sandbox: str | None = None
     #: latency: fixed milliseconds, or ``[low, high]`` for a uniform range.
     latency_ms: float | tuple[float, float] = 0
     #: status: the HTTP status to answer, in the dialect's own error envelope.
@@ -47,9 +51,10 @@ class FaultRule(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
             problems.append("latency_ms must be 0..60000 (and low <= high)")
         return problems
 
-    def matches(self, dialect: str, method: str, path: str) -> bool:
+    def matches(self, dialect: str, method: str, path: str, sandbox: str | None = None) -> bool:
         return (
-            (self.dialect is None or self.dialect == dialect)
+            (self.sandbox is None or self.sandbox == sandbox)
+            and (self.dialect is None or self.dialect == dialect)
             and (self.method is None or self.method.upper() == method)
             and fnmatchcase(path, self.path)
         )
@@ -104,8 +109,9 @@ class Faults:
             self._save([*self._load(), rule])
         return rule
 
-    def list(self) -> list[FaultRule]:
-        return self._load()
+    def list(self, sandbox: str | None = None) -> list[FaultRule]:
+        """Every rule, or only the rules of ``sandbox``."""
+        return [r for r in self._load() if sandbox is None or r.sandbox == sandbox]
 
     def remove(self, rule_id: int) -> bool:
         with self.state.write():
@@ -114,14 +120,20 @@ class Faults:
             self._save(kept)
         return len(kept) < len(rules)
 
-    def clear(self) -> None:
+    def clear(self, sandbox: str | None = None) -> int:
+        """Remove every rule, or only the rules of ``sandbox``; how many went."""
         with self.state.write():
-            self._save([])
+            rules = self._load()
+            kept = [] if sandbox is None else [r for r in rules if r.sandbox != sandbox]
+            self._save(kept)
+        return len(rules) - len(kept)
 
-    def pick(self, dialect: str, method: str, path: str) -> FaultRule | None:
+    def pick(
+        self, dialect: str, method: str, path: str, sandbox: str | None = None
+    ) -> FaultRule | None:
         """The first matching rule that fires now (its counter moves; spent rules go)."""
         for rule in self.active():
-            if not rule.matches(dialect, method, path):
+            if not rule.matches(dialect, method, path, sandbox):
                 continue
             if rule.probability < 1 and random.random() >= rule.probability:
                 continue

@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from core.services import Core
 from core.services.fixtures import FixtureData, read_fixtures
 
-#: The project's own fixture folder (``fixtures/`` beside the packages).
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+#: The named sets shipped in the package (``gateway/fixture_sets/<name>/``).
+FIXTURE_SETS: Traversable = files("gateway.fixture_sets")
 
 
-def resolve(source: str) -> Path | None:
-    """``none`` -> no data; a bare name -> ``fixtures/<name>``; anything else is a path."""
+def named_set(name: str) -> Traversable | None:
+    """The shipped set called ``name`` (a folder of JSON files), if there is one."""
+    if not name or name.startswith(".") or "/" in name or "\\" in name:
+        return None
+    found = FIXTURE_SETS / name
+    return found if found.is_dir() else None
+
+
+def resolve(source: str) -> Traversable | None:
+    """``none`` -> no data; a shipped set's name (``demo``) -> that set; else a path."""
     if source == "none":
         return None
-    named = FIXTURES_DIR / source
-    if "/" not in source and named.exists():
+    if (named := named_set(source)) is not None:
         return named
     path = Path(source)
     if not path.exists():

@@ -20,6 +20,7 @@ import asyncio
 import logging
 import threading
 from collections import deque
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from itertools import count, islice, takewhile
@@ -64,6 +65,8 @@ class JournalEntry(msgspec.Struct, kw_only=True):
     request_body: str
     response_headers: dict[str, str]
     response_body: str
+    #: False when no endpoint matched the request (unknown path, verb or ``api=``).
+    matched: bool = True
 
 
 class Captured:
@@ -75,6 +78,7 @@ class Captured:
         "dialect",
         "duration",
         "id",
+        "matched",
         "method",
         "path",
         "query_string",
@@ -102,6 +106,7 @@ class Captured:
         request_body: bytes | bytearray,
         response_headers: list[tuple[bytes, bytes]],
         response_body: bytes | bytearray,
+        matched: bool = True,
     ) -> None:
         self.id = 0
         self.at = at
@@ -117,6 +122,7 @@ class Captured:
         self.request_body = request_body
         self.response_headers = response_headers
         self.response_body = response_body
+        self.matched = matched
 
     @property
     def time(self) -> datetime:
@@ -139,6 +145,7 @@ class Captured:
             request_body=mask_body(bytes(self.request_body), body_chars),
             response_headers=mask_headers(self.response_headers),
             response_body=mask_body(bytes(self.response_body), body_chars),
+            matched=self.matched,
         )
 
 
@@ -149,6 +156,7 @@ class _Head(Protocol):
     method: str
     path: str
     status: int
+    matched: bool
 
 
 class _StoredHead(msgspec.Struct):
@@ -160,30 +168,42 @@ class _StoredHead(msgspec.Struct):
     method: str
     path: str
     status: int
+    matched: bool = True
 
 
-class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """``path`` is a glob (``/iservice/f/*``); ``since`` an ISO date-time; ``after`` an entry
-    id: only newer entries (what a page that polls has not seen yet)."""
+class EntryFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What an entry's head must hold: ``path`` is a glob (``/iservice/f/*``), ``since`` an ISO
+    date-time, ``sandbox`` the id of one sandbox (its requests only)."""
 
-    dialect: str | None = None
     sandbox: str | None = None
+    dialect: str | None = None
     method: str | None = None
     path: str | None = None
     status: int | None = None
     since: datetime | None = None
-    after: int | None = None
-    limit: int = 100
 
     def matches(self, e: _Head) -> bool:
         return (
-            (self.dialect is None or e.dialect == self.dialect)
-            and (self.sandbox is None or e.sandbox == self.sandbox)
+            (self.sandbox is None or e.sandbox == self.sandbox)
+            and (self.dialect is None or e.dialect == self.dialect)
             and (self.method is None or e.method == self.method.upper())
             and (self.path is None or fnmatchcase(e.path, self.path))
             and (self.status is None or e.status == self.status)
             and (self.since is None or e.time >= self.since)
         )
+
+
+class RequestFilter(EntryFilter, kw_only=True, forbid_unknown_fields=True):
+    """A journal query: the newest ``limit`` matching entries; ``matched=false`` keeps only the
+    requests no endpoint matched; ``after`` an entry id: only newer entries (what a page that
+    polls has not seen yet)."""
+
+    matched: bool | None = None
+    after: int | None = None
+    limit: int = 100
+
+    def matches(self, e: _Head) -> bool:
+        return (self.matched is None or e.matched == self.matched) and super().matches(e)
 
     @property
     def is_empty(self) -> bool:
@@ -202,6 +222,9 @@ class Journal(Protocol):
 
     def query(self, flt: RequestFilter) -> list[JournalEntry]:
         """Matching entries, newest first (only those after ``flt.after``)."""
+
+    def scan(self, flt: EntryFilter) -> Iterator[JournalEntry]:
+        """Every entry whose head matches, newest first (what a count goes through)."""
 
     def get(self, entry_id: int) -> JournalEntry | None:
         """The entry with this id, while the journal still holds it."""
@@ -235,6 +258,9 @@ class MemoryJournal:
         newer = takewhile(lambda c: c.id > after, reversed(self._ring))
         found = (c for c in newer if flt.matches(c))
         return [c.entry(self.body_chars) for c in islice(found, max(flt.limit, 0))]
+
+    def scan(self, flt: EntryFilter) -> Iterator[JournalEntry]:
+        return (c.entry(self.body_chars) for c in list(reversed(self._ring)) if flt.matches(c))
 
     def get(self, entry_id: int) -> JournalEntry | None:
         """Ids in the ring are consecutive: the entry's place is its distance from the first."""
@@ -330,20 +356,24 @@ class SharedJournal:
     def query(self, flt: RequestFilter) -> list[JournalEntry]:
         """Read a page at a time; only matches are decoded in full."""
         wanted = max(flt.limit, 0)
-        with self._lock:
-            if flt.is_empty:
+        if flt.is_empty:
+            with self._lock:
                 return [_entry(i, r) for i, r in self.state.log_read(LOG, limit=wanted)]
-            after = -1 if flt.after is None else flt.after
-            found: list[JournalEntry] = []
-            before = None
-            while len(found) < wanted:
+        after = -1 if flt.after is None else flt.after
+        return list(islice(self.scan(flt, after=after), wanted))
+
+    def scan(self, flt: EntryFilter, *, after: int = -1) -> Iterator[JournalEntry]:
+        """Every entry newer than id ``after`` whose head matches, newest first, a page of the
+        log at a time (the lock is held while a page is read, never across a yield)."""
+        before = None
+        while True:
+            with self._lock:
                 rows = self.state.log_read(LOG, before=before, limit=PAGE)
-                newer = [(i, r) for i, r in rows if i > after]
-                found += [_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r))]
-                if len(rows) < PAGE or len(newer) < len(rows):
-                    break
-                before = rows[-1][0]
-            return found[:wanted]
+            newer = [(i, r) for i, r in rows if i > after]
+            yield from (_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r)))
+            if len(rows) < PAGE or len(newer) < len(rows):
+                return
+            before = rows[-1][0]
 
     def get(self, entry_id: int) -> JournalEntry | None:
         if not 0 < entry_id < _MAX_ID:

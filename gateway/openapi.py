@@ -12,6 +12,8 @@ import msgspec
 
 from dialects.base import Dialect, Endpoint
 from dialects.formats.dotnet import NetDateTime
+from gateway.faults import FaultRule
+from gateway.verification import RequestMatcher
 
 REF = "#/components/schemas/{name}"
 
@@ -23,9 +25,11 @@ _ADMIN: list[tuple[str, str, str]] = [
     ("get", "/__admin/requests", "The request journal, newest first, filtered"),
     ("get", "/__admin/requests/{entry_id}", "One journal entry, its bodies laid out by format"),
     ("delete", "/__admin/requests", "Clear the journal"),
-    ("post", "/__admin/faults", "Add a fault rule"),
-    ("get", "/__admin/faults", "List fault rules"),
-    ("delete", "/__admin/faults", "Remove every fault rule"),
+    ("post", "/__admin/requests/count", "How many journaled requests match: {count: N}"),
+    ("get", "/__admin/requests/unmatched", "Requests that no endpoint matched, newest first"),
+    ("post", "/__admin/faults", "Add a fault rule (for one sandbox with sandbox)"),
+    ("get", "/__admin/faults", "List fault rules (of one sandbox with ?sandbox=)"),
+    ("delete", "/__admin/faults", "Remove every fault rule (of one sandbox with ?sandbox=)"),
     ("delete", "/__admin/faults/{rule_id}", "Remove one fault rule"),
     ("post", "/__admin/sandboxes", "Create an isolated copy of the fixture data"),
     ("get", "/__admin/sandboxes", "List sandboxes"),
@@ -98,9 +102,38 @@ def _schema_hook(t: type) -> dict[str, Any]:
     raise NotImplementedError(f"no JSON schema for {t!r}")
 
 
+def _query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema}
+
+
+_TEXT = {"type": "string"}
+_SANDBOX = _query("sandbox", _TEXT)
+_LIMIT = _query("limit", {"type": "integer"})
+#: Query parameters and JSON bodies of the admin calls that take them.
+_ADMIN_QUERY: dict[tuple[str, str], list[dict[str, Any]]] = {
+    ("get", "/__admin/requests"): [
+        _SANDBOX,
+        *(_query(n, _TEXT) for n in ("dialect", "method", "path")),
+        _query("status", {"type": "integer"}),
+        _query("since", {"type": "string", "format": "date-time"}),
+        _query("matched", {"type": "boolean"}),
+        _query("after", {"type": "integer"}),
+        _LIMIT,
+    ],
+    ("get", "/__admin/requests/unmatched"): [_SANDBOX, _LIMIT],
+    ("get", "/__admin/faults"): [_SANDBOX],
+    ("delete", "/__admin/faults"): [_SANDBOX],
+}
+_ADMIN_BODY: dict[tuple[str, str], type] = {
+    ("post", "/__admin/requests/count"): RequestMatcher,
+    ("post", "/__admin/faults"): FaultRule,
+}
+
+
 def document(dialects: list[Dialect]) -> dict[str, Any]:
     types = sorted(
-        {t for d in dialects for op in d.describe() for t in (op.request, op.response) if t},
+        {t for d in dialects for op in d.describe() for t in (op.request, op.response) if t}
+        | set(_ADMIN_BODY.values()),
         key=lambda t: (t.__module__, t.__qualname__),
     )
     refs, components = msgspec.json.schema_components(
@@ -118,12 +151,15 @@ def document(dialects: list[Dialect]) -> dict[str, Any]:
             "operationId": f"admin_{method}_{path.strip('/').replace('/', '_').replace('.', '_')}",
             "responses": {"default": {"description": 'JSON; errors as {"error": ...}'}},
         }
-        names = _path_params(path)
-        if names:
-            op["parameters"] = [
-                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
-                for n in names
-            ]
+        params = [
+            {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+            for n in _path_params(path)
+        ] + _ADMIN_QUERY.get((method, path), [])
+        if params:
+            op["parameters"] = params
+        if body := _ADMIN_BODY.get((method, path)):
+            content = {"application/json": {"schema": schemas[body]}}
+            op["requestBody"] = {"required": True, "content": content}
         paths.setdefault(path, {})[method] = op
     return {
         "openapi": "3.1.0",

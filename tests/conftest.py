@@ -16,8 +16,10 @@ from core.store import Store, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app
 from gateway.config import Config
-from gateway.fixtures import FIXTURES_DIR
+from gateway.fixtures import named_set
 from tests.postgres import Postgres, PostgresUnavailable
+
+pytest_plugins = ["gateway.pytest_plugin", "pytester"]
 
 #: The store implementations every store-level test runs against.
 STORES = ("sqlite", "postgresql")
@@ -31,7 +33,7 @@ settings.register_profile(
 )
 settings.load_profile("crmgate")
 
-DEMO = read_fixtures(FIXTURES_DIR / "demo")
+DEMO = read_fixtures(named_set("demo"))
 
 JOHN_ID = "11078e67-adf5-4306-a903-481ed7aa8c0e"
 JANE_ID = "6a3c2f4e-8d1b-4c7a-9e25-3f0b1d2c4a57"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from pathlib import Path
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import msgspec
@@ -21,9 +21,15 @@ _BY_TABLE = {m.__table__: m for m in ALL_MODELS}
 _STAMPED = ("created", "updated")
 
 
-def read_fixtures(path: Path) -> FixtureData:
-    """Read a fixture file (a JSON object of table -> rows) or a folder of such files."""
-    files = sorted(path.glob("*.json")) if path.is_dir() else [path]
+def read_fixtures(path: Traversable) -> FixtureData:
+    """Read a fixture file (a JSON object of table -> rows) or a folder of such files.
+
+    ``path`` is a ``Path`` or a package resource (the sets shipped in the wheel).
+    """
+    if path.is_dir():
+        files = sorted((f for f in path.iterdir() if f.name.endswith(".json")), key=_name)
+    else:
+        files = [path]
     if not files:
         raise ValidationFailed([FieldError(str(path), "required", f"no fixture files in {path}")])
     merged: FixtureData = {}
@@ -35,6 +41,10 @@ def read_fixtures(path: Path) -> FixtureData:
         for table, rows in data.items():
             merged.setdefault(table, []).extend(rows)
     return merged
+
+
+def _name(file: Traversable) -> str:
+    return file.name
 
 
 class FixtureService:

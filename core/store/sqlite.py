@@ -1,4 +1,10 @@
-"""The SQLite store, through sqlite-utils: WAL, busy timeout, foreign keys, migrations."""
+"""The SQLite store on the standard library's ``sqlite3``: WAL, busy timeout, foreign keys,
+migrations.
+
+Transactions are ``SqlStoreBase``'s (shared with PostgreSQL, with the read cache's hooks):
+writes need ``BEGIN IMMEDIATE``, which sqlite-utils' ``Database.atomic()`` (a deferred
+``BEGIN``) does not give, so that library is not used.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
-
-import sqlite_utils
 
 from core.errors import Conflict
 from core.models import ALL_MODELS
@@ -32,11 +36,10 @@ class SqliteStore(SqlStoreBase):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        self.db = sqlite_utils.Database(conn)
         self._conn = conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         if self.path != ":memory:":
-            self.db.enable_wal()
+            conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         self.placeholder = "?"
@@ -142,7 +145,10 @@ class SqliteStore(SqlStoreBase):
         return row[0]
 
     def is_empty(self) -> bool:
-        return all(self.db[m.__table__].count == 0 for m in ALL_MODELS[:2])
+        return not any(
+            self._conn.execute(f"SELECT EXISTS (SELECT 1 FROM {m.__table__})").fetchone()[0]
+            for m in ALL_MODELS[:2]
+        )
 
     def drop(self) -> None:
         """Empty this store (an in-memory one vanishes on close anyway)."""

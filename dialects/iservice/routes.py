@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from core.errors import CoreError
 from core.services import Core
-from dialects.base import Endpoint, Problem, core_of
+from dialects.base import Endpoint, core_of, no_endpoint
 from dialects.formats import form, json
 from dialects.iservice import mapping
 from dialects.iservice.dto import (
@@ -162,10 +162,11 @@ def _form_endpoint(
         api = request.query_params.get("api", "")
         endpoint = apis.get(api.lower())
         if endpoint is None:
-            raise Problem(400, f"Unknown api '{api}' for form {form}.")
+            raise no_endpoint(request.scope, 400, f"Unknown api '{api}' for form {form}.")
         if not endpoint.allows(request.method):
             allow = ", ".join(endpoint.methods)
-            raise Problem(405, f"api={api} does not support {request.method}.", {"Allow": allow})
+            message = f"api={api} does not support {request.method}."
+            raise no_endpoint(request.scope, 405, message, {"Allow": allow})
         return await endpoint.handler(request, core_of(request))
 
     return dispatch

@@ -21,7 +21,7 @@ from starlette.routing import Route as StarletteRoute
 from core.errors import CoreError, Unauthenticated
 from core.models import Principal
 from core.services import Core
-from dialects.base import Endpoint, Problem, core_of
+from dialects.base import Endpoint, Problem, core_of, no_endpoint
 from dialects.formats.errors import DecodeError
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
@@ -140,7 +140,8 @@ class Site:
                 request.scope[FORMAT_KEY] = fmt
         if service is None:
             # A verb the route does not declare matches no route either (RestPath.IsMatch).
-            raise Problem(404, f"Handler for Request not found: {request.method} {raw}")
+            message = f"Handler for Request not found: {request.method} {raw}"
+            raise no_endpoint(request.scope, 404, message)
         request.scope[RESPONSE_TYPE_KEY] = service.response
         return await self._serve(request, service, variables, fmt, handler_format, batch)
 

@@ -18,7 +18,7 @@ from starlette.routing import Route
 from core.errors import Unauthenticated
 from core.models import Principal
 from core.services import Core
-from dialects.base import Endpoint, Problem, core_of
+from dialects.base import Endpoint, core_of, no_endpoint
 from dialects.formats import form
 from dialects.formats.errors import DecodeError
 from dialects.webapi import help_pages, mapping
@@ -162,12 +162,12 @@ def routes(endpoints: Sequence[Endpoint]) -> list[Route]:
         key = path.rstrip("/").lower() if path != "/" else path
         candidates = table.get(key)
         if candidates is None:
-            raise Problem(404, "no route")
+            raise no_endpoint(request.scope, 404, "no route")
         for endpoint in candidates:
             if endpoint.allows(request.method):
                 return await endpoint.handler(request, core_of(request))
         verbs = ", ".join(sorted(m for e in candidates for m in e.methods))
-        raise Problem(405, "wrong verb", {"Allow": verbs})
+        raise no_endpoint(request.scope, 405, "wrong verb", {"Allow": verbs})
 
     verbs = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
     return [Route("/{path:path}", dispatch, methods=verbs, name="webapi")]

@@ -24,10 +24,11 @@ def company(code: str = "ACME") -> Company:
 def test_a_new_database_is_migrated_to_the_latest_schema(tmp_path: Path) -> None:
     store = open_store(tmp_path / "a.db")
     assert store.schema_version == LATEST
-    assert store.db.journal_mode == "wal"
+    assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store._conn.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
-    tables = set(store.db.table_names())
+    rows = store._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    tables = {name for (name,) in rows}
     assert {m.__table__ for m in ALL_MODELS} <= tables
     store.close()
 

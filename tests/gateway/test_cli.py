@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+import argparse
+import io
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -9,12 +15,13 @@ import pytest
 from core.models import Customer
 from core.services import Core
 from core.store import open_store
-from gateway.cli import build_parser, main
+from gateway.cli import build_parser, env_name, main
 from gateway.config import Config
 from tests.conftest import DEMO
-from tests.gateway.conftest import Server
+from tests.gateway.conftest import CRMGATE, Server
 from tests.golden import golden
 
+README = Path(__file__).resolve().parents[2] / "README.md"
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())
 
 
@@ -73,7 +80,7 @@ def test_cli_errors_are_one_line_and_exit_2(
 
 @pytest.mark.slow
 def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
-    base = f"{server.base}/iservice/f"
+    base = f"{server.base_url}/iservice/f"
     with httpx.Client() as http:
         login = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
         assert http.post(f"{base}/webapp-api-login?api=login", json=login).json()["errors"] == []
@@ -87,7 +94,7 @@ def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
         refused = http.post(f"{base}/webapp-api-custinfo?api=setdetails", json=other).json()
         assert refused["errors"]
     err = server.stop()
-    assert b"demo-customer" not in err
+    assert "demo-customer" not in err
     server.start()
     with httpx.Client() as http:
         http.post(f"{base}/webapp-api-login?api=login", json=login)
@@ -95,6 +102,122 @@ def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
     names = {p["propertyName"]: p["values"] for p in body["details"]["properties"]}
     assert names["Last Name"] == [{"value": "Deer-Restarted"}]
     assert body["membership"] == ["2", "3", "4", "5", "6", "7", "8", "10", "11", "12"]
+
+
+def _serve_actions() -> list[argparse.Action]:
+    commands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return [a for a in commands.choices["serve"]._actions if a.option_strings != ["-h", "--help"]]
+
+
+def _sample(action: argparse.Action) -> tuple[str, object]:
+    """A value for the option's variable and what the parsed option must then hold."""
+    if action.choices:
+        return "debug", "debug"
+    if isinstance(action, argparse._StoreTrueAction):
+        return "yes", True
+    if action.type is int:
+        return "7", 7
+    if action.type is float:
+        return "2.5", 2.5
+    if isinstance(action, argparse._AppendAction):
+        return "pf=http://a.test iservice=http://b.test", [
+            "pf=http://a.test",
+            "iservice=http://b.test",
+        ]
+    return "from-env", "from-env"
+
+
+@pytest.mark.parametrize("action", _serve_actions(), ids=lambda a: a.option_strings[0])
+def test_every_serve_option_reads_its_environment_variable(
+    action: argparse.Action, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw, parsed = _sample(action)
+    monkeypatch.setenv(env_name(action.option_strings[0]), raw)
+    args = build_parser().parse_args(["serve"])
+    assert getattr(args, action.dest) == parsed
+    assert action.default != parsed  # the variable, not the default, gave the value
+
+
+def test_the_readme_lists_exactly_the_serve_environment_variables() -> None:
+    text = README.read_text().split("\nEnvironment: ", 1)[1].split("\n\n", 1)[0]
+    listed = re.findall(r"`(CRMGATE_[A-Z_]+)`", text)
+    assert listed == [env_name(a.option_strings[0]) for a in _serve_actions()]
+
+
+def test_an_invalid_environment_value_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CRMGATE_LOG_LEVEL", "loud")
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve"])
+    assert exit_.value.code == 2
+    assert "CRMGATE_LOG_LEVEL: invalid choice 'loud'" in capsys.readouterr().err
+    monkeypatch.setenv("CRMGATE_LOG_LEVEL", "info")
+    monkeypatch.setenv("CRMGATE_MAX_BODY", "a lot")
+    with pytest.raises(SystemExit):
+        main(["serve"])
+    assert "--max-body: invalid int value: 'a lot'" in capsys.readouterr().err
+
+
+def test_routes_into_a_pipe_its_reader_closed_ends_quietly() -> None:
+    """``crmgate routes | head``: the reader leaves early; no BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [str(CRMGATE), "routes"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the command writes its first line
+    _, err = proc.communicate(timeout=60)
+    assert err == b""
+    assert proc.returncode == 141
+
+
+class _ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone; its descriptor is a pipe end the test owns."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        return self.fd
+
+
+def test_a_broken_pipe_sends_the_rest_to_devnull(monkeypatch: pytest.MonkeyPatch) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe(write_end))
+    try:
+        assert main(["routes"]) == 141
+        assert os.write(write_end, b"flushed at exit") == 15  # /dev/null now, not the pipe
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.slow
+def test_serve_runs_where_uvloop_and_httptools_do_not_install(tmp_path: Path) -> None:
+    """uvicorn then picks asyncio and h11: their packages here fail to import, and say so."""
+    blocked = tmp_path / "blocked"
+    for name in ("uvloop", "httptools"):
+        (blocked / name).mkdir(parents=True)
+        tried = tmp_path / f"{name}.tried"
+        (blocked / name / "__init__.py").write_text(
+            f"open({str(tried)!r}, 'w').close()\nraise ImportError('no {name} here')\n"
+        )
+    path = os.pathsep.join(p for p in (str(blocked), os.environ.get("PYTHONPATH")) if p)
+    server = Server(tmp_path / "x.db", env=os.environ | {"PYTHONPATH": path})
+    server.start()
+    try:
+        login = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
+        url = f"{server.base_url}/iservice/f/webapp-api-login?api=login"
+        assert httpx.post(url, json=login).json()["errors"] == []
+    finally:
+        log = server.stop()
+    assert (tmp_path / "uvloop.tried").exists()
+    assert (tmp_path / "httptools.tried").exists()
+    assert "Traceback" not in log
 
 
 @pytest.mark.parametrize(("env", "expected"), [(None, False), ("1", True), ("no", False)])
@@ -109,3 +232,32 @@ def test_the_access_log_is_opt_in_from_the_command_line_or_the_environment(
     assert build_parser().parse_args(["serve"]).access_log is expected
     assert build_parser().parse_args(["serve", "--access-log"]).access_log is True
     assert Config.from_env().access_log is expected
+
+
+def test_a_server_started_without_the_cli_reads_every_serve_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``uvicorn --factory gateway.app:create_app_from_env``: the same variables as serve."""
+    monkeypatch.delenv("CRMGATE_CONFIG", raising=False)
+    monkeypatch.delenv("CRMGATE_WORKERS", raising=False)
+    values = {
+        "CRMGATE_JOURNAL_SIZE": "7",
+        "CRMGATE_JOURNAL_BODY": "9",
+        "CRMGATE_SANDBOX_IDLE": "2.5",
+        "CRMGATE_LOG_LEVEL": "debug",
+        "CRMGATE_UPSTREAM": "pf=http://a.test",
+        "CRMGATE_SHADOW": "on",
+        "CRMGATE_ADMIN_TOKEN": "t",
+    }
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    config = Config.from_env()
+    assert (config.journal_entries, config.journal_body_chars) == (7, 9)
+    assert config.sandbox_idle_seconds == 2.5
+    assert config.log_level == "debug"
+    assert config.upstream == {"pf": "http://a.test"}
+    assert config.shadow is True
+    assert config.admin_token == "t"
+    assert config.processes is None  # how many workers serve it is not known
+    monkeypatch.setenv("CRMGATE_WORKERS", "2")
+    assert Config.from_env().processes == 2

@@ -36,12 +36,12 @@ def test_sigkill_mid_bulk_keeps_every_acknowledged_event(tmp_path: Path) -> None
     server = Server(tmp_path / "crash.db")
     server.start()
     credentials = {"username": "admin@demo.local", "password": "demo-admin", "organisation": "DEMO"}
-    token = httpx.post(f"{server.base}{CC}/authentication/token", json=credentials).json()
+    token = httpx.post(f"{server.base_url}{CC}/authentication/token", json=credentials).json()
     acknowledged: list[str] = []
     stop = threading.Event()
 
     def post_bulk_calls() -> None:
-        with httpx.Client(base_url=server.base, timeout=30) as http:
+        with httpx.Client(base_url=server.base_url, timeout=30) as http:
             call = 0
             while not stop.is_set():
                 body = {
@@ -75,7 +75,7 @@ def test_sigkill_mid_bulk_keeps_every_acknowledged_event(tmp_path: Path) -> None
 
     server.start()
     show = httpx.get(
-        f"{server.base}{CC}/customer_events/social_media/show",
+        f"{server.base_url}{CC}/customer_events/social_media/show",
         params={
             "token": token["data"]["token"],
             "customer_event_identifier": f"id={acknowledged[-1]}",

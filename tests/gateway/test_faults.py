@@ -8,6 +8,8 @@ from starlette.testclient import TestClient
 
 from core.store import open_store
 from gateway.faults import FaultRule, Faults
+from gateway.sandboxes import HEADER
+from gateway.testing import Sandbox
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 LOGGEDIN = "/iservice/f/webapp-api-login?api=loggedin"
@@ -97,9 +99,40 @@ def test_pick_consumes_counted_rules() -> None:
 
 
 @pytest.mark.slow
-def test_a_drop_fault_closes_the_connection_mid_response(live_server: str) -> None:
-    rule = {"action": "drop", "times": 1}
-    assert httpx.post(f"{live_server}/__admin/faults", json=rule).status_code == 201
+def test_a_drop_fault_closes_the_connection_mid_response(crmgate: Sandbox) -> None:
+    crmgate.fault(action="drop", times=1)
     with pytest.raises(httpx.RemoteProtocolError):
-        httpx.get(live_server + LOGGEDIN)
-    assert httpx.get(live_server + LOGGEDIN).status_code == 200
+        crmgate.get(LOGGEDIN)
+    assert crmgate.get(LOGGEDIN).status_code == 200
+
+
+def test_a_sandbox_rule_fires_only_in_its_sandbox(client: TestClient) -> None:
+    box = client.post("/__admin/sandboxes", headers=AUTH).json()["id"]
+    rule = {"action": "status", "status": 503, "dialect": "iservice", "sandbox": box}
+    assert client.post("/__admin/faults", json=rule, headers=AUTH).status_code == 201
+    assert client.get(LOGGEDIN).status_code == 200
+    other = client.post("/__admin/sandboxes", headers=AUTH).json()["id"]
+    assert client.get(LOGGEDIN, headers={HEADER: other}).status_code == 200
+    refused = client.get(LOGGEDIN, headers={HEADER: box})
+    assert refused.status_code == 503
+    assert refused.json()["errors"] == ["The service is unavailable."]
+    assert client.get("/__admin/faults", params={"sandbox": other}, headers=AUTH).json() == []
+    assert [r["sandbox"] for r in client.get("/__admin/faults", headers=AUTH).json()] == [box]
+    assert client.delete(f"/__admin/sandboxes/{box}", headers=AUTH).status_code == 204
+    assert client.get("/__admin/faults", headers=AUTH).json() == []
+
+
+def test_a_rule_for_an_unknown_sandbox_is_refused(client: TestClient) -> None:
+    rule = {"action": "drop", "sandbox": "nope"}
+    refused = client.post("/__admin/faults", json=rule, headers=AUTH)
+    assert (refused.status_code, refused.json()) == (404, {"error": "no sandbox 'nope'"})
+
+
+def test_clearing_the_rules_of_one_sandbox_keeps_the_others(client: TestClient) -> None:
+    box = client.post("/__admin/sandboxes", headers=AUTH).json()["id"]
+    for rule in ({"action": "drop", "sandbox": box}, {"action": "drop", "dialect": "pf"}):
+        client.post("/__admin/faults", json=rule, headers=AUTH)
+    assert (
+        client.delete("/__admin/faults", params={"sandbox": box}, headers=AUTH).status_code == 204
+    )
+    assert [r["dialect"] for r in client.get("/__admin/faults", headers=AUTH).json()] == ["pf"]

@@ -32,7 +32,7 @@ def fleet(fleet_dsn: str) -> Iterator[Fleet]:
     first, second = Server(fleet_dsn), Server(fleet_dsn)
     first.start()
     second.start()
-    yield first.base, second.base
+    yield first.base_url, second.base_url
     first.stop()
     second.stop()
 

@@ -11,7 +11,7 @@ from core.services.fixtures import read_fixtures
 from core.store import open_store
 from gateway.app import create_app
 from gateway.config import Config
-from gateway.fixtures import FIXTURES_DIR
+from gateway.fixtures import named_set
 from tests.conftest import FakeClock
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
@@ -38,7 +38,7 @@ def test_the_document_is_valid_openapi_3_1_and_covers_every_endpoint(client: Tes
 
 def _app():
     core = Core(open_store(":memory:"), clock=FakeClock())
-    core.fixtures.load(read_fixtures(FIXTURES_DIR / "demo"), source="demo")
+    core.fixtures.load(read_fixtures(named_set("demo")), source="demo")
     return create_app(Config(db=":memory:", admin_token="test-admin-token"), core=core)
 
 
@@ -49,4 +49,31 @@ schema = schema.include(tag="iservice")
 @schema.parametrize()
 @settings(max_examples=25)
 def test_no_generated_request_makes_a_dialect_fail(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
+
+
+def test_the_admin_calls_describe_their_parameters_and_bodies(client: TestClient) -> None:
+    doc = client.get("/__admin/openapi.json", headers=AUTH).json()
+    count = doc["paths"]["/__admin/requests/count"]["post"]
+    assert count["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/RequestMatcher"
+    }
+    matcher = doc["components"]["schemas"]["RequestMatcher"]["properties"]
+    assert {"sandbox", "method", "path", "query", "headers", "body_contains", "body_json"} <= set(
+        matcher
+    )
+    assert "sandbox" in doc["components"]["schemas"]["FaultRule"]["properties"]
+    unmatched = doc["paths"]["/__admin/requests/unmatched"]["get"]["parameters"]
+    assert [p["name"] for p in unmatched] == ["sandbox", "limit"]
+    journal = doc["paths"]["/__admin/requests"]["get"]["parameters"]
+    assert {"sandbox", "matched"} <= {p["name"] for p in journal}
+
+
+admin = schemathesis.openapi.from_asgi("/__admin/openapi.json", _app(), headers=AUTH)
+admin = admin.include(path_regex=r"^/__admin/(requests|faults)")
+
+
+@admin.parametrize()
+@settings(max_examples=25)
+def test_no_generated_verification_call_fails(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error])

@@ -1,4 +1,4 @@
-"""The README's "Using crmgate in your tests" module runs, as written, against a live crmgate."""
+"""The README's "Using crmgate in your tests" module runs, as written, with only the plugin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from gateway.testing import Server
+
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
@@ -19,10 +21,15 @@ def readme_test_module() -> str:
 
 
 @pytest.mark.slow
-def test_the_readme_pytest_example_passes(live_server: str, tmp_path: Path) -> None:
+def test_the_readme_pytest_example_passes(crmgate_server: Server, tmp_path: Path) -> None:
+    """Run as a user would: a folder of its own, the plugin from the installed entry point,
+    attached to this session's server through ``CRMGATE_URL``."""
     module = tmp_path / "test_readme_example.py"
     module.write_text(readme_test_module())
-    env = os.environ | {"CRMGATE_URL": live_server, "CRMGATE_ADMIN_TOKEN": ""}
+    env = os.environ | {
+        "CRMGATE_URL": crmgate_server.base_url,
+        "CRMGATE_ADMIN_TOKEN": crmgate_server.admin_token or "",
+    }
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(module)],
         cwd=tmp_path,

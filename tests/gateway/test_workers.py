@@ -50,12 +50,12 @@ def test_two_workers_serve_concurrent_writers_without_losing_a_write(tmp_path: P
     server.start()
     try:
         with ThreadPoolExecutor(len(WRITERS)) as pool:
-            results = list(pool.map(lambda w: write_and_read_back(server.base, *w), WRITERS))
+            results = list(pool.map(lambda w: write_and_read_back(server.base_url, *w), WRITERS))
     finally:
         err = server.stop()
     assert [p for r in results for p in r] == []
-    assert b"database is locked" not in err
-    assert b"Traceback" not in err
+    assert "database is locked" not in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.slow
@@ -64,12 +64,12 @@ def test_a_times_1_fault_fires_once_across_workers(tmp_path: Path) -> None:
     server.start()
     try:
         rule = {"action": "status", "status": 503, "dialect": "iservice", "times": 1}
-        assert httpx.post(f"{server.base}/__admin/faults", json=rule).status_code == 201
+        assert httpx.post(f"{server.base_url}/__admin/faults", json=rule).status_code == 201
         statuses = [
-            httpx.get(f"{server.base}{F}/webapp-api-login?api=loggedin").status_code
+            httpx.get(f"{server.base_url}{F}/webapp-api-login?api=loggedin").status_code
             for _ in range(40)
         ]
-        rules = httpx.get(f"{server.base}/__admin/faults").json()
+        rules = httpx.get(f"{server.base_url}/__admin/faults").json()
     finally:
         server.stop()
     assert statuses.count(503) == 1
@@ -82,10 +82,10 @@ def test_every_worker_serves_every_sandbox(tmp_path: Path) -> None:
     server = Server(tmp_path / "boxes.db", "--workers", "2")
     server.start()
     try:
-        box = httpx.post(f"{server.base}/__admin/sandboxes").json()["id"]
+        box = httpx.post(f"{server.base_url}/__admin/sandboxes").json()["id"]
         assert (tmp_path / "boxes.db.sandboxes" / f"{box}.db").exists()
         headers = {"X-Crmgate-Sandbox": box}
-        with httpx.Client(base_url=server.base, headers=headers) as http:
+        with httpx.Client(base_url=server.base_url, headers=headers) as http:
             login = {"emailAddress": "agent@demo.local", "password": "demo-agent"}
             assert http.post(f"{F}/webapp-api-login?api=login", json=login).status_code == 200
             for i in range(20):
@@ -100,13 +100,13 @@ def test_every_worker_serves_every_sandbox(tmp_path: Path) -> None:
                 read = http.get(f"{F}/webapp-api-custinfo?api=getdetails&contactID=468").json()
                 company = next(p for p in read["details"]["properties"] if p["propertyID"] == "6")
                 assert company["values"] == [{"value": f"S{i}"}]
-        with httpx.Client(base_url=server.base) as main:
+        with httpx.Client(base_url=server.base_url) as main:
             main.post(f"{F}/webapp-api-login?api=login", json=login)
             plain = main.get(f"{F}/webapp-api-custinfo?api=getdetails&contactID=468").json()
         company = next(p for p in plain["details"]["properties"] if p["propertyID"] == "6")
         assert company["values"] == []
-        assert httpx.delete(f"{server.base}/__admin/sandboxes/{box}").status_code == 204
-        gone = httpx.get(f"{server.base}{F}/webapp-api-login?api=loggedin", headers=headers)
+        assert httpx.delete(f"{server.base_url}/__admin/sandboxes/{box}").status_code == 204
+        gone = httpx.get(f"{server.base_url}{F}/webapp-api-login?api=loggedin", headers=headers)
         assert gone.status_code == 404
     finally:
         server.stop()
@@ -123,14 +123,16 @@ def test_every_worker_reads_one_journal(tmp_path: Path) -> None:
         newest = []
         for request_id in sent:  # a new connection each: the kernel spreads them over workers
             httpx.get(
-                f"{server.base}{F}/webapp-api-login?api=loggedin",
+                f"{server.base_url}{F}/webapp-api-login?api=loggedin",
                 headers={"X-Request-Id": request_id},
             )
-            journal = httpx.get(f"{server.base}/__admin/requests", params={"limit": 1}).json()
+            journal = httpx.get(f"{server.base_url}/__admin/requests", params={"limit": 1}).json()
             newest.append(journal["requests"][0]["request_id"])
-        reads = [httpx.get(f"{server.base}/__admin/requests?limit=100").json() for _ in range(10)]
-        cleared = httpx.delete(f"{server.base}/__admin/requests").json()
-        after = [httpx.get(f"{server.base}/__admin/requests").json()["total"] for _ in range(6)]
+        reads = [
+            httpx.get(f"{server.base_url}/__admin/requests?limit=100").json() for _ in range(10)
+        ]
+        cleared = httpx.delete(f"{server.base_url}/__admin/requests").json()
+        after = [httpx.get(f"{server.base_url}/__admin/requests").json()["total"] for _ in range(6)]
     finally:
         err = server.stop()
     assert newest == sent
@@ -139,4 +141,4 @@ def test_every_worker_reads_one_journal(tmp_path: Path) -> None:
         assert [r["request_id"] for r in journal["requests"]] == sent[::-1][:30]
     assert cleared == {"deleted": 30}
     assert after == [0] * 6
-    assert b"Traceback" not in err
+    assert "Traceback" not in err

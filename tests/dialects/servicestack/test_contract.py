@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import types
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,18 +19,16 @@ import pytest
 from servicestack import Authenticate, JsonServiceClient, WebServiceException
 from servicestack.clients import append_querystring
 
+from gateway.testing import Server
 from tests.conftest import JANE_ID, JOHN_ID, WALTER_ID
-from tests.gateway.conftest import Server
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server = Server(tmp_path_factory.mktemp("contract") / "crmgate.db")
-    server.start()
-    yield server.base
-    server.stop()
+def base(crmgate_server: Server) -> str:
+    """The plugin's server; these tests use its own data, sandboxed tests leave it alone."""
+    return crmgate_server.base_url
 
 
 def published_types(base: str, site: str) -> types.ModuleType:

@@ -79,9 +79,9 @@ def open_dashboard(driver: WebDriver, base: str) -> None:
 def test_requests_appear_live_open_with_their_bodies_and_faults_come_and_go(
     gateway: Server, browser: WebDriver, screenshots: Path
 ) -> None:
-    open_dashboard(browser, gateway.base)
+    open_dashboard(browser, gateway.base_url)
     assert browser.find_element(By.ID, "requests-empty").is_displayed()
-    with httpx.Client(base_url=gateway.base) as http:
+    with httpx.Client(base_url=gateway.base_url) as http:
         http.post(LOGIN, json={"emailAddress": "jane@demo.local", "password": "demo-jane"})
         jsv = (ROOT / "fixtures/golden/004/update-customer-request.jsv").read_bytes()
         headers = BOKAMERA | {"Content-Type": "text/jsv", "Accept": "text/jsv"}
@@ -120,7 +120,7 @@ def test_requests_appear_live_open_with_their_bodies_and_faults_come_and_go(
     browser.find_element(By.CSS_SELECTOR, "#fault-form button[type=submit]").click()
     rule = wait(browser, row_with(browser, "faults", "iservice"))
     assert "503" in rule.text
-    with httpx.Client(base_url=gateway.base) as http:
+    with httpx.Client(base_url=gateway.base_url) as http:
         assert http.get(CUSTINFO).status_code == 503
     failed = open_exchange(browser, wait(browser, row_with(browser, "requests", "custinfo")))
     assert "Closed for the dashboard test." in failed.text
@@ -138,9 +138,9 @@ def test_requests_appear_live_open_with_their_bodies_and_faults_come_and_go(
 
     browser.find_element(By.CSS_SELECTOR, "#faults tbody button").click()
     wait(browser, lambda d: d.find_element(By.ID, "faults-empty").is_displayed())
-    assert httpx.get(f"{gateway.base}/__admin/faults").json() == []
+    assert httpx.get(f"{gateway.base_url}/__admin/faults").json() == []
 
-    with httpx.Client(base_url=gateway.base) as http:
+    with httpx.Client(base_url=gateway.base_url) as http:
         http.get(CUSTINFO, headers={"X-Crmgate-Sandbox": box})
     wait(browser, lambda d: len(rows(d, "requests")) == 5)
     sandbox_row = rows(browser, "sandboxes")[0]
@@ -154,18 +154,18 @@ def test_requests_appear_live_open_with_their_bodies_and_faults_come_and_go(
     )
     rows(browser, "sandboxes")[0].find_element(By.XPATH, ".//button[text()='Remove']").click()
     wait(browser, lambda d: d.find_element(By.ID, "sandboxes-empty").is_displayed())
-    assert httpx.get(f"{gateway.base}/__admin/sandboxes").json() == []
+    assert httpx.get(f"{gateway.base_url}/__admin/sandboxes").json() == []
     browser.find_element(By.ID, "filter-sandbox").clear()
     browser.find_element(By.ID, "clear-journal").click()
     wait(browser, lambda d: d.find_element(By.ID, "requests-empty").is_displayed())
-    assert httpx.get(f"{gateway.base}/__admin/requests").json()["total"] == 0
+    assert httpx.get(f"{gateway.base_url}/__admin/requests").json()["total"] == 0
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
 def test_hostile_values_are_shown_as_text(gateway: Server, browser: WebDriver) -> None:
     """A body and a path holding markup: the page shows the characters and runs nothing."""
-    open_dashboard(browser, gateway.base)
-    with httpx.Client(base_url=gateway.base) as http:
+    open_dashboard(browser, gateway.base_url)
+    with httpx.Client(base_url=gateway.base_url) as http:
         http.post(LOGIN, json={"emailAddress": HOSTILE, "password": "x"})
         http.post(LOGIN, content=HOSTILE, headers={"Content-Type": "text/html"})
         http.get("/iservice/f/<img src=x onerror=window.__xss=3>")
@@ -186,7 +186,7 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_it_out_of_urls(
     server = Server(tmp_path / "token.db", admin_token="dash-secret")
     server.start()
     try:
-        browser.get(f"{server.base}/__admin/")
+        browser.get(f"{server.base_url}/__admin/")
         field = wait(
             browser,
             lambda d: (
@@ -204,7 +204,7 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_it_out_of_urls(
         browser.find_element(By.ID, "token").send_keys("dash-secret")
         browser.find_element(By.CSS_SELECTOR, "#token-form button").click()
         wait(browser, lambda d: d.find_element(By.ID, "live-state").text == "live")
-        httpx.get(f"{server.base}{CUSTINFO}")
+        httpx.get(f"{server.base_url}{CUSTINFO}")
         open_exchange(browser, wait(browser, row_with(browser, "requests", "custinfo")))
         assert "dash-secret" not in browser.current_url
         browser.refresh()  # the tab keeps the token: no second prompt
@@ -215,7 +215,7 @@ def test_with_a_token_the_page_asks_for_it_once_and_keeps_it_out_of_urls(
         assert browser.execute_script("return sessionStorage.length") == 0
     finally:
         err = server.stop()
-    assert b"dash-secret" not in err
+    assert "dash-secret" not in err
 
 
 def test_without_chromium_ci_fails_and_a_developer_is_told_why(

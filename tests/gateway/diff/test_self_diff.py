@@ -39,7 +39,7 @@ def readme_credentials() -> str:
 def upstream_args(vendor: Server) -> list[str]:
     args = []
     for dialect in load_dialects():
-        args += ["--upstream", f"{dialect.name}={vendor.base}{dialect.prefix}"]
+        args += ["--upstream", f"{dialect.name}={vendor.base_url}{dialect.prefix}"]
     return args
 
 
@@ -111,9 +111,9 @@ def test_crmgate_recorded_as_its_own_vendor_diffs_clean(
     assert set(report["dialects"]) == {d.name for d in load_dialects()}
     assert all(o["notes"] == [] for o in report["outcomes"])
     # the same recording against a running gateway (the "vendor" itself, in a sandbox)
-    status, remote = diff(recordings, credentials, "--url", vendor.base)
+    status, remote = diff(recordings, credentials, "--url", vendor.base_url)
     assert (status, remote["differing"], remote["exchanges"]) == (0, 0, 12)
-    assert httpx.get(f"{vendor.base}/__admin/sandboxes").json() == []
+    assert httpx.get(f"{vendor.base_url}/__admin/sandboxes").json() == []
 
 
 def test_a_503_on_the_upstream_is_exactly_the_exchanges_it_hit(
@@ -130,7 +130,7 @@ def test_a_503_on_the_upstream_is_exactly_the_exchanges_it_hit(
         {"action": "status", "status": 503, "dialect": "pf", "path": "/api/contacts/*/links"},
     ]
     for rule in faults:
-        assert httpx.post(f"{vendor.base}/__admin/faults", json=rule).status_code == 201
+        assert httpx.post(f"{vendor.base_url}/__admin/faults", json=rule).status_code == 201
     recordings = record(vendor, tmp_path, "faulty")
     status, report = diff(recordings, credentials)
     differing = [o for o in report["outcomes"] if o["differences"]]
@@ -154,10 +154,10 @@ def test_shadow_mode_journals_zero_differences(vendor: Server, tmp_path: Path) -
     try:
         run_examples(gateway, tmp_path / "scratch")
         deadline = time.monotonic() + 60
-        journal = httpx.get(f"{gateway.base}/__admin/diff").json()
+        journal = httpx.get(f"{gateway.base_url}/__admin/diff").json()
         while (journal["exchanges"] < 12 or journal["pending"]) and time.monotonic() < deadline:
             time.sleep(0.2)
-            journal = httpx.get(f"{gateway.base}/__admin/diff").json()
+            journal = httpx.get(f"{gateway.base_url}/__admin/diff").json()
     finally:
         gateway.stop()
     assert journal["differing"] == 0, [o for o in journal["outcomes"] if o["differences"]]
