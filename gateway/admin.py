@@ -19,12 +19,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from core.errors import CoreError, ValidationFailed
 from core.services import Core
 from core.services.fixtures import FixtureData
-from dialects.base import Dialect
+from dialects.base import Dialect, Problem
 from gateway import dashboard, fixtures, openapi
 from gateway.dashboard import pretty
 from gateway.diff.shadow import Shadow
 from gateway.faults import FaultRule, Faults
 from gateway.journal import Journal, RequestFilter
+from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.sandboxes import HEADER, Sandboxes, SandboxLimit
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -103,9 +104,10 @@ async def _decode(request: Request, kind: type[Any]) -> Any:
         raise AdminError(400, f"invalid request body: {exc}") from exc
 
 
-def _fixture_data(source: str) -> FixtureData:
+def _fixture_data(source: str, core: Core) -> FixtureData:
+    """A named set, or the one the store was seeded from (a path only the command line gives)."""
     try:
-        return fixtures.read(source)
+        return fixtures.read_named(source, configured=core.fixtures.source())
     except FileNotFoundError as exc:
         raise AdminError(404, str(exc)) from exc
 
@@ -130,7 +132,7 @@ async def reset(request: Request, state: AdminState) -> Response:
     since parallel runs share the journal."""
     core = state.target(request)
     source = request.query_params.get("fixtures") or core.fixtures.source() or "none"
-    rows = core.fixtures.load(_fixture_data(source), source=source, replace=True)
+    rows = core.fixtures.load(_fixture_data(source, core), source=source, replace=True)
     if core is state.core:
         state.journal.clear()
     return _json({"status": "reset", "fixtures": source, "rows": rows})
@@ -141,15 +143,19 @@ class FixtureRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def load_fixtures(request: Request, state: AdminState) -> Response:
-    """Body: ``{"name": "demo"}`` (a named set or a path) or a fixture set itself."""
+    """Body: ``{"name": "demo"}`` (a named set, never a path) or a fixture set itself."""
     core = state.target(request)
     replace = request.query_params.get("replace", "").lower() in ("1", "true", "yes")
     raw = await request.body()
+    if not raw.strip():
+        raise AdminError(400, 'a body is required: {"name": "demo"} or a fixture set')
     try:
         source = msgspec.json.decode(raw, type=FixtureRequest).name
-        data = _fixture_data(source)
+        data = _fixture_data(source, core)
     except msgspec.ValidationError:
         source, data = "posted", await _decode(request, FixtureData)
+    except msgspec.DecodeError as exc:
+        raise AdminError(400, f"invalid request body: {exc}") from exc
     rows = core.fixtures.load(data, source=source, replace=replace)
     return _json({"status": "loaded", "fixtures": source, "rows": rows}, 201)
 
@@ -208,7 +214,7 @@ async def create_sandbox(request: Request, state: AdminState) -> Response:
     wanted = await _decode(request, SandboxRequest)
     source = wanted.fixtures or state.core.fixtures.source() or "none"
     try:
-        box = state.sandboxes.create(source, _fixture_data(source))
+        box = state.sandboxes.create(source, _fixture_data(source, state.core))
     except SandboxLimit as exc:
         raise AdminError(429, str(exc)) from exc
     return _json({"id": box.id, "header": HEADER, "fixtures": source, "rows": box.rows}, 201)
@@ -262,7 +268,20 @@ ROUTES: list[tuple[str, Handler, str]] = [
 ]
 
 
-def admin_app(state: AdminState, token: str | None) -> ASGIApp:
+class AdminBodyLimit:
+    """The gateway's body limit on admin calls too, answered in the admin API's JSON."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = BodyLimitMiddleware(app, max_bytes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Problem as exc:
+            await _error(exc.status, exc.message)(scope, receive, send)
+
+
+def admin_app(state: AdminState, token: str | None, max_body: int) -> ASGIApp:
     def bind(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
@@ -295,4 +314,5 @@ def admin_app(state: AdminState, token: str | None) -> ASGIApp:
 
     routes = [Route(p, dispatch(ms), methods=list(ms)) for p, ms in paths.items()]
     routes += dashboard.routes()
-    return AdminAuthMiddleware(Router(routes=routes, default=not_found), token)
+    router = Router(routes=routes, default=not_found)
+    return AdminAuthMiddleware(AdminBodyLimit(router, max_body), token)

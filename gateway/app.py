@@ -106,7 +106,9 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     shadow = shadow_for(config, core, sandboxes, dialects)
     apps = {d.name: dialect_app(d, config, faults, shadow) for d in dialects}
     state = AdminState(core, dialects, journal, faults, sandboxes, shadow)
-    routes: list[BaseRoute] = [Mount("/__admin", app=admin_app(state, config.admin_token))]
+    routes: list[BaseRoute] = [
+        Mount("/__admin", app=admin_app(state, config.admin_token, config.max_body_bytes))
+    ]
     routes += [Mount(d.prefix, app=apps[d.name]) for d in dialects]
     hosts = {h: d.name for d in dialects for h in d.hosts} | dict(config.hosts)
     unknown = sorted(set(hosts.values()) - set(apps))

@@ -19,7 +19,8 @@ from collections import deque
 from datetime import datetime
 from fnmatch import fnmatchcase
 from itertools import islice
-from typing import Protocol
+from sys import maxsize
+from typing import Annotated, Protocol
 
 import msgspec
 
@@ -75,7 +76,8 @@ class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: int | None = None
     since: datetime | None = None
     after: int | None = None
-    limit: int = 100
+    #: A count any log can page with (a bigger one is a 400, not an overflow deep inside).
+    limit: Annotated[int, msgspec.Meta(ge=0, le=maxsize)] = 100
 
     def matches(self, e: _Head) -> bool:
         return (

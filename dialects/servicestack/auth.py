@@ -87,7 +87,10 @@ def _from_bearer(core: Core, site: str, token: str) -> Principal:
         user_id = UUID(str(claims["sub"]))
     except (jwt.PyJWTError, ValueError) as exc:
         raise Unauthenticated("invalid", f"invalid bearer token: {exc}") from exc
-    if claims["exp"] <= core.clock().timestamp():
+    expires = claims["exp"]
+    if isinstance(expires, bool) or not isinstance(expires, int | float):
+        raise Unauthenticated("invalid", "invalid bearer token: exp is not a number")
+    if expires <= core.clock().timestamp():
         raise Unauthenticated("expired", "the bearer token has expired")
     return core.auth.principal(user_id)
 

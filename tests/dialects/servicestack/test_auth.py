@@ -156,3 +156,18 @@ def test_bokamera_api_key_is_required_when_configured(
     ok = client.get("/bokamera/customers", headers={"x-api-key": "key-2"})
     assert ok.status_code == 200
     assert client.get("/bokamera/metadata").status_code == 200
+
+
+@pytest.mark.parametrize("expires", ["9999999999", None, True, [1]])
+def test_a_bearer_token_whose_exp_is_no_number_is_401(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, expires: object
+) -> None:
+    """A signed token with ``"exp": "..."`` is a bad token, not a crash (issue 17)."""
+    secret = "a-configured-secret-at-least-32-bytes-long"
+    monkeypatch.setenv("CRMGATE_SERVICESTACK_JWT_SECRET", secret)
+    token = sign_in(client, "pf", "agent@demo.local")["BearerToken"]
+    claims = jwt.decode(token, secret, algorithms=["HS256"], audience="pf")
+    client.cookies.clear()
+    forged = jwt.encode({**claims, "exp": expires}, secret, headers={"kid": "pf"})
+    response = client.get(LINKS, headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401

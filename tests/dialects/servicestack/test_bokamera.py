@@ -298,3 +298,18 @@ def test_query_in_xml_keeps_servicestack_member_order(admin: TestClient) -> None
         b'<Results xmlns:d2p1="http://schemas.datacontract.org/2004/07/BokaMera.API.ServiceModel.'
         b'Dtos"><d2p1:CustomerQueryResponse>'
     )
+
+
+def test_an_empty_custom_field_list_changes_nothing(admin: TestClient) -> None:
+    """ServiceStack clients serialise an empty List<T> as ``[]``: it names no field to set
+    (issue 17: this answered 500, the store built ``IN ()`` with no parameter)."""
+
+    def john() -> dict:
+        found = admin.get(f"/bokamera/customers?Id={JOHN_ID}").json()["Results"][0]
+        del found["Updated"]  # a PUT is an update, even of nothing
+        return found
+
+    before = john()
+    response = admin.put(f"/bokamera/customers/{JOHN_ID}", json={"CustomFields": []})
+    assert response.status_code == 200, response.text
+    assert john() == before

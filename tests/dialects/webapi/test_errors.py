@@ -279,3 +279,18 @@ def test_an_xml_member_after_a_later_member_is_not_bound(
     assert response.status_code == 200, response.text
     assert b"<Followers>0</Followers>" in response.content
     assert b"<Provider>Facebook</Provider>" in response.content
+
+
+@pytest.mark.parametrize("value", [0, {}, False, [], 1.5])
+def test_a_date_of_another_json_type_is_the_model_state_400(
+    client: TestClient, bearer: Callable[..., dict[str, str]], value: object
+) -> None:
+    """Json.NET cannot read a DateTime from a number, object, boolean or array: Web API answers
+    400 with the member's ModelState error (issue 17: this answered 500)."""
+    body = {"provider": "Facebook", "lastSyncDate": value}
+    response = client.post(SOCIAL, json=body, headers=bearer())
+    assert response.status_code == 400
+    assert response.json() == {
+        "Message": "The request is invalid.",
+        "ModelState": {"dto.lastSyncDate": ["An error has occurred."]},
+    }
