@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from core.errors import CoreError, ValidationFailed
 from core.services import Core
 from core.services.fixtures import FixtureData
+from core.store import StoreUnavailable
 from dialects.base import Dialect, Problem
 from gateway import dashboard, fixtures, openapi
 from gateway.dashboard import pretty
@@ -294,6 +295,8 @@ def admin_app(state: AdminState, token: str | None, max_body: int) -> ASGIApp:
                 )
             except CoreError as exc:
                 return _error(409, exc.message)
+            except StoreUnavailable as exc:
+                return _error(503, f"database unavailable: {exc}")
 
         return endpoint
 

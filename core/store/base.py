@@ -18,6 +18,12 @@ class StoreError(Exception):
     """The database cannot be used (not a database, unreachable, newer schema...)."""
 
 
+class StoreUnavailable(StoreError):
+    """The database went away during a call (a restart, a network cut): the call failed and
+    nothing of it was committed unless the commit itself was under way. The store serves again
+    as soon as the database does; a gateway answers 503 meanwhile."""
+
+
 class Store(Protocol):
     def write(self) -> AbstractContextManager[None]:
         """One write transaction (nested calls become savepoints); rolls back on error."""

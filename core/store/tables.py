@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from core.models import ALL_MODELS
+from core.store.base import StoreUnavailable
 from core.store.cache import ReadCache
 from core.store.rows import RowMapper
 
@@ -72,19 +73,52 @@ class SqlStoreBase(ReadCache):
                 self._depth -= 1
                 self._conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        self._begin(write)
-        self._depth = 1
+        self._open(write)
         try:
-            self._cache_begin()
             yield
             self._cache_commit()
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             self._cache_abort()
+            if self._lost(exc):  # the connection is gone, and its transaction with it
+                raise _unavailable(exc) from exc
             self._end(commit=False)
             raise
         self._depth = 0
-        self._end(commit=True)
+        try:
+            self._end(commit=True)
+        except Exception as exc:
+            if self._lost(exc):
+                raise _unavailable(exc) from exc
+            raise
+
+    def _open(self, write: bool) -> None:
+        """BEGIN and the cache's first read; on a connection found dead before any of this
+        transaction ran, once more on a fresh one (so a database restart costs only the
+        transactions in flight)."""
+        for retry in (True, False):
+            began = False
+            try:
+                self._begin(write)
+                began = True
+                self._depth = 1
+                self._cache_begin()
+                return
+            except Exception as exc:
+                self._depth = 0
+                if self._lost(exc):
+                    if retry:
+                        continue
+                    raise _unavailable(exc) from exc
+                if began:
+                    self._cache_abort()
+                    self._end(commit=False)
+                raise
+
+    def _lost(self, exc: BaseException) -> bool:
+        """Whether ``exc`` means the connection died (then the store drops it); a store whose
+        database lives in its own process or file never loses one."""
+        return isinstance(exc, StoreUnavailable)
 
     # -- rows, read through the cache --------------------------------------------------------
 
@@ -194,3 +228,9 @@ class SqlStoreBase(ReadCache):
         if self._log_conn is not None and self._log_conn is not self._conn:
             self._log_conn.close()
         self._log_conn = None
+
+
+def _unavailable(exc: BaseException) -> StoreUnavailable:
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    return StoreUnavailable(f"the database connection was lost: {exc}")

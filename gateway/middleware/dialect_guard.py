@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError
+from core.store import StoreUnavailable
 from dialects.base import Dialect, Problem
 from dialects.formats.errors import DecodeError
 from gateway.middleware.access_log import DIALECT_KEY
@@ -19,6 +20,7 @@ from gateway.middleware.access_log import DIALECT_KEY
 log = logging.getLogger("crmgate.errors")
 
 _REASONS = {404: "not found", 405: "method not allowed"}
+UNAVAILABLE = "The service is temporarily unavailable."
 
 
 class DialectGuardMiddleware:
@@ -54,5 +56,8 @@ class DialectGuardMiddleware:
             return Problem(exc.status_code, reason, dict(exc.headers or {}))
         if isinstance(exc, Problem | CoreError | DecodeError):
             return exc
+        if isinstance(exc, StoreUnavailable):
+            log.warning("database unavailable in dialect %s: %s", self.dialect.name, exc)
+            return Problem(503, UNAVAILABLE, {"Retry-After": "1"})
         log.exception("unhandled error in dialect %s", self.dialect.name)
         return Problem(500, "An error has occurred.")
