@@ -15,6 +15,7 @@ from gateway import fixtures
 from gateway.config import DEFAULT_MAX_BODY, Config
 from gateway.diff import command as diff_command
 from gateway.diff.model import DiffError
+from gateway.http_guard import DEFAULT_MAX_HEAD_BYTES, GuardedHttpToolsProtocol
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.registry import load_dialects
 from gateway.sandboxes import DEFAULT_IDLE_SECONDS
@@ -43,6 +44,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
     serve.add_argument("--admin-token", default=os.environ.get("CRMGATE_ADMIN_TOKEN"))
+    serve.add_argument(
+        "--max-header",
+        type=int,
+        default=DEFAULT_MAX_HEAD_BYTES,
+        help="bytes of request line and headers (431 beyond)",
+    )
+    serve.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=5.0,
+        help="seconds a connection may wait for its next request head",
+    )
     serve.add_argument(
         "--upstream",
         action="append",
@@ -124,6 +137,9 @@ def serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=False,
         server_header=False,
+        http=GuardedHttpToolsProtocol,
+        h11_max_incomplete_event_size=args.max_header,
+        timeout_keep_alive=args.idle_timeout,
     )
     return 0
 

@@ -1,8 +1,13 @@
-"""One log line per request, with secrets in the query string masked and no bodies or headers."""
+"""One log line per request, with secrets in the query string masked and no bodies or headers.
+
+The path is decoded (``%0A`` is a line feed): control characters go back to ``%XX``, so a
+request can never forge a line of the log.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -12,6 +17,12 @@ from gateway.middleware.request_id import SCOPE_KEY as REQUEST_ID
 
 log = logging.getLogger("crmgate.access")
 DIALECT_KEY = "crmgate.dialect"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters percent-encoded (the C1 ones as their code)."""
+    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", text)
 
 
 class AccessLogMiddleware:
@@ -40,7 +51,7 @@ class AccessLogMiddleware:
                     "%s %s %s%s %d %.1fms id=%s",
                     scope.get(DIALECT_KEY, "-"),
                     scope["method"],
-                    scope["path"],
+                    printable(scope["path"]),
                     f"?{query}" if query else "",
                     status,
                     (time.perf_counter() - started) * 1000,
