@@ -314,3 +314,39 @@ def test_a_journal_that_cannot_write_never_breaks_the_response(
         asyncio.run(middleware(_scope(), _nothing, send))
     assert [m.get("body") for m in sent] == [None, b"ok"]
     assert "not journaled" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "body"),
+    [
+        (
+            "/bokamera/auth/credentials",
+            "text/jsv",
+            '{UserName:jane@demo.local,Password:"demo-jane"}',
+        ),
+        (
+            "/pf/auth/credentials",
+            "application/xml",
+            '<Authenticate xmlns="http://schemas.servicestack.net/types"><Password>'
+            "<![CDATA[demo-jane]]></Password><UserName>jane@demo.local</UserName></Authenticate>",
+        ),
+        (
+            "/webapi/Token",
+            "application/x-www-form-urlencoded",
+            "grant_type=password&username=jane%40demo.local&password=demo-jane&x={<\n",
+        ),
+        (
+            "/iservice/f/webapp-api-login?api=login",
+            "application/json",
+            '{"emailAddress": "jane@demo.local", "pass\\u0077ord": "demo-jane"}',
+        ),
+    ],
+)
+def test_the_journal_never_holds_a_password_however_it_was_spelled(
+    client: TestClient, path: str, content_type: str, body: str
+) -> None:
+    """Issue 17: each of these logged in and left the password in the journal in clear."""
+    client.post(path, content=body.encode(), headers={"Content-Type": content_type})
+    journal = client.get("/__admin/requests", headers={"Authorization": "Bearer test-admin-token"})
+    assert journal.json()["returned"] >= 1
+    assert "demo-jane" not in journal.text
