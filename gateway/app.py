@@ -73,11 +73,11 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
     def place(sandbox_id: str) -> str:
         if folder is None:
             return ":memory:"
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         return str(folder / f"{sandbox_id}.db")
 
     def remove_files(location: str) -> None:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".key"):
             Path(location + suffix).unlink(missing_ok=True)
 
     return Sandboxes(

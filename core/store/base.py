@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -60,6 +61,12 @@ class Store(Protocol):
     def get_meta(self, key: str) -> str | None: ...
 
     def set_meta(self, key: str, value: str) -> None: ...
+
+    def delete_meta(self, key: str) -> None: ...
+
+    def key_file(self) -> Path | None:
+        """Where secrets that must stay out of the data live beside this database (None: no
+        file of its own, as ``:memory:`` or a database server)."""
 
     def get_control(self, key: str) -> str | None:
         """Operating state shared by every process on this store (not data: wipe keeps it)."""

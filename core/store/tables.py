@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from core.models import ALL_MODELS
@@ -162,6 +163,12 @@ class SqlStoreBase(ReadCache):
 
     def set_meta(self, key: str, value: str) -> None:
         self._set("meta", key, value)
+
+    def delete_meta(self, key: str) -> None:
+        self._conn.execute(f"DELETE FROM meta WHERE key = {self.placeholder}", [key])
+
+    def key_file(self) -> Path | None:
+        return None
 
     def get_control(self, key: str) -> str | None:
         return self._get("control", key)
