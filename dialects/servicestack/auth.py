@@ -153,15 +153,31 @@ def describe(
     )
 
 
-def set_cookies(response: Response, session: str, remember: bool) -> None:
+def cookie_path(request: Request) -> str:
+    """``/`` at the Host root, as ServiceStack sets them; under a prefix (``/pf``) the prefix,
+    so two sites in one cookie jar keep their own ``ss-id``."""
+    return request.scope.get("root_path") or "/"
+
+
+def set_cookies(request: Request, response: Response, session: str, remember: bool) -> None:
     """``ss-id`` always, ``ss-pid`` too when remembered; ``ss-opt`` says which one counts."""
-    response.set_cookie(SESSION_ID, session, httponly=True, samesite="lax")
+    path = cookie_path(request)
+    response.set_cookie(SESSION_ID, session, path=path, httponly=True, samesite="lax")
     if remember:
         response.set_cookie(
-            PERMANENT_ID, session, max_age=PERMANENT_SECONDS, httponly=True, samesite="lax"
+            PERMANENT_ID,
+            session,
+            max_age=PERMANENT_SECONDS,
+            path=path,
+            httponly=True,
+            samesite="lax",
         )
     response.set_cookie(
-        OPTIONS, "perm" if remember else "temp", max_age=PERMANENT_SECONDS, samesite="lax"
+        OPTIONS,
+        "perm" if remember else "temp",
+        max_age=PERMANENT_SECONDS,
+        path=path,
+        samesite="lax",
     )
 
 
@@ -175,7 +191,9 @@ def to_token_cookie(
     call.core.sessions.close(session, session_kind(call.site))
     lifetime = int(TOKEN_LIFETIME.total_seconds())
     call.hooks.append(
-        lambda r: r.set_cookie(TOKEN_COOKIE, token, max_age=lifetime, httponly=True, path="/")
+        lambda r: r.set_cookie(
+            TOKEN_COOKIE, token, max_age=lifetime, httponly=True, path=cookie_path(call.request)
+        )
     )
     return msgspec.structs.replace(response, BearerToken=None)
 
@@ -184,7 +202,7 @@ def sign_out(core: Core, site: str, request: Request, response: Response) -> Non
     for session in _session_tokens(request):
         core.sessions.close(session, session_kind(site))
     for name in (SESSION_ID, PERMANENT_ID, OPTIONS, TOKEN_COOKIE):
-        response.delete_cookie(name, samesite="lax")
+        response.delete_cookie(name, path=cookie_path(request), samesite="lax")
 
 
 def current_session(request: Request) -> str | None:

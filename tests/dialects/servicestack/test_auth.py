@@ -171,3 +171,29 @@ def test_a_bearer_token_whose_exp_is_no_number_is_401(
     forged = jwt.encode({**claims, "exp": expires}, secret, headers={"kid": "pf"})
     response = client.get(LINKS, headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401
+
+
+def test_two_sites_in_one_cookie_jar_keep_their_own_sessions(client: TestClient) -> None:
+    """Under a prefix the session cookies are scoped to it (issue 17: PF and BokaMera both set
+    ``ss-id`` with ``Path=/`` and the second sign-in replaced the first)."""
+    body = {"UserName": "customer11@1to1service.com", "Password": "demo-customer"}
+    pf = client.post("/pf/auth/credentials", json=body)
+    bm = client.post("/bokamera/auth/credentials", json={**body, "RememberMe": True})
+    for response, prefix in ((pf, "/pf"), (bm, "/bokamera")):
+        cookies = response.headers.get_list("set-cookie")
+        assert cookies
+        assert all(f"Path={prefix};" in c or c.endswith(f"Path={prefix}") for c in cookies)
+    assert client.get(LINKS).status_code == 200  # PF's session survived BokaMera's sign-in
+    assert client.get("/bokamera/auth").status_code == 200
+    logout = client.post("/bokamera/auth/logout")
+    assert all("Path=/bokamera" in c for c in logout.headers.get_list("set-cookie"))
+    assert client.get(LINKS).status_code == 200
+
+
+def test_at_the_host_root_cookies_keep_path_slash(client: TestClient) -> None:
+    body = {"UserName": "customer11@1to1service.com", "Password": "demo-customer"}
+    response = client.post("/auth/credentials", json=body, headers={"Host": "pfapi.pstpf.com.au"})
+    assert response.status_code == 200
+    cookies = response.headers.get_list("set-cookie")
+    assert cookies
+    assert all("Path=/;" in c or c.endswith("Path=/") for c in cookies)

@@ -12,7 +12,7 @@ from dialects.servicestack.bokamera import dialect
 from dialects.servicestack.bokamera.dto import CustomerQueryResponse, UpdateCustomer
 from dialects.servicestack.typeinfo import placeholder
 from tests.conftest import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID
-from tests.dialects.servicestack.conftest import BM_HOST
+from tests.dialects.servicestack.conftest import BM_HOST, sign_in
 from tests.golden import golden
 
 SAMPLE = golden("004/update-customer-request.jsv")
@@ -72,6 +72,8 @@ def test_seed_004_sample_verbatim_is_read_and_validated(
     (``ContentTypeFormats``, ``GetFormatContentType``) maps to ``application/jsv``; a body
     sent as ``application/jsv`` (what JsvServiceClient sends: ServiceStack.Text ``MimeTypes.Jsv``)
     is read."""
+    if "Host" in headers:
+        sign_in(admin, "bokamera", "admin@demo.local", BM_HOST)
     response = admin.put(path, content=SAMPLE, headers=headers)
     assert response.status_code == 400
     assert response.headers["content-type"] == media
@@ -88,6 +90,7 @@ def test_seed_004_sample_verbatim_is_read_and_validated(
 
 
 def test_seed_004_sample_with_real_values_updates_walter(admin: TestClient) -> None:
+    sign_in(admin, "bokamera", "admin@demo.local", BM_HOST)
     response = admin.put(f"/customers/{WALTER_ID}", content=filled_sample(), headers=JSV | BM_HOST)
     assert response.status_code == 200, response.text
     body = jsv.parse(response.content)
