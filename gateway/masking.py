@@ -157,13 +157,17 @@ def mask_text(text: str) -> str:
     """``text`` with the value of every secret-named member masked (see the module)."""
     if not _may_name_secret(text):
         return text
-    start = text.lstrip("\ufeff \t\r\n")[:1]
+    # white space around a document (a BOM, a no-break space) is not part of its value
+    body = text.strip().lstrip("\ufeff")
+    start = body[:1]
     readers = [_mask_xml] if start == "<" else [_mask_json]
     if start in ("{", "["):
         readers.append(_mask_jsv)
     readers.append(_mask_form)
     for read in readers:
-        masked = read(text)
+        masked = read(body)
+        if masked is body:  # nothing to mask: the text as it came
+            return text
         if masked is not None:
             return masked
     return f"[{len(text)} characters withheld: unreadable, and may hold a secret]"

@@ -2,9 +2,8 @@
 each dialect the way its clients are (issue 17): no 5xx, and every answer conforms to the
 OpenAPI document the gateway serves.
 
-BokaMera and the admin API are described too but not run here yet: in a generated sequence
-one call stops being answered (the server idles, every later call times out); each call
-replayed alone is answered, so the sequence that causes it is still to be found.
+The admin API and ServiceStack's predefined routes are described too but not run here yet
+(see ``PREDEFINED``: a call there that goes unanswered in a generated sequence).
 
 One setting is the vendors', not the document's: a request the schema allows may still be
 refused with 400 by the vendor's own rules (FluentValidation's NotEmpty on a ServiceStack Id,
@@ -88,7 +87,12 @@ LOGINS: dict[str, Callable[[str], dict[str, str]]] = {
     "crmcom": _crmcom,
     "webapi": _webapi,
     "pf": _servicestack("pf"),
+    "bokamera": _servicestack("bokamera"),
 }
+#: ServiceStack's predefined routes (``/json/reply/X``, ``/api/X``): in a generated sequence
+#: one call there stops being answered (the server idles, every later call there times out),
+#: while each call replayed alone is answered; left out until the cause is found.
+PREDEFINED = r"^/(pf|bokamera)/((json|xml|jsv)/reply|api)/[A-Za-z]+$"
 
 
 def _with_crmcom_token(case: schemathesis.Case, token: str) -> None:
@@ -102,9 +106,13 @@ def _with_crmcom_token(case: schemathesis.Case, token: str) -> None:
 def test_every_operation_passes_every_check(live: str, tag: str) -> None:
     headers = LOGINS[tag](live)
     crmcom_token = headers.pop("X-Crmcom-Token", None)
-    schema = schemathesis.openapi.from_url(
-        f"{live}/__admin/openapi.json", config=CONFIG, headers=_admin(live)
-    ).include(tag=tag)
+    schema = (
+        schemathesis.openapi.from_url(
+            f"{live}/__admin/openapi.json", config=CONFIG, headers=_admin(live)
+        )
+        .include(tag=tag)
+        .exclude(path_regex=PREDEFINED)
+    )
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
