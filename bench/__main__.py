@@ -1,8 +1,11 @@
-"""``make bench``: crmgate's endpoints beside a bare Starlette "hello" app and WireMock serving
-the same bytes as static stubs, all in one run; then crmgate's memory across many requests.
+"""``make bench``: crmgate's endpoints beside a bare Starlette "hello" app, the reference app
+(``../shared/bench/proto.py``, a lean PF links answer on the same stack) and WireMock serving
+the same bytes as static stubs, all in one run: one table per process count (``--workers``,
+default ``1,2``: crmgate, hello and the reference app each with that many processes); then
+crmgate's memory across many requests.
 
 Options: ``--seconds N`` per endpoint, ``--rss-requests N`` (0 skips the memory run),
-``--workers N`` (processes for both crmgate and the hello app; WireMock uses every CPU).
+``--workers 1,2`` (the process counts, one table each; WireMock uses every CPU, measured once).
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,9 +23,14 @@ import httpx
 
 from bench import load, wiremock
 from bench.servers import free_port, served
+from bench.servicestack import JOHN
 from bench.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The reference app, where the project's shared folder keeps it (override: CRMGATE_BENCH_PROTO).
+PROTO = Path(os.environ.get("CRMGATE_BENCH_PROTO", ROOT.parent / "shared/bench/proto.py"))
+PROTO_NAME = "reference app (proto.py, PF links)"
+Row = tuple[str, load.Result, load.Result | None]
 
 
 def rss_mb(pid: int) -> float:
@@ -40,55 +49,109 @@ def answer(target: load.Target) -> httpx.Response:
     )
 
 
-def table(rows: list[tuple[str, load.Result, load.Result | None]], hello: load.Result) -> None:
+def table(rows: list[Row], hello: load.Result, alone: dict[str, float] | None = None) -> None:
+    """One run's table; ``alone``: req/s of each row with one process (the gain column)."""
     header = ("endpoint", "req/s", "p50 ms", "p99 ms", "vs hello", "WireMock", "vs WM", "errors")
-    print("| {:<40} | {:>8} | {:>7} | {:>7} | {:>8} | {:>8} | {:>6} | {:>6} |".format(*header))
-    print("|" + "|".join("-" * (w + 2) for w in (40, 8, 7, 7, 8, 8, 6, 6)) + "|")
+    widths = [40, 8, 7, 7, 8, 8, 6, 6]
+    if alone is not None:
+        header += ("vs 1 proc",)
+        widths.append(9)
+    print(
+        "| "
+        + " | ".join(
+            f"{h:<{w}}" if i == 0 else f"{h:>{w}}"
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+        + " |"
+    )
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for name, r, wm in rows:
         wm_rps = f"{wm.rps:.0f}" if wm else "n/a"
         vs_wm = f"{r.rps / wm.rps:.2f}x" if wm else "n/a"
-        print(
+        line = (
             f"| {name:<40} | {r.rps:>8.0f} | {r.p50_ms:>7.2f} | {r.p99_ms:>7.2f} | "
             f"{r.rps / hello.rps:>7.0%} | {wm_rps:>8} | {vs_wm:>6} | {r.errors:>6} |"
         )
+        if alone is not None:
+            gain = f"{r.rps / alone[name]:.2f}x" if alone.get(name) else "n/a"
+            line += f" {gain:>9} |"
+        print(line)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="bench")
-    parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--rss-requests", type=int, default=200_000)
-    parser.add_argument("--workers", type=int, default=1)
-    args = parser.parse_args()
-    workers = ["--workers", str(args.workers)]
+def run_proto(uvicorn: list[str], seconds: float) -> load.Result | None:
+    """The reference app, run as its README says: copied to a temporary folder, where it
+    writes its SQLite file."""
+    if not PROTO.exists():
+        print(f"# reference app not measured: {PROTO} not found")
+        return None
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copy(PROTO, folder)
+        with served([*uvicorn, "proto:app"], "/", cwd=Path(folder)) as (base, _):
+            target = load.Target(
+                PROTO_NAME,
+                f"{base}/api/contacts/{JOHN}/links",
+                headers=(("Authorization", "Bearer t0k3n"),),
+            )
+            load.run(target, 1)  # warm-up
+            return load.run(target, seconds)
+
+
+def run_processes(
+    workers: int, seconds: float, rss_requests: int
+) -> tuple[
+    load.Result, load.Result | None, list[tuple[load.Target, load.Result, httpx.Response]], str
+]:
+    """hello, the reference app and every crmgate endpoint with ``workers`` processes each."""
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
-    uvicorn += workers
+    uvicorn += ["--workers", str(workers)]
     with served([*uvicorn, "bench.hello:app"], "/") as (hello_base, _):
-        hello = load.run(load.Target("bare Starlette hello", hello_base + "/"), args.seconds)
+        load.run(load.Target("hello warm-up", hello_base + "/"), 1)
+        hello = load.run(load.Target("bare Starlette hello", hello_base + "/"), seconds)
+    proto = run_proto(uvicorn, seconds)
     measured: list[tuple[load.Target, load.Result, httpx.Response]] = []
     memory = ""
     with tempfile.TemporaryDirectory() as tmp:
         crmgate = [str(Path(sys.executable).parent / "crmgate"), "serve", "--log-level", "warning"]
-        db = ["--db", str(Path(tmp) / "bench.db"), *workers]
+        db = ["--db", str(Path(tmp) / "bench.db"), "--workers", str(workers)]
         env = {"CRMGATE_ADMIN_TOKEN": ""}
         with served([*crmgate, *db], "/__admin/health", env) as (base, pid):
             targets = [t for build in TARGETS.values() for t in build(base)]
             for target in targets:
                 recorded = answer(target)
                 load.run(target, 1)  # warm-up
-                measured.append((target, load.run(target, args.seconds), recorded))
-            if args.rss_requests:
-                memory = measure_memory(pid, targets[0], measured[0][1].rps, args.rss_requests)
-        wiremocked = run_wiremock(measured, Path(tmp) / "wiremock", args.seconds)
-    print(
-        f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each, "
-        f"{args.workers} worker process(es) for crmgate and hello"
-    )
+                measured.append((target, load.run(target, seconds), recorded))
+            if rss_requests:
+                memory = measure_memory(pid, targets[0], measured[0][1].rps, rss_requests)
+    return hello, proto, measured, memory
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--rss-requests", type=int, default=200_000)
+    parser.add_argument("--workers", default="1,2", help="process counts, one table each")
+    args = parser.parse_args()
+    counts = [int(n) for n in args.workers.split(",")]
+    runs = []
+    for i, workers in enumerate(counts):
+        rss = args.rss_requests if i == 0 else 0  # memory once, with the first process count
+        runs.append((workers, *run_processes(workers, args.seconds, rss)))
+    with tempfile.TemporaryDirectory() as tmp:
+        wiremocked = run_wiremock(runs[0][3], Path(tmp) / "wiremock", args.seconds)
+    print(f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each")
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
-    rows = [("bare Starlette hello", hello, None)]
-    rows += [(t.name, r, wiremocked.get(t.name)) for t, r, _ in measured]
-    table(rows, hello)
-    if memory:
-        print(memory)
+    alone: dict[str, float] | None = None
+    for workers, hello, proto, measured, memory in runs:
+        print(f"\n## {workers} process(es) each for crmgate, hello and the reference app\n")
+        rows: list[Row] = [("bare Starlette hello", hello, None)]
+        if proto is not None:
+            rows.append((PROTO_NAME, proto, wiremocked.get("PF GET links JSON")))
+        rows += [(t.name, r, wiremocked.get(t.name)) for t, r, _ in measured]
+        table(rows, hello, alone if workers != counts[0] else None)
+        if memory:
+            print(memory)
+        if alone is None:
+            alone = {name: r.rps for name, r, _ in rows}
     return 0
 
 

@@ -22,12 +22,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(args: list[str], probe: str, env: dict[str, str] | None = None) -> Iterator[tuple]:
+def served(
+    args: list[str], probe: str, env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> Iterator[tuple]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = subprocess.Popen(
         [*args, "--port", str(port)],
-        cwd=ROOT,
+        cwd=cwd,
         env=os.environ | (env or {}),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

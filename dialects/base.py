@@ -18,9 +18,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core.services import Core
-
-CORE_SCOPE_KEY = "crmgate.core"
-SANDBOX_MISSING_KEY = "crmgate.sandbox_missing"
+from dialects.context import context_of
 
 #: What most dialects' endpoints are: the request and its core in, the vendor's answer out.
 Handler = Callable[[Request, Core], Awaitable[Response]]
@@ -143,8 +141,9 @@ def _one_route_each(endpoints: Sequence[Endpoint]) -> list[BaseRoute]:
 
 
 def core_of(request: Request) -> Core:
-    """The core bound to this request by the gateway (the default one or a sandbox's)."""
-    missing = request.scope.get(SANDBOX_MISSING_KEY)
-    if missing is not None:
-        raise Problem(404, f"No sandbox '{missing}': it expired or was never created.")
-    return request.scope[CORE_SCOPE_KEY]
+    """The core bound to this request by the gateway (the default one or a sandbox's); a
+    request naming a sandbox that does not exist gets the dialect's 404."""
+    context = context_of(request.scope)
+    if context.sandbox_missing:
+        raise Problem(404, f"No sandbox '{context.sandbox}': it expired or was never created.")
+    return context.core

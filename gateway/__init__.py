@@ -1,1 +1,2 @@
-"""The Starlette application: config, dialect mounting, middleware, admin API and CLI."""
+"""The gateway: config, the exchange wrapper (dispatch, request context, journal, faults),
+admin API, upstream modes and CLI."""

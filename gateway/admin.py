@@ -14,19 +14,18 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, Router
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError, ValidationFailed
 from core.services import Core
 from core.services.fixtures import FixtureData
 from core.store import StoreUnavailable
-from dialects.base import Dialect, Problem
+from dialects.base import Dialect
 from gateway import dashboard, fixtures, openapi
 from gateway.dashboard import pretty
 from gateway.diff.shadow import Shadow
 from gateway.faults import FaultRule, Faults
 from gateway.journal import Journal, RequestFilter
-from gateway.middleware.body_limit import BodyLimitMiddleware
 from gateway.sandboxes import HEADER, Sandboxes, SandboxLimit
 
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -135,6 +134,7 @@ async def reset(request: Request, state: AdminState) -> Response:
     source = request.query_params.get("fixtures") or core.fixtures.source() or "none"
     rows = core.fixtures.load(_fixture_data(source, core), source=source, replace=True)
     if core is state.core:
+        await state.journal.settle()
         state.journal.clear()
     return _json({"status": "reset", "fixtures": source, "rows": rows})
 
@@ -166,6 +166,7 @@ async def list_requests(request: Request, state: AdminState) -> Response:
         flt = msgspec.convert(dict(request.query_params), RequestFilter, strict=False)
     except msgspec.ValidationError as exc:
         raise AdminError(400, f"invalid filter: {exc}") from exc
+    await state.journal.settle()
     found = state.journal.query(flt)
     return _json({"total": len(state.journal), "returned": len(found), "requests": found})
 
@@ -179,6 +180,7 @@ async def get_request(request: Request, state: AdminState) -> Response:
 
 
 async def clear_requests(request: Request, state: AdminState) -> Response:
+    await state.journal.settle()
     return _json({"deleted": state.journal.clear()})
 
 
@@ -270,15 +272,34 @@ ROUTES: list[tuple[str, Handler, str]] = [
 
 
 class AdminBodyLimit:
-    """The gateway's body limit on admin calls too, answered in the admin API's JSON."""
+    """The gateway's body limit on admin calls too, answered in the admin API's JSON: a
+    declared length over it is refused before reading, a streamed body once it passes it."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = BodyLimitMiddleware(app, max_bytes)
+        self.app = app
+        self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.max_bytes
+        too_large = f"The request body is larger than the limit of {limit} bytes."
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _error(413, too_large)(scope, receive, send)
+            return
+        received = 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise AdminError(413, too_large)
+            return message
+
         try:
-            await self.app(scope, receive, send)
-        except Problem as exc:
+            await self.app(scope, bounded, send)
+        except AdminError as exc:
             await _error(exc.status, exc.message)(scope, receive, send)
 
 

@@ -1,58 +1,48 @@
-"""``create_app``: the store, the core, every registered dialect mounted by prefix and Host."""
+"""``create_app``: the store, the core, every registered dialect in one dispatch table."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.routing import BaseRoute, Host, Mount, Router
+from starlette.routing import Router
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.services import Core
 from core.store import POSTGRES_SCHEMES, open_store
 from dialects.base import Dialect, Problem
+from dialects.context import context_of
 from gateway import fixtures
 from gateway.admin import AdminState, admin_app
 from gateway.config import Config
 from gateway.diff.shadow import Shadow, shadow_for
+from gateway.exchange import Exchange, Route
 from gateway.faults import Faults
-from gateway.journal import Journal, journal_log
-from gateway.middleware.access_log import AccessLogMiddleware
-from gateway.middleware.body_limit import BodyLimitMiddleware
-from gateway.middleware.core_binding import CoreBindingMiddleware
-from gateway.middleware.dialect_guard import DialectGuardMiddleware
-from gateway.middleware.faults import FaultsMiddleware
-from gateway.middleware.journal import JournalMiddleware
-from gateway.middleware.request_id import RequestIdMiddleware
+from gateway.journal import open_journal
 from gateway.registry import load_dialects
 from gateway.sandboxes import Sandboxes
+from gateway.state import state_of
 from gateway.upstream import Recorder, Replayer, UpstreamProxy
 
 
 async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
+    context_of(scope).matched = False
     raise Problem(404, "No resource matches the request.")
 
 
-def dialect_app(
-    dialect: Dialect, config: Config, faults: Faults, shadow: Shadow | None = None
-) -> ASGIApp:
-    """A dialect's routes behind its guard (vendor envelopes), faults and the body limit."""
-    inner: ASGIApp = Router(routes=list(dialect.routes()), default=_no_route)
+def dialect_app(dialect: Dialect, config: Config, shadow: Shadow | None = None) -> ASGIApp:
+    """What answers a dialect's requests: its routes, or the upstream proxy / replayer."""
     if config.replay_dir:
-        inner = Replayer(Path(config.replay_dir), dialect.name)
-    elif dialect.name in config.upstream:
+        return Replayer(Path(config.replay_dir), dialect.name)
+    if dialect.name in config.upstream:
         recorder = Recorder(Path(config.record_dir), dialect.name) if config.record_dir else None
         tap = shadow.tap(dialect.name) if shadow else None
-        inner = UpstreamProxy(config.upstream[dialect.name], recorder, tap)
-    inner = BodyLimitMiddleware(inner, config.max_body_bytes)
-    return DialectGuardMiddleware(FaultsMiddleware(inner, faults, dialect.name), dialect)
+        return UpstreamProxy(config.upstream[dialect.name], recorder, tap)
+    return Router(routes=list(dialect.routes()), default=_no_route)
 
 
 def sandboxes_for(config: Config, core: Core) -> Sandboxes:
     """Sandboxes live beside the main store: PostgreSQL schemas, SQLite files, or memory."""
+    registry = state_of(core.store)
     if config.db.startswith(POSTGRES_SCHEMES):
         from core.store.postgres import open_postgres
 
@@ -62,7 +52,7 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
             store.close()
 
         return Sandboxes(
-            core.store,
+            registry,
             place=lambda sandbox_id: f"sandbox_{sandbox_id}",
             open_core=lambda schema: Core(open_postgres(config.db, schema), clock=core.clock),
             discard=drop_schema,
@@ -81,7 +71,7 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
             Path(location + suffix).unlink(missing_ok=True)
 
     return Sandboxes(
-        core.store,
+        registry,
         place=place,
         open_core=lambda location: Core(open_store(location), clock=core.clock),
         discard=(lambda location: None) if folder is None else remove_files,
@@ -89,7 +79,7 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
     )
 
 
-def create_app(config: Config, *, core: Core | None = None) -> Starlette:
+def create_app(config: Config, *, core: Core | None = None) -> Exchange:
     """Build the gateway. Without ``core``, opens ``config.db`` and seeds it if it is new."""
     owns_store = core is None
     if core is None:
@@ -99,46 +89,43 @@ def create_app(config: Config, *, core: Core | None = None) -> Starlette:
     unknown_upstream = sorted(set(config.upstream) - {d.name for d in dialects})
     if unknown_upstream:
         raise ValueError(f"upstream for unknown dialects: {', '.join(unknown_upstream)}")
-    faults = Faults(core.store)
-    log = journal_log(core.store, config.processes)
-    journal = Journal(log, config.journal_entries, config.journal_body_chars)
+    state = state_of(core.store)
+    faults = Faults(state)
+    journal = open_journal(
+        state, config.processes, config.journal_entries, config.journal_body_chars
+    )
     sandboxes = sandboxes_for(config, core)
     shadow = shadow_for(config, core, sandboxes, dialects)
-    apps = {d.name: dialect_app(d, config, faults, shadow) for d in dialects}
-    state = AdminState(core, dialects, journal, faults, sandboxes, shadow)
-    routes: list[BaseRoute] = [
-        Mount("/__admin", app=admin_app(state, config.admin_token, config.max_body_bytes))
-    ]
-    routes += [Mount(d.prefix, app=apps[d.name]) for d in dialects]
+    routes = {d.name: Route(d, dialect_app(d, config, shadow)) for d in dialects}
     hosts = {h: d.name for d in dialects for h in d.hosts} | dict(config.hosts)
-    unknown = sorted(set(hosts.values()) - set(apps))
+    unknown = sorted(set(hosts.values()) - set(routes))
     if unknown:
         raise ValueError(f"hosts map to unknown dialects: {', '.join(unknown)}")
-    routes += [Host(host, app=apps[name]) for host, name in hosts.items()]
+    admin = AdminState(core, dialects, journal, faults, sandboxes, shadow)
 
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
+    async def shutdown() -> None:
         if shadow is not None:
             await shadow.aclose()
         sandboxes.close()
         if owns_store:
             core.store.close()
 
-    app = Starlette(
-        routes=routes,
-        middleware=[
-            Middleware(RequestIdMiddleware),
-            Middleware(AccessLogMiddleware),
-            Middleware(JournalMiddleware, journal=journal),
-            Middleware(CoreBindingMiddleware, core=core, sandboxes=sandboxes),
-        ],
-        lifespan=lifespan,
+    app = Exchange(
+        core=core,
+        admin=admin_app(admin, config.admin_token, config.max_body_bytes),
+        prefixes={d.prefix: routes[d.name] for d in dialects},
+        hosts={host.lower(): routes[name] for host, name in hosts.items()},
+        faults=faults,
+        sandboxes=sandboxes,
+        journal=journal,
+        max_body_bytes=config.max_body_bytes,
+        access_log=config.access_log,
+        on_shutdown=shutdown,
     )
-    app.state.admin = state
+    app.state.admin = admin
     return app
 
 
-def create_app_from_env() -> Starlette:
+def create_app_from_env() -> Exchange:
     """Factory for uvicorn workers: the CLI passes its config through the environment."""
     return create_app(Config.from_env())

@@ -12,7 +12,7 @@ from core.errors import CoreError
 from core.services import Core
 from core.store import StoreError, open_store
 from gateway import fixtures
-from gateway.config import DEFAULT_MAX_BODY, Config
+from gateway.config import DEFAULT_MAX_BODY, Config, env_flag
 from gateway.diff import command as diff_command
 from gateway.diff.model import DiffError
 from gateway.http_guard import DEFAULT_MAX_HEAD_BYTES, GuardedHttpToolsProtocol
@@ -73,6 +73,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, default=DEFAULT_ENTRIES, help="entries")
     serve.add_argument("--journal-body", type=int, default=DEFAULT_BODY_CHARS, help="characters")
     serve.add_argument(
+        "--access-log",
+        action="store_true",
+        default=env_flag("CRMGATE_ACCESS_LOG"),
+        help="log one line per dialect request (default: off; the journal records them)",
+    )
+    serve.add_argument(
         "--sandbox-idle", type=float, default=DEFAULT_IDLE_SECONDS, help="seconds before expiry"
     )
 
@@ -122,6 +128,7 @@ def serve(args: argparse.Namespace) -> int:
         replay_dir=args.replay,
         shadow=args.shadow,
         processes=args.workers,
+        access_log=args.access_log,
     )
     core = Core(open_store(config.db))
     loaded = fixtures.seed(core, config.fixtures)

@@ -12,6 +12,11 @@ from gateway.sandboxes import DEFAULT_IDLE_SECONDS
 DEFAULT_MAX_BODY = 1024 * 1024
 
 
+def env_flag(name: str) -> bool:
+    """A yes/no environment variable: ``1``, ``true``, ``yes`` or ``on`` (any case) is yes."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config(msgspec.Struct, frozen=True, kw_only=True):
     db: str = "crmgate.db"
     #: ``demo``, ``none`` or a path to a fixture file or folder; seeds a new database only.
@@ -36,6 +41,8 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     #: How many gateway processes serve this database (None: unknown, maybe many); it picks
     #: where the journal lives (see ``gateway.journal``).
     processes: int | None = None
+    #: One log line per dialect request (logger ``crmgate.access``); off: the journal records.
+    access_log: bool = False
 
     def to_env(self) -> str:
         return msgspec.json.encode(self).decode()
@@ -50,4 +57,5 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
             fixtures=os.environ.get("CRMGATE_FIXTURES", "demo"),
             max_body_bytes=int(os.environ.get("CRMGATE_MAX_BODY", DEFAULT_MAX_BODY)),
             admin_token=os.environ.get("CRMGATE_ADMIN_TOKEN") or None,
+            access_log=env_flag("CRMGATE_ACCESS_LOG"),
         )

@@ -12,7 +12,7 @@ from typing import Literal
 
 import msgspec
 
-from core.store import Store
+from gateway.state import StateStore
 
 Action = Literal["latency", "status", "drop", "malformed"]
 
@@ -64,25 +64,42 @@ _KEY = "gateway.fault_rules"
 _RULES = msgspec.json.Decoder(list[FaultRule])
 
 
+#: Not a state version: the copy of the rules has never been read.
+_NEVER = object()
+
+
 class Faults:
-    """Fault rules kept in the store, so every worker process sees the same rules and a
-    ``times`` counter moves once across all of them. Requests pay one read while no rule
-    is set; a matching counted rule costs a write transaction.
+    """Fault rules kept in the gateway's state store, so every worker process sees the same
+    rules and a ``times`` counter moves once across all of them.
+
+    Each process keeps a copy of the rules, read again only when the store's state version
+    moved (learned by the request's ``sync``, or by a change made here): a request pays
+    nothing while no rule is set. A matching rule costs a write transaction (its counter).
     """
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, state: StateStore) -> None:
+        self.state = state
+        self._copy: list[FaultRule] = []
+        self._copied: object = _NEVER
 
     def _load(self) -> list[FaultRule]:
-        raw = self.store.get_control(_KEY)
+        raw = self.state.get_control(_KEY)
         return _RULES.decode(raw) if raw else []
 
     def _save(self, rules: list[FaultRule]) -> None:
-        self.store.set_control(_KEY, msgspec.json.encode(rules).decode())
+        self.state.set_control(_KEY, msgspec.json.encode(rules).decode())
+
+    def active(self) -> list[FaultRule]:
+        """The rules as of the state version this process last learned."""
+        version = self.state.state_version
+        if version != self._copied:
+            self._copy = self._load()
+            self._copied = version
+        return self._copy
 
     def add(self, rule: FaultRule) -> FaultRule:
-        with self.store.write():
-            rule.id = self.store.next_value(_KEY)
+        with self.state.write():
+            rule.id = self.state.next_value(_KEY)
             rule.fired = 0
             self._save([*self._load(), rule])
         return rule
@@ -91,19 +108,19 @@ class Faults:
         return self._load()
 
     def remove(self, rule_id: int) -> bool:
-        with self.store.write():
+        with self.state.write():
             rules = self._load()
             kept = [r for r in rules if r.id != rule_id]
             self._save(kept)
         return len(kept) < len(rules)
 
     def clear(self) -> None:
-        with self.store.write():
+        with self.state.write():
             self._save([])
 
     def pick(self, dialect: str, method: str, path: str) -> FaultRule | None:
         """The first matching rule that fires now (its counter moves; spent rules go)."""
-        for rule in self._load():
+        for rule in self.active():
             if not rule.matches(dialect, method, path):
                 continue
             if rule.probability < 1 and random.random() >= rule.probability:
@@ -115,7 +132,7 @@ class Faults:
 
     def _fire(self, rule_id: int) -> FaultRule | None:
         """Count one firing; None when another process spent the rule meanwhile."""
-        with self.store.write():
+        with self.state.write():
             rules = self._load()
             rule = next((r for r in rules if r.id == rule_id), None)
             if rule is None:

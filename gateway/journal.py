@@ -1,43 +1,56 @@
 """The request journal: every dialect request and its response, secrets masked, bounded.
 
-Entries are text records of a bounded log (newest ``max_entries`` kept, bodies cut to
-``body_chars``), so neither memory nor the database grows under load. Where the log lives is
-chosen at start-up (``journal_log``):
+The hot path only appends what it captured (``Captured``: the raw head, status and the first
+bytes of each body) to this process's memory; masking and encoding happen later, off the
+response's path. Where the captures go is chosen at start-up (``open_journal``):
 
-- in the main store (``Store.log_append``) whenever another process may serve the same data:
-  ``--workers N`` on SQLite, any PostgreSQL database (a fleet). Every process then writes to
-  and reads from one journal, in one order, and a clear empties it for all of them;
-- in this process's memory (``MemoryLog``) for one process on a SQLite database: the same
-  records, ids, bounds, filters and masking, without a commit on every request (on SQLite that
-  commit costs more than the rest of a cached read request). Like the data of ``:memory:``, it
-  is gone when the process ends.
+- ``MemoryJournal``: the only process on its database (one process on SQLite, or an in-memory
+  database). Captures wait in a ring of the newest ``max_entries``; an admin read masks the
+  ones it returns. Like the data of ``:memory:``, it is gone when the process ends.
+- ``SharedJournal``: processes share the database (``--workers N``, PostgreSQL). A background
+  task masks the waiting captures and appends them in one commit (group commit) at least every
+  ``FLUSH_SECONDS``; never one commit per request. The store keeps a ring of the newest
+  ``max_entries`` records. An admin read flushes this process's captures, waits one flush
+  period for the other processes', then reads: it sees every request answered before it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
 from collections import deque
-from datetime import datetime
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
-from itertools import islice
+from itertools import count, islice, takewhile
 from sys import maxsize
 from typing import Annotated, Protocol
 
 import msgspec
 
-from core.store import SqliteStore, Store
+from gateway.masking import mask_body, mask_headers, mask_query
+from gateway.state import StateStore
 
 DEFAULT_ENTRIES = 10_000
 DEFAULT_BODY_CHARS = 4096
-#: The store's log that holds the journal.
+#: The store's log that holds a shared journal.
 LOG = "gateway.journal"
 #: Entries read from the store at a time while filtering (newest first).
 PAGE = 200
 #: Ids are SQL BIGINTs: a larger one names no entry (and would not fit a query parameter).
 _MAX_ID = 2**63 - 1
+#: A shared journal's captures reach the database at least this often.
+FLUSH_SECONDS = 0.02
+#: What an admin read of a shared journal waits for the other processes' flushes.
+SETTLE_SECONDS = 2.5 * FLUSH_SECONDS
+#: Captures a shared journal lets wait before it flushes in line (no flusher running).
+MAX_WAITING = 1000
+
+log = logging.getLogger("crmgate.journal")
 
 
 class JournalEntry(msgspec.Struct, kw_only=True):
-    #: Given by the store when the entry is added; rises across the fleet.
+    #: Given when the entry is kept; rises across the fleet.
     id: int = 0
     time: datetime
     request_id: str
@@ -54,8 +67,93 @@ class JournalEntry(msgspec.Struct, kw_only=True):
     response_body: str
 
 
-class _Head(msgspec.Struct):
-    """What a filter looks at: decoding only this skips the bodies of entries that don't match."""
+class Captured:
+    """One exchange as the hot path saw it: nothing masked, encoded or even formatted yet
+    (``at`` is a POSIX time, ``duration`` in seconds)."""
+
+    __slots__ = (
+        "at",
+        "dialect",
+        "duration",
+        "id",
+        "method",
+        "path",
+        "query_string",
+        "request_body",
+        "request_headers",
+        "request_id",
+        "response_body",
+        "response_headers",
+        "sandbox",
+        "status",
+    )
+
+    def __init__(
+        self,
+        at: float,
+        request_id: str,
+        dialect: str,
+        sandbox: str | None,
+        method: str,
+        path: str,
+        query_string: bytes,
+        status: int,
+        duration: float,
+        request_headers: list[tuple[bytes, bytes]],
+        request_body: bytes | bytearray,
+        response_headers: list[tuple[bytes, bytes]],
+        response_body: bytes | bytearray,
+    ) -> None:
+        self.id = 0
+        self.at = at
+        self.request_id = request_id
+        self.dialect = dialect
+        self.sandbox = sandbox
+        self.method = method
+        self.path = path
+        self.query_string = query_string
+        self.status = status
+        self.duration = duration
+        self.request_headers = request_headers
+        self.request_body = request_body
+        self.response_headers = response_headers
+        self.response_body = response_body
+
+    @property
+    def time(self) -> datetime:
+        return datetime.fromtimestamp(self.at, UTC)
+
+    def entry(self, body_chars: int) -> JournalEntry:
+        """The journal entry, secrets masked and bodies cut to ``body_chars``."""
+        return JournalEntry(
+            id=self.id,
+            time=self.time,
+            request_id=self.request_id,
+            dialect=self.dialect,
+            sandbox=self.sandbox,
+            method=self.method,
+            path=self.path,
+            query=mask_query(self.query_string),
+            status=self.status,
+            duration_ms=round(self.duration * 1000, 3),
+            request_headers=mask_headers(self.request_headers),
+            request_body=mask_body(bytes(self.request_body), body_chars),
+            response_headers=mask_headers(self.response_headers),
+            response_body=mask_body(bytes(self.response_body), body_chars),
+        )
+
+
+class _Head(Protocol):
+    time: datetime
+    dialect: str
+    sandbox: str | None
+    method: str
+    path: str
+    status: int
+
+
+class _StoredHead(msgspec.Struct):
+    """What a filter looks at in a stored record: decoding only this skips the bodies."""
 
     time: datetime
     dialect: str
@@ -94,110 +192,194 @@ class RequestFilter(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         return self == RequestFilter(limit=self.limit)
 
 
-class BoundedLog(Protocol):
-    """The store's bounded-log calls, which ``MemoryLog`` also answers."""
+class Journal(Protocol):
+    max_entries: int
+    body_chars: int
 
-    def log_append(self, log: str, record: str, keep: int) -> int: ...
+    def add(self, captured: Captured) -> None:
+        """Keep one exchange (called on the hot path: memory only)."""
 
-    def log_read(
-        self, log: str, *, before: int | None = None, limit: int = 100
-    ) -> list[tuple[int, str]]: ...
+    async def settle(self) -> None:
+        """Before a read: make every exchange answered so far readable."""
 
-    def log_count(self, log: str) -> int: ...
+    def query(self, flt: RequestFilter) -> list[JournalEntry]:
+        """Matching entries, newest first (only those after ``flt.after``)."""
 
-    def log_clear(self, log: str) -> int: ...
+    def get(self, entry_id: int) -> JournalEntry | None:
+        """The entry with this id, while the journal still holds it."""
 
+    def __len__(self) -> int: ...
 
-class MemoryLog:
-    """The journal's log in this process's memory, with the store's semantics (ids keep rising
-    after a clear; reads newest first)."""
+    def clear(self) -> int: ...
 
-    def __init__(self) -> None:
-        self._rows: deque[tuple[int, str]] = deque()
-        self._last = 0
-
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        self._last += 1
-        self._rows.append((self._last, record))
-        while len(self._rows) > max(keep, 0):
-            self._rows.popleft()
-        return self._last
-
-    def log_read(
-        self, log: str, *, before: int | None = None, limit: int = 100
-    ) -> list[tuple[int, str]]:
-        rows = (r for r in reversed(self._rows) if before is None or r[0] < before)
-        return list(islice(rows, max(limit, 0)))
-
-    def log_count(self, log: str) -> int:
-        return len(self._rows)
-
-    def log_clear(self, log: str) -> int:
-        count = len(self._rows)
-        self._rows.clear()
-        return count
+    async def close(self) -> None:
+        """Shutting down: keep what still waits."""
 
 
-def journal_log(store: Store, processes: int | None) -> BoundedLog:
-    """Memory for the only process on a SQLite database, else the store's log (``processes``:
-    how many processes serve this database; None when unknown)."""
-    alone = isinstance(store, SqliteStore) and (store.path == ":memory:" or processes == 1)
-    return MemoryLog() if alone else store
+class MemoryJournal:
+    """The journal of the only process on its database, in this process's memory."""
+
+    def __init__(self, max_entries: int = DEFAULT_ENTRIES, body_chars: int = DEFAULT_BODY_CHARS):
+        self.max_entries = max_entries
+        self.body_chars = body_chars
+        self._ring: deque[Captured] = deque(maxlen=max(max_entries, 0))
+        self._ids = count(1)
+
+    def add(self, captured: Captured) -> None:
+        captured.id = next(self._ids)
+        self._ring.append(captured)
+
+    async def settle(self) -> None:
+        return None
+
+    def query(self, flt: RequestFilter) -> list[JournalEntry]:
+        after = -1 if flt.after is None else flt.after
+        newer = takewhile(lambda c: c.id > after, reversed(self._ring))
+        found = (c for c in newer if flt.matches(c))
+        return [c.entry(self.body_chars) for c in islice(found, max(flt.limit, 0))]
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        """Ids in the ring are consecutive: the entry's place is its distance from the first."""
+        if not self._ring:
+            return None
+        place = entry_id - self._ring[0].id
+        if not 0 <= place < len(self._ring):
+            return None
+        return self._ring[place].entry(self.body_chars)
+
+    def __len__(self) -> int:
+        return len(self._ring)
+
+    def clear(self) -> int:
+        cleared = len(self._ring)
+        self._ring.clear()
+        return cleared
+
+    async def close(self) -> None:
+        return None
 
 
 _ENCODER = msgspec.json.Encoder()
 _ENTRY = msgspec.json.Decoder(JournalEntry)
-_HEAD = msgspec.json.Decoder(_Head)
+_HEAD = msgspec.json.Decoder(_StoredHead)
 
 
-class Journal:
+class SharedJournal:
+    """The journal of processes sharing one database: group commit from a background task."""
+
     def __init__(
         self,
-        log: BoundedLog,
+        state: StateStore,
         max_entries: int = DEFAULT_ENTRIES,
         body_chars: int = DEFAULT_BODY_CHARS,
     ) -> None:
-        self.log = log
+        self.state = state
         self.max_entries = max_entries
         self.body_chars = body_chars
+        self._waiting: list[Captured] = []
+        #: One flush at a time: the flusher's thread and an admin read may both flush.
+        self._lock = threading.Lock()
+        self._flusher: asyncio.Task[None] | None = None
 
-    def add(self, entry: JournalEntry) -> None:
-        """Keep ``entry`` (committed when this returns) and give it its id."""
-        entry.id = self.log.log_append(LOG, _ENCODER.encode(entry).decode(), self.max_entries)
+    def add(self, captured: Captured) -> None:
+        self._waiting.append(captured)
+        if self._flusher is None or self._flusher.done():
+            self._start()
+        if len(self._waiting) >= MAX_WAITING:
+            self.flush()
+
+    def _start(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop: the next read or add flushes
+            return
+        self._flusher = loop.create_task(self._flush_every_period())
+
+    def _take(self) -> list[Captured]:
+        """What waits, taken on the event loop's thread (where ``add`` runs)."""
+        batch, self._waiting = self._waiting, []
+        return batch
+
+    async def _flush_every_period(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            if self._waiting:
+                await asyncio.to_thread(self._write, self._take())
+
+    def flush(self) -> None:
+        self._write(self._take())
+
+    def _write(self, batch: list[Captured]) -> None:
+        """Mask, encode and append ``batch`` in one commit (a failure is logged, never raised:
+        a journal that cannot write never breaks a response)."""
+        if not batch:
+            return
+        with self._lock:
+            try:
+                records = [_ENCODER.encode(c.entry(self.body_chars)).decode() for c in batch]
+                self.state.log_append_many(LOG, records, self.max_entries)
+            except Exception:
+                log.exception("%d requests not journaled", len(batch))
+
+    async def settle(self) -> None:
+        await asyncio.to_thread(self._write, self._take())
+        await asyncio.sleep(SETTLE_SECONDS)
 
     def __len__(self) -> int:
-        return self.log.log_count(LOG)
+        with self._lock:
+            return self.state.log_count(LOG)
 
     def query(self, flt: RequestFilter) -> list[JournalEntry]:
-        """Matching entries, newest first (read a page at a time; only matches are decoded;
-        reading stops at ``after``)."""
+        """Read a page at a time; only matches are decoded in full."""
         wanted = max(flt.limit, 0)
-        if flt.is_empty:
-            return [_entry(i, r) for i, r in self.log.log_read(LOG, limit=wanted)]
-        after = -1 if flt.after is None else flt.after
-        found: list[JournalEntry] = []
-        before = None
-        while len(found) < wanted:
-            rows = self.log.log_read(LOG, before=before, limit=PAGE)
-            newer = [(i, r) for i, r in rows if i > after]
-            found += [_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r))]
-            if len(rows) < PAGE or len(newer) < len(rows):
-                break
-            before = rows[-1][0]
-        return found[:wanted]
+        with self._lock:
+            if flt.is_empty:
+                return [_entry(i, r) for i, r in self.state.log_read(LOG, limit=wanted)]
+            after = -1 if flt.after is None else flt.after
+            found: list[JournalEntry] = []
+            before = None
+            while len(found) < wanted:
+                rows = self.state.log_read(LOG, before=before, limit=PAGE)
+                newer = [(i, r) for i, r in rows if i > after]
+                found += [_entry(i, r) for i, r in newer if flt.matches(_HEAD.decode(r))]
+                if len(rows) < PAGE or len(newer) < len(rows):
+                    break
+                before = rows[-1][0]
+            return found[:wanted]
 
     def get(self, entry_id: int) -> JournalEntry | None:
-        """The entry with this id, while the journal still holds it."""
         if not 0 < entry_id < _MAX_ID:
             return None
-        rows = self.log.log_read(LOG, before=entry_id + 1, limit=1)
+        with self._lock:
+            rows = self.state.log_read(LOG, before=entry_id + 1, limit=1)
         return _entry(*rows[0]) if rows and rows[0][0] == entry_id else None
 
     def clear(self) -> int:
-        return self.log.log_clear(LOG)
+        with self._lock:
+            return self.state.log_clear(LOG)
+
+    async def close(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        self.flush()
 
 
 def _entry(row_id: int, record: str) -> JournalEntry:
     entry = _ENTRY.decode(record)
     entry.id = row_id
     return entry
+
+
+def open_journal(
+    state: StateStore,
+    processes: int | None,
+    max_entries: int = DEFAULT_ENTRIES,
+    body_chars: int = DEFAULT_BODY_CHARS,
+) -> Journal:
+    """Memory when no other process can serve this database: nobody else can open it, or it
+    is on this host and the CLI says one process serves it (``processes``; None: unknown)."""
+    alone = state.reach == "process" or (state.reach == "host" and processes == 1)
+    if alone:
+        return MemoryJournal(max_entries, body_chars)
+    return SharedJournal(state, max_entries, body_chars)

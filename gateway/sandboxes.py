@@ -16,7 +16,7 @@ import msgspec
 
 from core.services import Core
 from core.services.fixtures import FixtureData
-from core.store import Store
+from gateway.state import StateStore
 
 HEADER = "X-Crmgate-Sandbox"
 DEFAULT_IDLE_SECONDS = 30 * 60
@@ -24,6 +24,7 @@ DEFAULT_MAX = 64
 #: ``last_used`` is written back at most this often, so that reads stay reads.
 TOUCH_SECONDS = 10.0
 _KEY = "gateway.sandboxes"
+_NEVER = object()
 
 
 class SandboxInfo(msgspec.Struct, kw_only=True):
@@ -62,7 +63,7 @@ class Sandboxes:
 
     def __init__(
         self,
-        registry: Store,
+        registry: StateStore,
         *,
         place: Callable[[str], str],
         open_core: Callable[[str], Core],
@@ -79,10 +80,20 @@ class Sandboxes:
         self.max_count = max_count
         self._clock = clock
         self._open_here: dict[str, Core] = {}
+        self._copy: dict[str, Entry] = {}
+        self._copied: object = _NEVER
 
     def _entries(self) -> dict[str, Entry]:
         raw = self.registry.get_control(_KEY)
         return _ENTRIES.decode(raw) if raw else {}
+
+    def _known(self) -> dict[str, Entry]:
+        """The registry as of the state version this process last learned (see ``Faults``)."""
+        version = self.registry.state_version
+        if version != self._copied:
+            self._copy = self._entries()
+            self._copied = version
+        return self._copy
 
     def _save(self, entries: dict[str, Entry]) -> None:
         self.registry.set_control(_KEY, msgspec.json.encode(entries).decode())
@@ -102,7 +113,7 @@ class Sandboxes:
         return Sandbox(sandbox_id, core, entry)
 
     def get(self, sandbox_id: str) -> Sandbox | None:
-        entry = self._entries().get(sandbox_id)
+        entry = self._known().get(sandbox_id)
         if entry is None or self._clock() - entry.last_used > self.idle_seconds:
             self._forget(sandbox_id)
             if entry is not None:

@@ -12,6 +12,7 @@ from core.services.links import LinkService
 from core.services.profiles import ProfileService
 from core.services.sessions import SessionService
 from core.services.social import SocialService
+from core.services.tokens import VerifiedTokens
 from core.store import Store
 
 
@@ -22,7 +23,8 @@ class Core:
         self.store = store
         self.clock = clock
         self.auth = AuthService(store)
-        self.sessions = SessionService(store, clock)
+        self.tokens = VerifiedTokens(store)
+        self.sessions = SessionService(store, clock, self.tokens)
         self.customers = CustomerService(store, clock)
         self.fixtures = FixtureService(store, clock)
         self.events = CustomerEventService(store, clock)

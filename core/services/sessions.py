@@ -9,10 +9,13 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+import msgspec
+
 from core.clock import Clock
 from core.errors import Unauthenticated
 from core.models import Principal, Session, User
 from core.services.auth import principal_of
+from core.services.tokens import VerifiedTokens
 from core.store import Store
 
 # The idle timer is written back at most this often (or a tenth of the idle time), so that
@@ -25,9 +28,10 @@ def token_hash(token: str) -> str:
 
 
 class SessionService:
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, tokens: VerifiedTokens | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.tokens = tokens or VerifiedTokens(store)
 
     def open(
         self,
@@ -60,12 +64,17 @@ class SessionService:
         if not token:
             raise Unauthenticated("missing", "not logged in")
         now = self.clock()
-        key = token_hash(token)
         with self.store.read():
-            session = self.store.get(Session, key)
-            user = self.store.get(User, session.user_id) if session else None
-        if session is None or session.kind != kind or user is None:
+            found = self.tokens.get(("session", token))
+            if found is None:
+                session = self.store.get(Session, token_hash(token))
+                user = self.store.get(User, session.user_id) if session else None
+                found = (session, None if user is None else principal_of(user))
+                self.tokens.put(("session", token), found)
+        session, principal = found
+        if session is None or session.kind != kind or principal is None:
             raise Unauthenticated("invalid", "the session is not valid")
+        key = session.token_hash
         idle = timedelta(seconds=session.idle_seconds) if session.idle_seconds else None
         if (idle and now - session.last_seen > idle) or (
             session.expires and now >= session.expires
@@ -74,10 +83,9 @@ class SessionService:
                 self.store.delete(Session, token_hash=key)
             raise Unauthenticated("expired", "the session has expired")
         if idle and now - session.last_seen > min(idle / 10, _TOUCH_EVERY):
-            session.last_seen = now
             with self.store.write():
-                self.store.update(session)
-        return principal_of(user)
+                self.store.update(msgspec.structs.replace(session, last_seen=now))
+        return principal
 
     def close(self, token: str | None, kind: str) -> bool:
         """End a session; False when there was none."""

@@ -2,7 +2,8 @@
 
 Every model names its table and key (see ``core.models``); ``where`` arguments are
 equality tests, a list or tuple value means "one of". A PostgreSQL implementation only
-has to provide these methods with the same transaction semantics.
+has to provide these methods with the same transaction semantics. The SQL stores also keep
+the gateway's operating state (``gateway.state.StateStore``); this protocol does not.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ class Store(Protocol):
 
     def read(self) -> AbstractContextManager[None]:
         """A consistent read snapshot."""
+
+    @property
+    def data_version(self) -> str | None:
+        """A stamp that changes with every committed change of the data (None before any)."""
+
+    def sync(self) -> None:
+        """A request starts: one look at whether anyone wrote; the request's reads may then be
+        served from memory as of now (see ``core.store.cache``)."""
 
     def get(self, model: type[T], *key: Any) -> T | None: ...
 
@@ -68,34 +77,8 @@ class Store(Protocol):
         """Where secrets that must stay out of the data live beside this database (None: no
         file of its own, as ``:memory:`` or a database server)."""
 
-    def get_control(self, key: str) -> str | None:
-        """Operating state shared by every process on this store (not data: wipe keeps it)."""
-
-    def set_control(self, key: str, value: str) -> None: ...
-
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        """Add ``record`` to the named bounded log, keeping its newest ``keep`` records.
-
-        Returns the record's id: ids rise by one per record across every process sharing the
-        store, and keep rising after a clear. The append commits at once on a connection of its
-        own: never part of a ``write()`` in progress, never behind PostgreSQL's writer lock.
-        SQLite has one writer at a time, so there it waits (busy timeout) for the writes of other
-        connections, this store's own included; ``:memory:`` has a single connection, so there
-        it joins an open ``write()``. ``record`` is text without NUL characters (``ValueError``).
-        """
-
-    def log_read(
-        self, log: str, *, before: int | None = None, limit: int = 100
-    ) -> list[tuple[int, str]]:
-        """``(id, record)`` pairs of the log, newest first, with ids below ``before``."""
-
-    def log_count(self, log: str) -> int: ...
-
-    def log_clear(self, log: str) -> int:
-        """Delete every record of the log (its ids keep rising); how many went."""
-
     def wipe(self) -> None:
-        """Delete every row of every model and the metadata (schema, control and logs stay)."""
+        """Delete every row of every model and the metadata (operating state stays)."""
 
     def is_empty(self) -> bool: ...
 

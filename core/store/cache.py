@@ -6,6 +6,11 @@ and forgets everything it cached when the stamp is not the last one it saw: anot
 or connection wrote. A writer forgets only the models it changed. So N processes on one
 database stay exactly as consistent as one, and a read-mostly request costs one query.
 
+A gateway serving requests calls ``sync()`` once per request instead: it reads the data version
+(and the version of the operating state, see ``STATE_KEY``) in one query, and the read
+transactions of that request then trust the cache without asking the database anything; one
+that misses begins for real and checks the version again. Writes always check under their lock.
+
 Inside a transaction, a model this transaction has changed is always read from the
 database; the others come from the cache (a writer holds the write lock, so what it cached
 is what is committed). Outside a transaction nothing is cached. Hits are shallow copies (every
@@ -18,6 +23,8 @@ import secrets
 from typing import Any
 
 VERSION_KEY = "data_version"
+#: Stamped afresh by every change of operating state (``set_control``): fault rules, sandboxes.
+STATE_KEY = "state_version"
 #: Beyond this many cached answers the cache starts afresh: memory stays bounded.
 MAX_ENTRIES = 20_000
 
@@ -36,6 +43,40 @@ class ReadCache:
     _depth: int = 0
     #: False until the schema (and its ``control`` table) exists.
     _cache_ready: bool = False
+    #: True once ``sync()`` has been called: read transactions trust the cache from then on.
+    _synced: bool = False
+    #: The operating state's version as of the last ``sync()`` or ``set_control`` here.
+    state_version: str | None = None
+
+    def _read_versions(self) -> tuple[str | None, str | None]:
+        """The data version and the state version, in one query."""
+        raise NotImplementedError
+
+    @property
+    def data_version(self) -> str | None:
+        """The data version this store's cache is valid for (inside a transaction: the one
+        it trusts); None before the first stamp."""
+        return self._version
+
+    def _others_committed(self) -> bool:
+        """Whether another connection may have committed since the last ``sync`` (a store
+        that cannot tell cheaper than by reading the versions says True)."""
+        return True
+
+    def sync(self) -> None:
+        """A request starts: learn the data and state versions in one query. Until the next
+        ``sync``, read transactions serve cached answers without a database round trip, as of
+        this moment (a later write by another process is seen by the next request)."""
+        if not self._cache_ready or self._depth:
+            return
+        others = self._others_committed()
+        if self._synced and not others:
+            return
+        seen, self.state_version = self._read_versions()
+        if seen != self._version:
+            self._forget()
+            self._version = seen
+        self._synced = True
 
     def _get(self, table: str, key: str) -> str | None:
         raise NotImplementedError
@@ -48,7 +89,11 @@ class ReadCache:
     def get(self, model: type, *key: Any) -> Any:
         if not self._caching or model in self._touched:
             return self._fetch_one(model, key)
-        found = self._lookup(model, ("get", *key), lambda: self._fetch_one(model, key))
+        shape = ("get", *key)
+        try:  # the hit, without building a fetch
+            found = self._cached[model][shape]
+        except (KeyError, TypeError):
+            found = self._lookup(model, shape, lambda: self._fetch_one(model, key))
         return None if found is None else found.__copy__()
 
     def find(
@@ -62,10 +107,13 @@ class ReadCache:
     ) -> list[Any]:
         if not self._caching or model in self._touched:
             return self._fetch_many(model, where, order_by, limit, offset)
-        shape = ("find", order_by, limit, offset, *_items(where))
-        rows = self._lookup(
-            model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
-        )
+        try:  # the hit, without building a fetch
+            rows = self._cached[model][("find", order_by, limit, offset, *where.items())]
+        except (KeyError, TypeError):
+            shape = ("find", order_by, limit, offset, *_items(where))
+            rows = self._lookup(
+                model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
+            )
         return [row.__copy__() for row in rows]
 
     def count(self, model: type, **where: Any) -> int:
@@ -109,16 +157,23 @@ class ReadCache:
     def _read_version(self) -> str | None:
         return self._get("control", VERSION_KEY)
 
-    def _cache_begin(self) -> None:
-        """Called right after an outermost BEGIN (and, for a write, its lock)."""
+    def _cache_begin(self, trusted: bool = False) -> None:
+        """Called right after an outermost BEGIN (and, for a write, its lock); ``trusted``: a
+        read after ``sync()`` that has not begun in the database."""
         self._touched = set()
         if not self._cache_ready:
             return
+        if not trusted:
+            self._cache_recheck()
+        self._caching = True
+
+    def _cache_recheck(self) -> None:
+        if self._synced and self._version is not None and not self._others_committed():
+            return  # nobody else committed since the version was last read
         seen = self._read_version()
         if seen != self._version:
             self._forget()
             self._version = seen
-        self._caching = True
 
     def _cache_commit(self) -> None:
         """Called just before COMMIT: stamp a new version when rows changed."""

@@ -143,7 +143,21 @@ CREATE TABLE log_records (
     log TEXT NOT NULL, id BIGINT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (log, id));
 """
 
+# The logs become rings of ``keep`` slots updated in place (record N lives in slot N mod keep), so
+# a busy log rewrites the same rows instead of inserting and deleting (no PostgreSQL bloat);
+# ``cleared`` is the last id a clear hid.
+SCHEMA_V4 = """
+CREATE TABLE log_slots (
+    log TEXT NOT NULL, slot BIGINT NOT NULL, id BIGINT NOT NULL, record TEXT NOT NULL,
+    PRIMARY KEY (log, slot));
+INSERT INTO log_slots (log, slot, id, record)
+    SELECT r.log, r.id % l.keep, r.id, r.record FROM log_records r JOIN logs l ON l.name = r.log
+    WHERE l.keep > 0 AND r.id > l.last_id - l.keep;
+ALTER TABLE logs ADD COLUMN cleared BIGINT NOT NULL DEFAULT 0;
+DROP TABLE log_records;
+"""
+
 #: Migration N (1-based) brings the schema from version N-1 to N.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4)
 
 LATEST = len(MIGRATIONS)

@@ -26,7 +26,7 @@ from core.store.base import StoreError, StoreUnavailable
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import TRIM_EVERY, SqlStoreBase
+from core.store.tables import SqlStoreBase
 
 T = TypeVar("T")
 
@@ -38,19 +38,6 @@ _BEGIN_WRITE = (
 #: The data version read with BEGIN has been used (or there was none to read).
 _UNREAD: Any = object()
 _INT8 = range(-(2**63), 2**63)
-_LOG_APPEND = """
-WITH head AS (
-    INSERT INTO logs (name, last_id, keep) VALUES (%(log)s, 1, %(keep)s) ON CONFLICT (name)
-    DO UPDATE SET last_id = logs.last_id + 1, keep = excluded.keep RETURNING last_id
-), added AS (
-    INSERT INTO log_records (log, id, record) SELECT %(log)s, last_id, %(record)s FROM head
-    RETURNING id
-), trimmed AS (
-    DELETE FROM log_records WHERE log = %(log)s
-    AND id <= (SELECT last_id FROM head WHERE last_id %% %(every)s = 0) - %(keep)s
-)
-SELECT id FROM added
-"""
 #: How long a call waits for a connection while the database is away (then: unavailable).
 CONNECT_WAIT_SECONDS = 1.0
 #: How long the pool retries one lost connection in the background; after that, the next call
@@ -123,6 +110,11 @@ class PostgresStore(SqlStoreBase):
         self.migrate()
         self._begin_write = _BEGIN_WRITE
         self._cache_ready = True
+
+    @property
+    def reach(self) -> str:
+        """Who else can open this database: any process that reaches the server."""
+        return "network"
 
     # -- the connection --------------------------------------------------------------------
 
@@ -199,6 +191,8 @@ class PostgresStore(SqlStoreBase):
                 "ON CONFLICT (id) DO UPDATE SET value = excluded.value",
                 [LATEST],
             )
+            # room on each page for the new version of a rewritten log slot (HOT updates)
+            self._conn.execute("ALTER TABLE log_slots SET (fillfactor = 50)")
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -249,6 +243,9 @@ class PostgresStore(SqlStoreBase):
 
     def _get(self, table: str, key: str) -> str | None:
         return self._autocommitted(lambda: super(PostgresStore, self)._get(table, key))
+
+    def _read_versions(self) -> tuple[str | None, str | None]:
+        return self._autocommitted(lambda: super(PostgresStore, self)._read_versions())
 
     def insert(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
@@ -334,8 +331,31 @@ class PostgresStore(SqlStoreBase):
         conn.execute("SET synchronous_commit = off")
         return conn
 
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        """One statement: the log's row lock orders concurrent appends, so ids commit in order."""
-        record = self._checked_record(record)
-        params = {"log": log, "record": record, "keep": keep, "every": TRIM_EVERY}
-        return self._logs.execute(_LOG_APPEND, params).fetchone()[0]
+    @contextmanager
+    def _log_transaction(self) -> Iterator[psycopg.Connection]:
+        with self._log_errors():
+            conn = self._logs
+            with conn.transaction():
+                yield conn
+
+    @contextmanager
+    def _log_errors(self) -> Iterator[None]:
+        """A log connection that died is replaced by the next call; this one is unavailable."""
+        try:
+            yield
+        except _CONNECTION_ERRORS as exc:
+            raise StoreUnavailable(f"the database connection was lost: {exc}") from exc
+
+    def _close_logs(self) -> None:
+        """The log connection is always one of its own here (never the pool's)."""
+        if self._log_conn is not None:
+            self._log_conn.close()
+        self._log_conn = None
+
+    def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[Any]:
+        with self._log_errors():
+            return super().log_read(log, before=before, limit=limit)
+
+    def log_count(self, log: str) -> int:
+        with self._log_errors():
+            return super().log_count(log)

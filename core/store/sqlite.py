@@ -16,15 +16,11 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import TRIM_EVERY, SqlStoreBase
+from core.store.tables import SqlStoreBase
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
-_NEXT_LOG_ID = (
-    "INSERT INTO logs (name, last_id, keep) VALUES (?, 1, ?) ON CONFLICT (name) "
-    "DO UPDATE SET last_id = logs.last_id + 1, keep = excluded.keep RETURNING last_id"
-)
 
 
 class SqliteStore(SqlStoreBase):
@@ -53,6 +49,11 @@ class SqliteStore(SqlStoreBase):
         self.migrate()
         self._cache_ready = True
 
+    @property
+    def reach(self) -> str:
+        """Who else can open this database: nobody (``:memory:``) or processes on this host."""
+        return "process" if self.path == ":memory:" else "host"
+
     # -- schema ---------------------------------------------------------------------------
 
     @property
@@ -79,6 +80,16 @@ class SqliteStore(SqlStoreBase):
 
     def _begin(self, write: bool) -> None:
         self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    _pragma_version: int | None = None
+
+    def _others_committed(self) -> bool:
+        """SQLite counts the commits of other connections (``PRAGMA data_version``): reading
+        that counter costs less than reading the versions themselves."""
+        seen = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        changed = seen != self._pragma_version
+        self._pragma_version = seen
+        return changed
 
     # -- rows -----------------------------------------------------------------------------
 
@@ -176,19 +187,6 @@ class SqliteStore(SqlStoreBase):
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
-
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        with self._log_transaction() as conn:
-            (new_id,) = conn.execute(_NEXT_LOG_ID, [log, keep]).fetchone()
-            conn.execute(
-                "INSERT INTO log_records (log, id, record) VALUES (?, ?, ?)",
-                [log, new_id, self._checked_record(record)],
-            )
-            if new_id % TRIM_EVERY == 0:
-                conn.execute(
-                    "DELETE FROM log_records WHERE log = ? AND id <= ?", [log, new_id - keep]
-                )
-        return new_id
 
 
 def _create_private(path: Path) -> None:

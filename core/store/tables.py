@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from core.models import ALL_MODELS
 from core.store.base import StoreUnavailable
-from core.store.cache import ReadCache
+from core.store.cache import STATE_KEY, VERSION_KEY, ReadCache
 from core.store.rows import RowMapper
 
+_VERSION_KEYS = (VERSION_KEY, STATE_KEY)
 #: Above every log id (the largest BIGINT).
 _NO_ID = 2**63 - 1
-#: Records beyond a log's ``keep`` are hidden at once and deleted every this many appends
-#: (deleting one per append costs SQLite a page write per request).
-TRIM_EVERY = 64
 #: A log record: ``(id, record)``.
 LogRow = tuple[int, str]
 
@@ -33,6 +32,8 @@ class SqlStoreBase(ReadCache):
     _conn: Any
     placeholder: str
     _depth: int = 0
+    #: A read transaction that has not begun in the database (yet): the cache answered so far.
+    _unbegun: bool = False
     #: The connection bounded logs use, opened by ``_open_log()`` on first use.
     _log_conn: Any = None
 
@@ -61,6 +62,7 @@ class SqlStoreBase(ReadCache):
 
     def _transaction(self, *, write: bool) -> Iterator[None]:
         if self._depth:
+            self._materialize()
             self._nest(write)
             name = f"sp{self._depth}"
             self._conn.execute(f"SAVEPOINT {name}")
@@ -81,11 +83,16 @@ class SqlStoreBase(ReadCache):
         except BaseException as exc:
             self._depth = 0
             self._cache_abort()
+            unbegun, self._unbegun = self._unbegun, False
             if self._lost(exc):  # the connection is gone, and its transaction with it
                 raise _unavailable(exc) from exc
-            self._end(commit=False)
+            if not unbegun:
+                self._end(commit=False)
             raise
         self._depth = 0
+        if self._unbegun:
+            self._unbegun = False
+            return
         try:
             self._end(commit=True)
         except Exception as exc:
@@ -99,11 +106,14 @@ class SqlStoreBase(ReadCache):
         transactions in flight)."""
         for retry in (True, False):
             began = False
+            # A read after ``sync()`` begins only when the cache misses (``_materialize``).
+            self._unbegun = not write and self._synced
             try:
-                self._begin(write)
+                if not self._unbegun:
+                    self._begin(write)
                 began = True
                 self._depth = 1
-                self._cache_begin()
+                self._cache_begin(trusted=self._unbegun)
                 return
             except Exception as exc:
                 self._depth = 0
@@ -113,7 +123,9 @@ class SqlStoreBase(ReadCache):
                     raise _unavailable(exc) from exc
                 if began:
                     self._cache_abort()
-                    self._end(commit=False)
+                    if not self._unbegun:
+                        self._end(commit=False)
+                self._unbegun = False
                 raise
 
     def _lost(self, exc: BaseException) -> bool:
@@ -121,9 +133,27 @@ class SqlStoreBase(ReadCache):
         database lives in its own process or file never loses one."""
         return isinstance(exc, StoreUnavailable)
 
+    def _materialize(self) -> None:
+        """A read that trusted the cache needs the database: begin it now and re-check the
+        data version (another process may have written since ``sync``)."""
+        if self._unbegun:
+            self._unbegun = False
+            self._begin(False)
+            self._cache_recheck()
+
+    def _read_versions(self) -> tuple[str | None, str | None]:
+        found = dict(self._conn.execute(self._versions_sql, _VERSION_KEYS).fetchall())
+        return found.get(VERSION_KEY), found.get(STATE_KEY)
+
+    @property
+    def _versions_sql(self) -> str:
+        ph = self.placeholder
+        return f"SELECT key, value FROM control WHERE key IN ({ph}, {ph})"
+
     # -- rows, read through the cache --------------------------------------------------------
 
     def _fetch_one(self, model: type, key: tuple[Any, ...]) -> Any:
+        self._materialize()
         mapper = self._mappers[model]
         rows = self._query(mapper.select_by_key, [mapper.param(v) for v in key])
         row = None if rows is None else rows.fetchone()
@@ -137,15 +167,18 @@ class SqlStoreBase(ReadCache):
         limit: int | None,
         offset: int,
     ) -> list[Any]:
+        self._materialize()
         mapper = self._mappers[model]
         rows = self._query(*mapper.select(where, order_by=order_by, limit=limit, offset=offset))
         return [] if rows is None else mapper.load_all(rows)
 
     def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
+        self._materialize()
         rows = self._query(*self._mappers[model].count(where))
         return 0 if rows is None else rows.fetchone()[0]
 
     def _get(self, table: str, key: str) -> str | None:
+        self._materialize()
         sql = f"SELECT value FROM {table} WHERE key = {self.placeholder}"
         row = self._conn.execute(sql, [key]).fetchone()
         return None if row is None else row[0]
@@ -174,7 +207,10 @@ class SqlStoreBase(ReadCache):
         return self._get("control", key)
 
     def set_control(self, key: str, value: str) -> None:
+        """Every change of operating state stamps a new state version (see ``sync``)."""
         self._set("control", key, value)
+        self.state_version = secrets.token_hex(8)
+        self._set("control", STATE_KEY, self.state_version)
 
     def wipe(self) -> None:
         with self.write():
@@ -184,15 +220,19 @@ class SqlStoreBase(ReadCache):
             self._conn.execute("DELETE FROM sequences")
             self._conn.execute("DELETE FROM meta")
 
-    # -- bounded logs (``log_append`` is each store's own: the SQL differs) ---------------------
+    # -- bounded logs: rings of ``keep`` slots, rewritten in place ------------------------------
 
     def _open_log(self) -> Any:
+        raise NotImplementedError
+
+    def _log_transaction(self) -> AbstractContextManager[Any]:
+        """One transaction on the logs' connection (see ``_logs``), yielding that connection."""
         raise NotImplementedError
 
     @property
     def _logs(self) -> Any:
         """Logs have a connection of their own: an append is never part of the caller's
-        transaction (see ``Store.log_append``)."""
+        transaction (see ``log_append``)."""
         if self._log_conn is None:
             self._log_conn = self._open_log()
         return self._log_conn
@@ -204,12 +244,61 @@ class SqlStoreBase(ReadCache):
             raise ValueError("a log record may not contain NUL characters")
         return record
 
+    def log_append(self, log: str, record: str, keep: int) -> int:
+        """Add one record; see ``log_append_many``."""
+        return self.log_append_many(log, [record], keep)[0]
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        """Add ``records`` in order, in one transaction, keeping the log's newest ``keep``.
+
+        Returns their ids: ids rise by one per record across every process sharing the store
+        (the ``logs`` row orders concurrent appends) and keep rising after a clear. Record N
+        overwrites slot N mod ``keep``, so the table never holds more than ``keep`` rows a log.
+        The append commits at once on the logs' own connection, never inside a ``write()`` of
+        the data (``:memory:`` has a single connection, so there it joins an open ``write()``).
+        """
+        if not records:
+            return []
+        checked = [self._checked_record(r) for r in records]
+        keep = max(keep, 0)
+        ph = self.placeholder
+        with self._log_transaction() as conn:
+            before = conn.execute(f"SELECT keep FROM logs WHERE name = {ph}", [log]).fetchone()
+            (last,) = conn.execute(
+                f"INSERT INTO logs (name, last_id, keep) VALUES ({ph}, {ph}, {ph}) "
+                "ON CONFLICT (name) DO UPDATE SET last_id = logs.last_id + excluded.last_id, "
+                "keep = excluded.keep RETURNING last_id",
+                [log, len(checked), keep],
+            ).fetchone()
+            if before is not None and before[0] > keep:  # a smaller ring: its tail goes
+                conn.execute(
+                    f"DELETE FROM log_slots WHERE log = {ph} AND slot >= {ph}", [log, keep]
+                )
+            first = last - len(checked) + 1
+            slots = [
+                (log, i % keep, i, record)
+                for i, record in enumerate(checked, first)
+                if i > last - keep
+            ]
+            if slots:
+                conn.cursor().executemany(
+                    "INSERT INTO log_slots (log, slot, id, record) "
+                    f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT (log, slot) "
+                    "DO UPDATE SET id = excluded.id, record = excluded.record",
+                    slots,
+                )
+        return list(range(first, last + 1))
+
+    def _visible(self) -> str:
+        return "s.id > l.last_id - l.keep AND s.id > l.cleared"
+
     def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[LogRow]:
+        """``(id, record)`` pairs of the log, newest first, with ids below ``before``."""
         ph = self.placeholder
         rows = self._logs.execute(
-            f"SELECT r.id, r.record FROM log_records r JOIN logs l ON l.name = r.log "
-            f"WHERE r.log = {ph} AND r.id > l.last_id - l.keep AND r.id < {ph} "
-            f"ORDER BY r.id DESC LIMIT {ph}",
+            f"SELECT s.id, s.record FROM log_slots s JOIN logs l ON l.name = s.log "
+            f"WHERE s.log = {ph} AND {self._visible()} AND s.id < {ph} "
+            f"ORDER BY s.id DESC LIMIT {ph}",
             [log, _NO_ID if before is None else before, max(limit, 0)],
         )
         return [(row[0], row[1]) for row in rows]
@@ -217,19 +306,23 @@ class SqlStoreBase(ReadCache):
     def log_count(self, log: str) -> int:
         ph = self.placeholder
         return self._logs.execute(
-            f"SELECT count(*) FROM log_records r JOIN logs l ON l.name = r.log "
-            f"WHERE r.log = {ph} AND r.id > l.last_id - l.keep",
+            f"SELECT count(*) FROM log_slots s JOIN logs l ON l.name = s.log "
+            f"WHERE s.log = {ph} AND {self._visible()}",
             [log],
         ).fetchone()[0]
 
     def log_clear(self, log: str) -> int:
-        """Deletes the records a reader sees; older ones go with the next batch."""
+        """Delete every record of the log (its ids keep rising); how many a reader saw."""
         ph = self.placeholder
-        return self._logs.execute(
-            f"DELETE FROM log_records WHERE log = {ph} "
-            f"AND id > (SELECT last_id - keep FROM logs WHERE name = {ph})",
-            [log, log],
-        ).rowcount
+        with self._log_transaction() as conn:
+            seen = conn.execute(
+                f"SELECT count(*) FROM log_slots s JOIN logs l ON l.name = s.log "
+                f"WHERE s.log = {ph} AND {self._visible()}",
+                [log],
+            ).fetchone()[0]
+            conn.execute(f"UPDATE logs SET cleared = last_id WHERE name = {ph}", [log])
+            conn.execute(f"DELETE FROM log_slots WHERE log = {ph}", [log])
+        return seen
 
     def _close_logs(self) -> None:
         if self._log_conn is not None and self._log_conn is not self._conn:

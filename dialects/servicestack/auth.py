@@ -74,6 +74,22 @@ def bearer_token(core: Core, site: str, principal: Principal) -> str:
 
 
 def _from_bearer(core: Core, site: str, token: str) -> Principal:
+    """The token's principal; a verified token is remembered until the data changes (core's
+    ``VerifiedTokens``), its expiry checked every time."""
+    key = ("servicestack-jwt", site, token)
+    with core.store.read():
+        known = core.tokens.get(key)
+    if known is None:
+        known = _verify_bearer(core, site, token)
+        with core.store.read():
+            core.tokens.put(key, known)
+    expires, principal = known
+    if expires <= core.clock().timestamp():
+        raise Unauthenticated("expired", "the bearer token has expired")
+    return principal
+
+
+def _verify_bearer(core: Core, site: str, token: str) -> tuple[float, Principal]:
     try:
         claims = jwt.decode(
             token,
@@ -90,9 +106,7 @@ def _from_bearer(core: Core, site: str, token: str) -> Principal:
     expires = claims["exp"]
     if isinstance(expires, bool) or not isinstance(expires, int | float):
         raise Unauthenticated("invalid", "invalid bearer token: exp is not a number")
-    if expires <= core.clock().timestamp():
-        raise Unauthenticated("expired", "the bearer token has expired")
-    return core.auth.principal(user_id)
+    return expires, core.auth.principal(user_id)
 
 
 def _session_tokens(request: Request) -> list[str]:

@@ -85,3 +85,48 @@ def test_principal_by_user_id(core: Core) -> None:
     assert core.auth.principal(jane.user_id) == jane
     with pytest.raises(Unauthenticated):
         core.auth.principal(uuid.uuid4())
+
+
+def test_a_resolved_session_is_remembered_until_the_data_changes(core: Core) -> None:
+    """The verified-token cache: a second resolve asks the store nothing; a sign-out is a
+    write, so the very next resolve refuses the token."""
+    principal = core.auth.login("jane@demo.local", "demo-jane")
+    token = core.sessions.open(principal, "web")
+    core.store.sync()
+    assert core.sessions.resolve(token, "web") == principal
+    asked = []
+    real_get = core.store.get
+    core.store.get = lambda *a, **k: asked.append(a) or real_get(*a, **k)  # type: ignore[method-assign]
+    try:
+        core.store.sync()
+        assert core.sessions.resolve(token, "web") == principal
+        assert asked == []
+        assert core.sessions.close(token, "web")
+        core.store.sync()
+        with pytest.raises(Unauthenticated):
+            core.sessions.resolve(token, "web")
+    finally:
+        del core.store.get
+
+
+def test_remembered_tokens_stay_bounded(core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.services import tokens
+
+    monkeypatch.setattr(tokens, "MAX_TOKENS", 2)
+    core.store.sync()
+    with core.store.read():
+        for i in range(5):
+            core.tokens.put(("t", i), i)
+        assert len(core.tokens._known) <= 2
+        assert core.tokens.get(("t", 4)) == 4
+
+
+def test_nothing_is_remembered_before_the_data_has_a_version() -> None:
+    from core.services.tokens import VerifiedTokens
+    from core.store import open_store
+
+    store = open_store(":memory:")
+    remembered = VerifiedTokens(store)
+    remembered.put("k", 1)
+    assert remembered.get("k") is None
+    store.close()

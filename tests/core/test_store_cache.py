@@ -183,3 +183,72 @@ def test_a_writer_reads_unchanged_models_from_the_cache(tmp_path: Path) -> None:
         store.get(Company, acme.id)
     assert [s.split()[0] for s in seen] == ["BEGIN", "SELECT", "COMMIT"]
     store.close()
+
+
+def test_after_sync_a_request_reads_the_cache_without_a_round_trip(tmp_path: Path) -> None:
+    """What a gateway request costs on a warm cache: SQLite's commit counter, nothing else."""
+    store = open_store(tmp_path / "one.db")
+    acme = saved(store)
+    store.sync()
+    assert read_name(store, acme.id) == "Acme"
+    seen = statements(store)
+    store.sync()
+    assert read_name(store, acme.id) == "Acme"
+    assert read_name(store, acme.id) == "Acme"
+    assert seen == ["PRAGMA data_version"]
+    store.close()
+
+
+def test_sync_sees_what_another_connection_wrote(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = saved(one)
+    two.sync()
+    assert read_name(two, acme.id) == "Acme"
+    with one.write():
+        one.update(Company(id=acme.id, code="ACME", name="Renamed"))
+    assert read_name(two, acme.id) == "Acme"  # the request that began before the write
+    two.sync()
+    assert read_name(two, acme.id) == "Renamed"
+
+
+def test_a_miss_after_sync_begins_and_checks_the_version_again(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = saved(one)
+    two.sync()
+    assert read_name(two, acme.id) == "Acme"
+    other = saved_company(one, "OTHER")
+    with one.write():
+        one.update(Company(id=acme.id, code="ACME", name="Renamed"))
+    with two.read():
+        assert two.get(Company, other.id) is not None  # a miss: the database, afresh
+        assert two.get(Company, acme.id).name == "Renamed"
+
+
+def saved_company(store: Store, code: str) -> Company:
+    found = company(code)
+    with store.write():
+        store.insert(found)
+    return found
+
+
+def test_operating_state_changes_move_the_state_version(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    two.sync()
+    before = two.state_version
+    one.set_control("gateway.x", "1")
+    assert one.state_version not in (None, before)
+    two.sync()
+    assert two.state_version == one.state_version
+
+
+def test_a_nested_write_inside_a_trusting_read_begins_first(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "one.db")
+    acme = saved(store)
+    store.sync()
+    with store.read():
+        store.get(Company, acme.id)
+        with store.write():
+            store.update(Company(id=acme.id, code="ACME", name="Nested"))
+    store.sync()
+    assert read_name(store, acme.id) == "Nested"
+    store.close()

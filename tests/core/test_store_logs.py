@@ -1,7 +1,9 @@
-"""Bounded logs in the store: one log shared by every connection and process on a database."""
+"""Bounded logs in the store (the gateway's state): one log shared by every connection and
+process on a database, kept in a ring of slots rewritten in place."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -10,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from core.store import SqliteStore, Store, open_store
+from core.store.migrations import MIGRATIONS
 from core.store.postgres import PostgresStore
-from core.store.tables import TRIM_EVERY
 
 Opener = Callable[[], Store]
 
@@ -31,26 +33,63 @@ def test_appends_read_back_newest_first(store: Store) -> None:
 
 
 def test_a_log_keeps_its_newest_records_only(store: Store) -> None:
-    for i in range(3 * TRIM_EVERY + 5):
+    for i in range(200):
         store.log_append("j", f"r{i}", keep=3)
         assert store.log_count("j") == min(i + 1, 3)
-    assert [r for _, r in store.log_read("j")] == [f"r{3 * TRIM_EVERY + n}" for n in (4, 3, 2)]
-    stored = store._logs.execute("SELECT count(*) FROM log_records").fetchone()[0]
-    assert stored <= 3 + TRIM_EVERY  # deleted in batches, never more than one batch behind
+    assert [r for _, r in store.log_read("j")] == ["r199", "r198", "r197"]
+    assert _stored(store) == 3  # the ring: never more rows than it keeps
     store.log_append("j", "fewer", keep=1)
-    assert store.log_read("j") == [(3 * TRIM_EVERY + 6, "fewer")]
+    assert store.log_read("j") == [(201, "fewer")]
+    assert _stored(store) == 1
+
+
+def _stored(store: Store) -> int:
+    return store._logs.execute("SELECT count(*) FROM log_slots").fetchone()[0]
+
+
+def test_a_batch_is_appended_in_order_in_one_call(store: Store) -> None:
+    assert store.log_append_many("j", [], keep=5) == []
+    assert store.log_append_many("j", ["a", "b"], keep=5) == [1, 2]
+    assert store.log_append_many("j", [f"n{i}" for i in range(7)], keep=5) == list(range(3, 10))
+    assert [i for i, _ in store.log_read("j")] == [9, 8, 7, 6, 5]
+    assert store.log_append_many("k", ["x"], keep=0) == [1]
+    assert store.log_read("k") == []
 
 
 def test_clearing_keeps_ids_rising_and_other_logs(store: Store) -> None:
-    for i in range(TRIM_EVERY + 2):
+    for i in range(70):
         store.log_append("j", str(i), keep=5)
     store.log_append("k", "kept", keep=5)
-    assert store.log_clear("j") == 5  # what a reader saw, not what waited for deletion
+    assert store.log_clear("j") == 5  # what a reader saw
     assert store.log_count("j") == 0
     assert store.log_read("j") == []
-    assert store.log_append("j", "again", keep=5) == TRIM_EVERY + 3
+    assert store.log_append("j", "again", keep=5) == 71
+    assert store.log_read("j") == [(71, "again")]
     assert store.log_read("k") == [(1, "kept")]
     assert store.log_clear("nothing") == 0
+
+
+def test_a_busy_postgresql_log_does_not_grow_its_table(postgres_dsn: str) -> None:
+    """Under sustained appends the ring rewrites its rows in place: after vacuum (what
+    autovacuum does) the table is no bigger after 40 laps than after 4."""
+    store = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
+    record = "x" * 300
+    try:
+
+        def laps(n: int) -> int:
+            for _ in range(n):
+                for _ in range(10):
+                    store.log_append_many("j", [record] * 20, keep=200)
+                store._logs.execute("VACUUM log_slots")
+            return store._logs.execute("SELECT pg_relation_size('log_slots')").fetchone()[0]
+
+        early = laps(4)
+        assert laps(36) <= early
+        assert store.log_count("j") == 200
+        assert _stored(store) == 200
+    finally:
+        store.drop()
+        store.close()
 
 
 def test_logs_are_operating_state_and_survive_a_wipe(store: Store) -> None:
@@ -154,3 +193,21 @@ def test_closing_a_store_closes_its_log_connection(tmp_path: Path) -> None:
     assert store._log_conn is None
     with pytest.raises(Exception, match="closed"):
         connection.execute("SELECT 1")
+
+
+def test_a_database_of_schema_3_keeps_its_log_records(tmp_path: Path) -> None:
+    """Migration 4 moves the newest ``keep`` records of each log into the ring."""
+    path = tmp_path / "v3.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for migration in MIGRATIONS[:3]:
+        conn.executescript(migration)
+    conn.execute("PRAGMA user_version = 3")
+    conn.execute("INSERT INTO logs VALUES ('j', 5, 3)")
+    for i in range(1, 6):
+        conn.execute("INSERT INTO log_records VALUES ('j', ?, ?)", [i, f"r{i}"])
+    conn.close()
+    store = open_store(path)
+    assert store.log_read("j") == [(5, "r5"), (4, "r4"), (3, "r3")]
+    assert store.log_append("j", "r6", keep=3) == 6
+    assert [i for i, _ in store.log_read("j")] == [6, 5, 4]
+    store.close()

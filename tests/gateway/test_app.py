@@ -69,8 +69,20 @@ def test_a_crash_inside_a_dialect_is_a_vendor_500_without_traceback(
     assert "RuntimeError" in caplog.text
 
 
-def test_the_access_log_masks_secrets(client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_access_log_is_off_unless_asked_for(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     with caplog.at_level(logging.INFO, logger="crmgate.access"):
+        assert client.get(f"/iservice{LOGGEDIN}").status_code == 200
+    assert caplog.records == []
+
+
+def test_the_access_log_masks_secrets(core: Core, caplog: pytest.LogCaptureFixture) -> None:
+    config = Config(db=":memory:", access_log=True)
+    with (
+        TestClient(create_app(config, core=core)) as client,
+        caplog.at_level(logging.INFO, logger="crmgate.access"),
+    ):
         client.get(f"/iservice{LOGGEDIN}&token=s3cr3t&password=hunter2&keep=me")
         client.post(
             "/iservice/f/webapp-api-login?api=login",
@@ -156,11 +168,15 @@ def test_a_core_error_escaping_a_handler_answers_the_vendors_envelope(
 
 
 def test_the_access_log_cannot_be_forged_with_control_characters(
-    client: TestClient, caplog: pytest.LogCaptureFixture
+    core: Core, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Issue 17: ``%0A`` in the path wrote a line of the attacker's choosing."""
     forged = "/iservice/x%0A2026-11-28 INFO crmgate.access admin GET /ok 200%0D%1B[31m%C2%85"
-    with caplog.at_level(logging.INFO, logger="crmgate.access"):
+    config = Config(db=":memory:", access_log=True)
+    with (
+        TestClient(create_app(config, core=core)) as client,
+        caplog.at_level(logging.INFO, logger="crmgate.access"),
+    ):
         client.get(forged)
     (record,) = [r for r in caplog.records if r.name == "crmgate.access"]
     line = record.getMessage()

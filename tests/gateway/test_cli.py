@@ -9,7 +9,8 @@ import pytest
 from core.models import Customer
 from core.services import Core
 from core.store import open_store
-from gateway.cli import main
+from gateway.cli import build_parser, main
+from gateway.config import Config
 from tests.conftest import DEMO
 from tests.gateway.conftest import Server
 from tests.golden import golden
@@ -94,3 +95,17 @@ def test_serve_end_to_end_and_a_restart_keeps_the_data(server: Server) -> None:
     names = {p["propertyName"]: p["values"] for p in body["details"]["properties"]}
     assert names["Last Name"] == [{"value": "Deer-Restarted"}]
     assert body["membership"] == ["2", "3", "4", "5", "6", "7", "8", "10", "11", "12"]
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, False), ("1", True), ("no", False)])
+def test_the_access_log_is_opt_in_from_the_command_line_or_the_environment(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, expected: bool
+) -> None:
+    monkeypatch.delenv("CRMGATE_CONFIG", raising=False)
+    if env is None:
+        monkeypatch.delenv("CRMGATE_ACCESS_LOG", raising=False)
+    else:
+        monkeypatch.setenv("CRMGATE_ACCESS_LOG", env)
+    assert build_parser().parse_args(["serve"]).access_log is expected
+    assert build_parser().parse_args(["serve", "--access-log"]).access_log is True
+    assert Config.from_env().access_log is expected

@@ -15,9 +15,17 @@ from core.store import Store, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
-from gateway.journal import PAGE, Journal, JournalEntry, MemoryLog, RequestFilter, journal_log
-from gateway.middleware.access_log import DIALECT_KEY
-from gateway.middleware.journal import JournalMiddleware
+from gateway.exchange import Exchange, Route
+from gateway.journal import (
+    PAGE,
+    Captured,
+    Journal,
+    MemoryJournal,
+    RequestFilter,
+    SharedJournal,
+    open_journal,
+)
+from gateway.state import state_of
 from tests.conftest import PASSWORDS
 from tests.golden import golden
 
@@ -142,15 +150,19 @@ def shared_sqlite(tmp_path: Path) -> Iterator[list[TestClient]]:
 
 
 def test_gateways_on_one_database_share_one_journal(shared_sqlite: list[TestClient]) -> None:
+    """Each gateway commits its entries in batches: across gateways the journal's order is
+    the order of their commits, and every gateway reads the same journal."""
     one, two = shared_sqlite
     for i in range(7):
         (one, two)[i % 2].get(
             f"{CUSTINFO}?api=getdetails&contactID=1", headers={"X-Request-Id": f"r{i}"}
         )
-    for client in (one, two):
-        body = journal(client)
-        assert body["total"] == 5
-        assert [r["request_id"] for r in body["requests"]] == ["r6", "r5", "r4", "r3", "r2"]
+    seen = [journal(client) for client in (one, two)]
+    assert seen[0] == seen[1]
+    assert seen[0]["total"] == 5
+    ids = [r["id"] for r in seen[0]["requests"]]
+    assert ids == sorted(ids, reverse=True)
+    assert {r["request_id"] for r in seen[0]["requests"]} <= {f"r{i}" for i in range(7)}
     assert two.delete("/__admin/requests", headers=AUTH).json() == {"deleted": 5}
     assert journal(one)["total"] == 0
 
@@ -158,39 +170,44 @@ def test_gateways_on_one_database_share_one_journal(shared_sqlite: list[TestClie
 def test_where_the_journal_lives(tmp_path: Path, store: Store) -> None:
     on_file = open_store(tmp_path / "file.db")
     try:
-        assert isinstance(journal_log(on_file, processes=1), MemoryLog)
-        assert journal_log(on_file, processes=2) is on_file
-        assert journal_log(on_file, processes=None) is on_file
+        assert isinstance(open_journal(state_of(on_file), processes=1), MemoryJournal)
+        assert isinstance(open_journal(state_of(on_file), processes=2), SharedJournal)
+        assert isinstance(open_journal(state_of(on_file), processes=None), SharedJournal)
     finally:
         on_file.close()
     shared = isinstance(store, PostgresStore)  # the fixture's SQLite store is :memory:
-    assert (journal_log(store, processes=None) is store) is shared
-    assert (journal_log(store, processes=1) is store) is shared
+    for processes in (None, 1):
+        found = open_journal(state_of(store), processes=processes)
+        assert isinstance(found, SharedJournal) is shared
 
 
-def _entry(n: int, *, sandbox: str | None = None) -> JournalEntry:
-    return JournalEntry(
-        time=datetime(2026, 11, 23, tzinfo=UTC),
-        request_id=f"r{n}",
-        dialect="iservice",
-        sandbox=sandbox,
-        method="GET",
-        path="/iservice/f/x",
-        query="",
-        status=200,
-        duration_ms=1.0,
-        request_headers={},
-        request_body="",
-        response_headers={},
-        response_body="",
+def _captured(n: int, *, sandbox: str | None = None) -> Captured:
+    return Captured(
+        datetime(2026, 11, 23, tzinfo=UTC).timestamp(),
+        f"r{n}",
+        "iservice",
+        sandbox,
+        "GET",
+        "/iservice/f/x",
+        b"",
+        200,
+        0.001,
+        [],
+        b"",
+        [],
+        b"",
     )
 
 
-def test_one_entry_by_id_and_only_what_is_newer(store: Store) -> None:
+@pytest.mark.parametrize("kind", ["memory", "shared"])
+def test_one_entry_by_id_and_only_what_is_newer(store: Store, kind: str) -> None:
     """Across pages of the store's log: ``after`` stops the read where the entries get old."""
-    journal_ = Journal(store, max_entries=PAGE * 3)
+    journal_: Journal = (
+        MemoryJournal(PAGE * 3) if kind == "memory" else SharedJournal(state_of(store), PAGE * 3)
+    )
     for n in range(PAGE + 20):
-        journal_.add(_entry(n, sandbox="box" if n % 2 else None))
+        journal_.add(_captured(n, sandbox="box" if n % 2 else None))
+    asyncio.run(journal_.settle())
     ids = [e.id for e in journal_.query(RequestFilter(limit=PAGE * 3))]
     oldest, newest = ids[-1], ids[0]
     assert journal_.get(oldest).request_id == "r0"
@@ -212,14 +229,21 @@ def test_the_workers_factory_asks_the_cli_how_many_processes_serve(
     db = str(tmp_path / "env.db")
     monkeypatch.setenv("CRMGATE_CONFIG", Config(db=db).to_env())
     with TestClient(create_app_from_env()) as unknown:
-        assert not isinstance(unknown.app.state.admin.journal.log, MemoryLog)
+        assert isinstance(unknown.app.state.admin.journal, SharedJournal)
     monkeypatch.setenv("CRMGATE_CONFIG", Config(db=db, processes=1).to_env())
     with TestClient(create_app_from_env()) as alone:
-        assert isinstance(alone.app.state.admin.journal.log, MemoryLog)
+        assert isinstance(alone.app.state.admin.journal, MemoryJournal)
 
 
-def test_bodies_are_kept_up_to_their_bound_while_streaming() -> None:
-    journal_ = Journal(MemoryLog(), body_chars=3)
+def _gateway_with(core: Core, app: ASGIApp, **config: int) -> Exchange:
+    """The gateway with ``app`` answering the iService dialect's requests."""
+    gateway = create_app(Config(db=":memory:", **config), core=core)
+    route = gateway.prefixes["/iservice"]
+    gateway.prefixes["/iservice"] = Route(route.dialect, app)
+    return gateway
+
+
+def test_bodies_are_kept_up_to_their_bound_while_streaming(core: Core) -> None:
     chunks = [{"type": "http.request", "body": b"x" * 20, "more_body": True}]
     chunks += [{"type": "http.request", "body": b"y" * 20}, {"type": "http.disconnect"}]
 
@@ -227,7 +251,6 @@ def test_bodies_are_kept_up_to_their_bound_while_streaming() -> None:
         return chunks.pop(0)
 
     async def echo(scope: Scope, receive: Receive, send: Send) -> None:
-        scope[DIALECT_KEY] = "test"
         while (await receive())["type"] == "http.request":
             pass
         await send({"type": "http.response.start", "status": 201})
@@ -239,8 +262,9 @@ def test_bodies_are_kept_up_to_their_bound_while_streaming() -> None:
     async def send(message: Message) -> None:
         pass
 
-    asyncio.run(JournalMiddleware(echo, journal_)(_scope(), receive, send))
-    (entry,) = journal_.query(RequestFilter())
+    gateway = _gateway_with(core, echo, journal_body_chars=3)
+    asyncio.run(gateway(_scope(), receive, send))
+    (entry,) = _entries(gateway)
     assert (entry.status, entry.request_body, entry.response_body) == (
         201,
         "xxx... [13 more]",
@@ -248,9 +272,14 @@ def test_bodies_are_kept_up_to_their_bound_while_streaming() -> None:
     )
 
 
-def _streaming_dialect(chunks: list[bytes]) -> ASGIApp:
+def _entries(gateway: Exchange) -> list:
+    """What an admin read sees: settle first (a shared journal flushes), then query."""
+    asyncio.run(gateway.journal.settle())
+    return gateway.journal.query(RequestFilter())
+
+
+def _streaming(chunks: list[bytes]) -> ASGIApp:
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
-        scope[DIALECT_KEY] = "test"
         await send({"type": "http.response.start", "status": 200, "headers": []})
         for i, chunk in enumerate(chunks):
             more = i < len(chunks) - 1
@@ -259,7 +288,7 @@ def _streaming_dialect(chunks: list[bytes]) -> ASGIApp:
     return app
 
 
-def _scope(path: str = "/test/x") -> Scope:
+def _scope(path: str = "/iservice/x") -> Scope:
     return {"type": "http", "method": "GET", "path": path, "headers": [], "query_string": b""}
 
 
@@ -267,53 +296,113 @@ async def _nothing() -> Message:
     return {"type": "http.disconnect"}
 
 
-def test_the_entry_is_stored_before_the_last_chunk_leaves() -> None:
-    journal_ = Journal(MemoryLog())
-    seen_at_last_chunk = []
-
-    async def send(message: Message) -> None:
-        if message["type"] == "http.response.body" and not message.get("more_body"):
-            seen_at_last_chunk.append(len(journal_))
-
-    middleware = JournalMiddleware(_streaming_dialect([b"a", b"b", b"c"]), journal_)
-    asyncio.run(middleware(_scope(), _nothing, send))
-    assert seen_at_last_chunk == [1]
-    assert [e.response_body for e in journal_.query(RequestFilter())] == ["abc"]
-
-
-def test_a_crash_is_journaled_as_500_once() -> None:
-    journal_ = Journal(MemoryLog())
-
+def test_a_crash_after_the_answer_began_is_journaled_once(core: Core) -> None:
     async def crash(scope: Scope, receive: Receive, send: Send) -> None:
-        scope[DIALECT_KEY] = "test"
+        await send({"type": "http.response.start", "status": 200, "headers": []})
         raise RuntimeError("boom")
 
     async def send(message: Message) -> None:
-        raise AssertionError("nothing is sent")
+        pass
 
+    gateway = _gateway_with(core, crash)
     with pytest.raises(RuntimeError):
-        asyncio.run(JournalMiddleware(crash, journal_)(_scope(), _nothing, send))
-    assert [e.status for e in journal_.query(RequestFilter())] == [500]
+        asyncio.run(gateway(_scope(), _nothing, send))
+    assert [e.status for e in _entries(gateway)] == [200]
 
 
-class _BrokenLog(MemoryLog):
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        raise OSError("disk full")
+def test_a_crash_before_the_answer_is_a_vendor_500_journaled_once(core: Core) -> None:
+    async def crash(scope: Scope, receive: Receive, send: Send) -> None:
+        raise RuntimeError("boom")
 
-
-def test_a_journal_that_cannot_write_never_breaks_the_response(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
     sent: list[Message] = []
 
     async def send(message: Message) -> None:
         sent.append(message)
 
-    middleware = JournalMiddleware(_streaming_dialect([b"ok"]), Journal(_BrokenLog()))
+    gateway = _gateway_with(core, crash)
+    asyncio.run(gateway(_scope(), _nothing, send))
+    assert sent[0]["status"] == 500
+    assert [e.status for e in _entries(gateway)] == [500]
+
+
+class _BrokenState:
+    """A state store whose log cannot be written."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        raise OSError("disk full")
+
+
+def test_a_journal_that_cannot_write_never_breaks_the_response(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = open_store(tmp_path / "broken.db")
+    journal_ = SharedJournal(_BrokenState(store))  # type: ignore[arg-type]
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def run() -> None:
+        gateway = _gateway_with(Core(store), _streaming([b"ok"]))
+        gateway.journal = journal_
+        await gateway(_scope(), _nothing, send)
+        await journal_.settle()
+
     with caplog.at_level(logging.ERROR, logger="crmgate.journal"):
-        asyncio.run(middleware(_scope(), _nothing, send))
+        asyncio.run(run())
     assert [m.get("body") for m in sent] == [None, b"ok"]
-    assert "not journaled" in caplog.text
+    assert "1 requests not journaled" in caplog.text
+    store.close()
+
+
+class _CountingState:
+    """A state store that counts the journal's commits."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.commits: list[int] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        self.commits.append(len(records))
+        return self.store.log_append_many(log, records, keep)
+
+
+def test_a_shared_journal_commits_in_groups_off_the_request_path(tmp_path: Path) -> None:
+    """Requests only add to memory; a background task commits what waits at least every
+    flush period, many entries per commit; a read first makes everything answered visible."""
+    store = open_store(tmp_path / "group.db")
+    state = _CountingState(store)
+    gateway = _gateway_with(Core(store), _streaming([b"ok"]))
+    gateway.journal = SharedJournal(state)  # type: ignore[arg-type]
+
+    async def send(message: Message) -> None:
+        pass
+
+    async def run() -> list:
+        for i in range(50):
+            scope = _scope() | {"headers": [(b"x-request-id", f"g{i}".encode())]}
+            await gateway(scope, _nothing, send)
+        assert state.commits == []  # nothing committed on the requests' path
+        await asyncio.sleep(0.1)
+        committed = list(state.commits)
+        await gateway.journal.settle()
+        return committed
+
+    committed = asyncio.run(run())
+    assert sum(committed) == 50
+    assert len(committed) <= 2
+    ids = [e.request_id for e in gateway.journal.query(RequestFilter(limit=100))]
+    assert ids == [f"g{i}" for i in reversed(range(50))]
+    store.close()
 
 
 @pytest.mark.parametrize(

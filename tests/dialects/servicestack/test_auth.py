@@ -113,6 +113,21 @@ def test_bearer_token_is_accepted_without_cookies(client: TestClient) -> None:
     assert client.get(LINKS, headers=headers).status_code == 200
 
 
+def test_a_reset_ends_bearer_tokens_the_process_already_verified(client: TestClient) -> None:
+    """Issue 17: a reset rotates the signing secret; a token verified (and remembered by the
+    token cache) before it is refused after it, and a new sign-in is served."""
+    token = sign_in(client, "pf", "customer11@1to1service.com")["BearerToken"]
+    client.cookies.clear()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(LINKS, headers=headers).status_code == 200
+    admin = {"Authorization": "Bearer test-admin-token"}
+    assert client.post("/__admin/reset", headers=admin).status_code == 200
+    assert client.get(LINKS, headers=headers).status_code == 401
+    fresh = sign_in(client, "pf", "customer11@1to1service.com")["BearerToken"]
+    client.cookies.clear()
+    assert client.get(LINKS, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
 def test_bearer_token_of_another_site_or_forged_or_expired_is_401(
     client: TestClient, clock: FakeClock
 ) -> None:

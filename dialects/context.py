@@ -1,0 +1,58 @@
+"""The one request context the gateway makes per request and the dialects read.
+
+It lives under a single scope key (``SCOPE_KEY``) and is made once, by the gateway's exchange
+wrapper; dialects reach the core through ``dialects.base.core_of`` and never look at the rest.
+It sits in ``dialects`` (not ``gateway``) because dialects may not import the gateway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from typing import Any
+
+from core.services import Core
+
+SCOPE_KEY = "crmgate"
+
+
+class RequestContext:
+    """What the gateway knows about one exchange, filled in as the request goes.
+
+    ``core`` is the core the request works on (the gateway's own or its sandbox's); when the
+    request names a sandbox that does not exist, ``sandbox_missing`` is set and ``core`` stays
+    the gateway's. ``matched`` turns False when no endpoint of the dialect answered the path
+    (the dialect's "no route" answer), so the journal can tell unmatched requests apart.
+    ``status``, ``response_headers`` and the two bodies are what the journal keeps.
+    """
+
+    __slots__ = (
+        "core",
+        "dialect",
+        "matched",
+        "request_body",
+        "request_id",
+        "response_body",
+        "response_headers",
+        "sandbox",
+        "sandbox_missing",
+        "started",
+        "status",
+    )
+
+    def __init__(self, request_id: str, core: Core, started: float) -> None:
+        self.request_id = request_id
+        self.dialect: str | None = None
+        self.core = core
+        self.sandbox: str | None = None
+        self.sandbox_missing = False
+        self.started = started
+        self.matched = True
+        self.status = 0
+        self.response_headers: list[tuple[bytes, bytes]] = []
+        self.request_body = bytearray()
+        self.response_body = bytearray()
+
+
+def context_of(scope: MutableMapping[str, Any]) -> RequestContext:
+    """The context the gateway put in ``scope`` (KeyError outside the gateway)."""
+    return scope[SCOPE_KEY]

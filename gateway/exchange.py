@@ -1,0 +1,374 @@
+"""The exchange wrapper: the one ASGI layer between the server and the dialects.
+
+Per request it makes the request context (``dialects.context``), picks the dialect from a
+table built at start-up (the admin API and the dialects' prefixes first, then the Host), binds
+the core (the sandbox's when the request names one), applies fault rules and the body limit,
+renders every error in the dialect's envelope (a database that went away as the dialect's 503),
+and hands the exchange to the journal. What
+nobody switched on costs nothing: no fault rule means no fault work, no sandbox header means no
+registry lookup, and the access log is off unless asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from starlette.datastructures import URL
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.errors import CoreError
+from core.services import Core
+from core.store import StoreUnavailable
+from dialects.base import Dialect, Problem
+from dialects.context import SCOPE_KEY, RequestContext
+from dialects.formats.errors import DecodeError
+from gateway.faults import FaultRule, Faults
+from gateway.journal import Captured, Journal
+from gateway.masking import mask_query
+from gateway.sandboxes import HEADER, Sandboxes
+
+errors_log = logging.getLogger("crmgate.errors")
+access_log = logging.getLogger("crmgate.access")
+
+#: Generated request ids: 32 hex digits, random per process, then a counter.
+_ID_PREFIX = os.urandom(8).hex()
+_ids = itertools.count(1)
+_SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+_SANDBOX = HEADER.lower().encode()
+_REASONS = {404: "not found", 405: "method not allowed"}
+#: Errors a dialect renders in its own envelope; anything else is a 500.
+RENDERED = (Problem, CoreError, DecodeError)
+UNAVAILABLE = "The service is temporarily unavailable."
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters percent-encoded (the C1 ones as their code): the
+    path is decoded (``%0A`` is a line feed), and a request must never forge a log line."""
+    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A dialect as the dispatch table holds it: ``app`` is its router (or its upstream)."""
+
+    dialect: Dialect
+    app: ASGIApp
+
+
+class Exchange:
+    """``admin`` serves ``/__admin``; ``prefixes`` and ``hosts`` map to dialect routes."""
+
+    def __init__(
+        self,
+        *,
+        core: Core,
+        admin: ASGIApp,
+        prefixes: dict[str, Route],
+        hosts: dict[str, Route],
+        faults: Faults,
+        sandboxes: Sandboxes,
+        journal: Journal,
+        max_body_bytes: int,
+        access_log: bool = False,
+        on_shutdown: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.core = core
+        self.admin = admin
+        self.prefixes = prefixes
+        self.hosts = hosts
+        self.faults = faults
+        self.sandboxes = sandboxes
+        self.journal = journal
+        self.max_body_bytes = max_body_bytes
+        self.access_log = access_log
+        self.on_shutdown = on_shutdown
+        #: What tests and tools may look at (``state.admin``: the admin API's state).
+        self.state = SimpleNamespace()
+        #: Bytes of each body kept for the journal (``body_chars`` UTF-8 characters at most).
+        self.keep = journal.body_chars * 4 + 4
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        else:  # websockets: nothing here speaks them
+            await send({"type": "websocket.close", "code": 1000})
+
+    # -- dispatch ----------------------------------------------------------------------------
+
+    def _route(self, scope: Scope, host: bytes) -> tuple[Route | None, str]:
+        """The dialect route and the prefix it is mounted at ("" at the root of a Host)."""
+        path: str = scope["path"]
+        end = path.find("/", 1)
+        prefix = path if end < 0 else path[:end]
+        route = self.prefixes.get(prefix)
+        if route is not None:
+            return route, prefix
+        name = host.decode("latin-1")
+        if ":" in name:
+            name = name.rsplit(":", 1)[0]
+        return self.hosts.get(name.lower()), ""
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
+        host = given_id = sandbox = length = None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value
+            elif name == b"x-request-id":
+                given_id = value
+            elif name == _SANDBOX:
+                sandbox = value
+            elif name == b"content-length":
+                length = value
+        path: str = scope["path"]
+        if path == "/__admin":  # the dashboard's page is /__admin/
+            url = URL(scope=scope).replace(path="/__admin/")
+            await RedirectResponse(url)(scope, receive, send)
+            return
+        if path.startswith("/__admin/"):
+            try:
+                self.core.store.sync()
+            except StoreUnavailable as exc:
+                errors_log.warning("database unavailable: %s", exc)
+                body = {"error": f"database unavailable: {exc}"}
+                await JSONResponse(body, 503, {"Retry-After": "1"})(scope, receive, send)
+                return
+            scope["root_path"] = scope.get("root_path", "") + "/__admin"
+            await self.admin(scope, receive, send)
+            return
+        route, prefix = self._route(scope, host or b"")
+        if route is None:
+            await _plain_404(send)
+            return
+        request_id = given_id.decode("latin-1") if given_id is not None else ""
+        if given_id is None or not _SANE_ID.fullmatch(request_id):
+            request_id = f"{_ID_PREFIX}{next(_ids):016x}"
+        scope["app"] = self  # Starlette's routers then raise HTTPException (405) for us to render
+        context = RequestContext(request_id, self.core, started)
+        context.dialect = route.dialect.name
+        scope[SCOPE_KEY] = context
+        if prefix:
+            scope["root_path"] = scope.get("root_path", "") + prefix
+        try:
+            await self._serve(route, context, scope, receive, send, length, sandbox)
+        finally:
+            self._record(context, scope)
+
+    def _bind_sandbox(self, context: RequestContext, name: str) -> None:
+        context.sandbox = name
+        box = self.sandboxes.get(name)
+        if box is None:
+            context.sandbox_missing = True
+        else:
+            context.core = box.core
+            box.core.store.sync()
+
+    async def _serve(
+        self,
+        route: Route,
+        context: RequestContext,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        length: bytes | None,
+        sandbox: bytes | None,
+    ) -> None:
+        keep = self.keep
+        limit = self.max_body_bytes
+        received = 0
+
+        async def receive_and_keep() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                chunk = message.get("body", b"")
+                received += len(chunk)
+                if received > limit:
+                    raise _too_large(limit)
+                kept = context.request_body
+                if len(kept) < keep:
+                    kept += chunk[: keep - len(kept)]
+            return message
+
+        async def send_and_keep(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                context.status = message["status"]
+                headers = message.get("headers", [])
+                context.response_headers = headers
+                message = message | {"headers": [*headers, (b"x-request-id", request_id)]}
+            elif message["type"] == "http.response.body":
+                kept = context.response_body
+                if len(kept) < keep:
+                    kept += message.get("body", b"")[: keep - len(kept)]
+            await send(message)
+
+        request_id = context.request_id.encode()
+        try:
+            self.core.store.sync()  # first: it tells whether the sandbox registry changed
+            if sandbox is not None:
+                self._bind_sandbox(context, sandbox.decode("latin-1"))
+            if length is not None and (not length.isdigit() or int(length) > limit):
+                raise _too_large(limit)
+            app = route.app
+            if self.faults.active():
+                app = self._faulty(route, scope, app)
+            await app(scope, receive_and_keep, send_and_keep)
+        except Exception as exc:
+            if context.status:  # the answer has begun: nothing left to render it in
+                raise
+            response = self._error_response(route.dialect, exc, scope)
+            await response(scope, receive_and_keep, send_and_keep)
+
+    def _error_response(self, dialect: Dialect, exc: Exception, scope: Scope) -> ASGIApp:
+        if isinstance(exc, HTTPException):
+            reason = exc.detail or _REASONS.get(exc.status_code, "error")
+            exc = Problem(exc.status_code, reason, dict(exc.headers or {}))
+        elif isinstance(exc, StoreUnavailable):
+            errors_log.warning("database unavailable in dialect %s: %s", dialect.name, exc)
+            exc = Problem(503, UNAVAILABLE, {"Retry-After": "1"})
+        elif not isinstance(exc, RENDERED):
+            errors_log.exception("unhandled error in dialect %s", dialect.name)
+            exc = Problem(500, "An error has occurred.")
+        try:
+            return dialect.error_response(exc, Request(scope))
+        except Exception:
+            errors_log.exception("dialect %s could not render an error", dialect.name)
+            return _plain_500
+
+    # -- faults ------------------------------------------------------------------------------
+
+    def _faulty(self, route: Route, scope: Scope, app: ASGIApp) -> ASGIApp:
+        path = scope["path"][len(scope.get("root_path", "")) :] or "/"
+        rule = self.faults.pick(route.dialect.name, scope["method"], path)
+        if rule is None:
+            return app
+        return _with_fault(rule, app)
+
+    # -- the record of the exchange ----------------------------------------------------------
+
+    def _record(self, context: RequestContext, scope: Scope) -> None:
+        duration = time.perf_counter() - context.started
+        status = context.status or 500
+        self.journal.add(
+            Captured(
+                time.time(),
+                context.request_id,
+                context.dialect or "",
+                context.sandbox,
+                scope["method"],
+                scope["path"],
+                scope.get("query_string", b""),
+                status,
+                duration,
+                scope["headers"],
+                context.request_body,
+                context.response_headers,
+                context.response_body,
+            )
+        )
+        if self.access_log and access_log.isEnabledFor(logging.INFO):
+            query = mask_query(scope.get("query_string", b""))
+            access_log.info(
+                "%s %s %s%s %d %.1fms id=%s",
+                context.dialect,
+                scope["method"],
+                printable(scope["path"]),
+                f"?{query}" if query else "",
+                status,
+                duration * 1000,
+                context.request_id,
+            )
+
+    # -- lifespan ----------------------------------------------------------------------------
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.journal.close()
+                if self.on_shutdown is not None:
+                    await self.on_shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, f"The request body is larger than the limit of {limit} bytes.")
+
+
+async def _plain_404(send: Send) -> None:
+    """Outside every dialect there is no vendor to imitate: a bare 404."""
+    body = b"Not Found"
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")]
+    await send({"type": "http.response.start", "status": 404, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _plain_500(scope: Scope, receive: Receive, send: Send) -> None:
+    body = b"Internal Server Error"
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21")]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _with_fault(rule: FaultRule, app: ASGIApp) -> ASGIApp:
+    """``app`` as the fault rule changes it: slower, failing, dropped or cut in half."""
+
+    async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
+        if rule.action == "latency":
+            await asyncio.sleep(rule.delay_seconds())
+            await app(scope, receive, send)
+        elif rule.action == "status":
+            raise Problem(rule.status, rule.message)
+        elif rule.action == "drop":
+            await _drop(send)
+        else:
+            await app(scope, receive, _malformed(send))
+
+    return faulty
+
+
+async def _drop(send: Send) -> None:
+    """Promise a body and return without it: the server closes the connection mid-response."""
+    headers = [(b"content-length", b"1024"), (b"content-type", b"application/octet-stream")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": b"", "more_body": True})
+
+
+def _malformed(send: Send) -> Send:
+    """Send the real response cut in half, with a Content-Length that matches the cut."""
+    start: dict[str, Message] = {}
+    chunks: list[bytes] = []
+
+    async def cutting_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            start["message"] = message
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body"):
+            return
+        body = b"".join(chunks)
+        cut = body[: len(body) // 2]
+        head = start["message"]
+        headers = [(k, v) for k, v in head.get("headers", []) if k != b"content-length"]
+        headers.append((b"content-length", str(len(cut)).encode()))
+        await send(head | {"headers": headers})
+        await send({"type": "http.response.body", "body": cut, "more_body": False})
+
+    return cutting_send

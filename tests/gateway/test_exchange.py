@@ -1,0 +1,248 @@
+"""The exchange wrapper: one request context per request, dispatch by prefix and Host from a
+table built at start-up, errors rendered by the dialect, and features nobody switched on
+costing nothing."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.testclient import TestClient
+from starlette.types import Message, Receive, Scope, Send
+
+from core.errors import NotFound
+from core.services import Core
+from core.store import StoreUnavailable, open_store
+from dialects.base import core_of
+from dialects.context import SCOPE_KEY, RequestContext, context_of
+from dialects.formats.errors import DecodeError
+from gateway import fixtures
+from gateway.app import create_app
+from gateway.config import Config
+from gateway.exchange import Exchange, Route
+
+LOGGEDIN = "/f/webapp-api-login?api=loggedin"
+
+
+def _recording(seen: list[Scope]):
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(scope)
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    return app
+
+
+def _replace(gateway: Exchange, prefix: str, app) -> None:
+    """Answer a dialect's requests with ``app`` (under its prefix and its Hosts)."""
+    old = gateway.prefixes[prefix]
+    new = Route(old.dialect, app)
+    gateway.prefixes[prefix] = new
+    for host, route in list(gateway.hosts.items()):
+        if route is old:
+            gateway.hosts[host] = new
+
+
+@pytest.fixture
+def gateway(core: Core) -> Exchange:
+    config = Config(db=":memory:", admin_token="t", hosts={"crm.example.test": "iservice"})
+    return create_app(config, core=core)
+
+
+def test_one_context_under_one_key_carries_the_request(gateway: Exchange, core: Core) -> None:
+    seen: list[Scope] = []
+    _replace(gateway, "/iservice", _recording(seen))
+    with TestClient(gateway) as client:
+        client.get("/iservice/f/x", headers={"X-Request-Id": "abc-1"})
+    (scope,) = seen
+    context = context_of(scope)
+    assert isinstance(context, RequestContext)
+    assert [k for k in scope if k.startswith("crmgate")] == [SCOPE_KEY]
+    assert (context.request_id, context.dialect, context.core) == ("abc-1", "iservice", core)
+    assert (context.sandbox, context.sandbox_missing, context.matched) == (None, False, True)
+    assert context.started > 0
+    assert core_of(Request(scope)) is core
+
+
+def test_an_unknown_path_of_a_dialect_is_marked_unmatched(gateway: Exchange) -> None:
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/iservice/nowhere",
+        "headers": [],
+        "query_string": b"",
+    }
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(gateway(scope, receive, send))
+    assert context_of(scope).matched is False
+    assert sent[0]["status"] == 404
+    assert b'"errorDetails":["HTTP 404"]' in sent[1]["body"]  # the iService envelope
+
+
+def test_dispatch_by_prefix_then_host(gateway: Exchange) -> None:
+    by_dialect: dict[str, list[Scope]] = {"/iservice": [], "/pf": [], "/bokamera": []}
+    for prefix, seen in by_dialect.items():
+        _replace(gateway, prefix, _recording(seen))
+    with TestClient(gateway) as client:
+        client.get("/pf/api/x", headers={"Host": "api.bokamera.se"})  # the prefix wins
+        client.get("/customers/1", headers={"Host": "API.Bokamera.se:8443"})
+        client.get("/f/x", headers={"Host": "crm.example.test"})
+        client.get("/iservice/f/y")
+        assert client.get("/f/x", headers={"Host": "elsewhere.test"}).status_code == 404
+        assert client.get("/nowhere").text == "Not Found"
+    routed = {p: [(s["root_path"], s["path"]) for s in seen] for p, seen in by_dialect.items()}
+    assert routed == {
+        "/pf": [("/pf", "/pf/api/x")],
+        "/bokamera": [("", "/customers/1")],
+        "/iservice": [("", "/f/x"), ("/iservice", "/iservice/f/y")],
+    }
+
+
+def test_the_admin_api_is_served_whatever_the_host(gateway: Exchange) -> None:
+    with TestClient(gateway) as client:
+        headers = {"Host": "api.bokamera.se", "Authorization": "Bearer t"}
+        health = client.get("/__admin/health", headers=headers)
+    assert health.json()["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "message"),
+    [
+        (NotFound("contact", "x-1"), 404, "contact x-1"),
+        (DecodeError("bad JSON", path="Id"), 400, "bad JSON"),
+        (HTTPException(405, headers={"Allow": "GET"}), 405, "Method Not Allowed"),
+        (RuntimeError("internal detail"), 500, "An error has occurred."),
+        (StoreUnavailable("internal detail"), 503, "temporarily unavailable"),
+    ],
+)
+def test_errors_escaping_a_handler_are_rendered_by_the_dialect(
+    gateway: Exchange, error: Exception, status: int, message: str
+) -> None:
+    """The wrapper hands core, decode and HTTP errors to the dialect's ``error_response``
+    (here ServiceStack's ``ResponseStatus``); anything else is that dialect's 500."""
+
+    async def failing(scope: Scope, receive: Receive, send: Send) -> None:
+        raise error
+
+    _replace(gateway, "/pf", failing)
+    with TestClient(gateway, raise_server_exceptions=False) as client:
+        response = client.get("/pf/api/contacts/x/links")
+    assert response.status_code == status
+    assert message in response.json()["ResponseStatus"]["Message"]
+    assert "internal detail" not in response.text
+    assert len(response.headers["x-request-id"]) == 32
+
+
+def test_a_database_away_when_a_request_starts_is_a_503_to_dialects_and_admin(
+    gateway: Exchange, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the request's first look at the data versions finds no database; the
+    dialect answers 503 in its envelope (``Retry-After``), the admin API in its JSON."""
+
+    def away() -> None:
+        raise StoreUnavailable("no connection to the database")
+
+    monkeypatch.setattr(core.store, "sync", away)
+    with TestClient(gateway, raise_server_exceptions=False) as client:
+        dialect = client.get("/pf/api/contacts/x/links")
+        admin = client.get("/__admin/health", headers={"Authorization": "Bearer t"})
+    assert dialect.status_code == 503
+    assert dialect.headers["retry-after"] == "1"
+    assert "temporarily unavailable" in dialect.json()["ResponseStatus"]["Message"]
+    assert admin.status_code == 503
+    assert admin.json() == {"error": "database unavailable: no connection to the database"}
+
+
+def test_a_body_over_the_limit_is_refused_in_the_dialect_envelope(core: Core) -> None:
+    config = Config(db=":memory:", max_body_bytes=10)
+    with TestClient(create_app(config, core=core)) as client:
+        declared = client.post("/pf/auth/credentials", content=b"x" * 11)
+        assert declared.status_code == 413
+        assert "limit of 10 bytes" in declared.json()["ResponseStatus"]["Message"]
+
+        def chunks() -> Iterator[bytes]:
+            yield b"x" * 6
+            yield b"x" * 6
+
+        chunked = client.post("/pf/auth/credentials", content=chunks())
+        assert chunked.status_code == 413
+
+
+@pytest.fixture
+def on_file(tmp_path: Path) -> Iterator[tuple[TestClient, list[str]]]:
+    """A gateway on a SQLite file, and every SQL statement its connection runs."""
+    core = Core(open_store(tmp_path / "g.db"))
+    fixtures.seed(core, "demo")
+    statements: list[str] = []
+    core.store._conn.set_trace_callback(statements.append)
+    config = Config(db=str(tmp_path / "g.db"), admin_token="t", processes=1)
+    with TestClient(create_app(config, core=core)) as client:
+        yield client, statements
+    core.store.close()
+
+
+def test_no_fault_rule_costs_no_store_read(on_file: tuple[TestClient, list[str]]) -> None:
+    """Warm, a read request runs one statement: SQLite's commit counter (the per-request
+    sync). Fault rules are read again only when the state version moved."""
+    client, statements = on_file
+    for _ in range(3):
+        assert client.get(f"/iservice{LOGGEDIN}").status_code == 200
+    statements.clear()
+    for _ in range(5):
+        client.get(f"/iservice{LOGGEDIN}")
+    assert statements == ["PRAGMA data_version"] * 5
+    rule = {"action": "status", "dialect": "crmcom", "status": 503}
+    assert client.post("/__admin/faults", json=rule, headers={"Authorization": "Bearer t"})
+    client.get(f"/iservice{LOGGEDIN}")
+    statements.clear()
+    for _ in range(5):
+        client.get(f"/iservice{LOGGEDIN}")
+    assert not [s for s in statements if "fault_rules" in s]
+    assert client.get("/crmcom/customers").status_code == 503
+
+
+def test_a_dialect_that_cannot_render_its_error_still_answers_a_plain_500(
+    gateway: Exchange, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def failing(scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotFound("contact", "x")
+
+    def broken(exc: Exception, request: Request) -> None:
+        raise RuntimeError("renderer broke")
+
+    _replace(gateway, "/pf", failing)
+    monkeypatch.setattr(gateway.prefixes["/pf"].dialect, "error_response", broken)
+    with TestClient(gateway) as client:
+        response = client.get("/pf/api/x")
+    assert (response.status_code, response.text) == (500, "Internal Server Error")
+
+
+def test_websockets_are_closed(gateway: Exchange) -> None:
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    async def receive() -> Message:
+        return {"type": "websocket.connect"}
+
+    asyncio.run(gateway({"type": "websocket", "path": "/pf/x", "headers": []}, receive, send))
+    assert sent == [{"type": "websocket.close", "code": 1000}]
+
+
+def test_a_store_without_gateway_state_is_refused() -> None:
+    from gateway.state import state_of
+
+    with pytest.raises(TypeError, match="keeps no gateway state"):
+        state_of(object())
