@@ -45,6 +45,10 @@ class Endpoint(msgspec.Struct, frozen=True, kw_only=True):
     response: type | None = None
     media_types: tuple[str, ...] = ("application/json",)
     any_method: bool = False
+    #: A Struct whose fields are the query parameters a GET reads.
+    query: type | None = None
+    #: The envelope a failure comes in with status 200 (iService, CRM.COM), when there is one.
+    failure: type | None = None
 
     def __post_init__(self) -> None:
         if not self.summary:

@@ -14,11 +14,12 @@ import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route, Router
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError, ValidationFailed
 from core.services import Core
 from core.services.fixtures import FixtureData
+from core.store import StoreUnavailable
 from dialects.base import Dialect
 from gateway import dashboard, fixtures, openapi, verification
 from gateway.dashboard import pretty
@@ -104,9 +105,10 @@ async def _decode(request: Request, kind: type[Any]) -> Any:
         raise AdminError(400, f"invalid request body: {exc}") from exc
 
 
-def _fixture_data(source: str) -> FixtureData:
+def _fixture_data(source: str, core: Core) -> FixtureData:
+    """A named set, or the one the store was seeded from (a path only the command line gives)."""
     try:
-        return fixtures.read(source)
+        return fixtures.read_named(source, configured=core.fixtures.source())
     except FileNotFoundError as exc:
         raise AdminError(404, str(exc)) from exc
 
@@ -131,7 +133,7 @@ async def reset(request: Request, state: AdminState) -> Response:
     since parallel runs share the journal."""
     core = state.target(request)
     source = request.query_params.get("fixtures") or core.fixtures.source() or "none"
-    rows = core.fixtures.load(_fixture_data(source), source=source, replace=True)
+    rows = core.fixtures.load(_fixture_data(source, core), source=source, replace=True)
     if core is state.core:
         await state.journal.settle()
         state.journal.clear()
@@ -143,15 +145,19 @@ class FixtureRequest(msgspec.Struct, forbid_unknown_fields=True):
 
 
 async def load_fixtures(request: Request, state: AdminState) -> Response:
-    """Body: ``{"name": "demo"}`` (a named set or a path) or a fixture set itself."""
+    """Body: ``{"name": "demo"}`` (a named set, never a path) or a fixture set itself."""
     core = state.target(request)
     replace = request.query_params.get("replace", "").lower() in ("1", "true", "yes")
     raw = await request.body()
+    if not raw.strip():
+        raise AdminError(400, 'a body is required: {"name": "demo"} or a fixture set')
     try:
         source = msgspec.json.decode(raw, type=FixtureRequest).name
-        data = _fixture_data(source)
+        data = _fixture_data(source, core)
     except msgspec.ValidationError:
         source, data = "posted", await _decode(request, FixtureData)
+    except msgspec.DecodeError as exc:
+        raise AdminError(400, f"invalid request body: {exc}") from exc
     rows = core.fixtures.load(data, source=source, replace=replace)
     return _json({"status": "loaded", "fixtures": source, "rows": rows}, 201)
 
@@ -230,7 +236,7 @@ async def create_sandbox(request: Request, state: AdminState) -> Response:
     wanted = await _decode(request, SandboxRequest)
     source = wanted.fixtures or state.core.fixtures.source() or "none"
     try:
-        box = state.sandboxes.create(source, _fixture_data(source))
+        box = state.sandboxes.create(source, _fixture_data(source, state.core))
     except SandboxLimit as exc:
         raise AdminError(429, str(exc)) from exc
     return _json({"id": box.id, "header": HEADER, "fixtures": source, "rows": box.rows}, 201)
@@ -289,7 +295,39 @@ ROUTES: list[tuple[str, Handler, str]] = [
 ]
 
 
-def admin_app(state: AdminState, token: str | None) -> ASGIApp:
+class AdminBodyLimit:
+    """The gateway's body limit on admin calls too, answered in the admin API's JSON: a
+    declared length over it is refused before reading, a streamed body once it passes it."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.max_bytes
+        too_large = f"The request body is larger than the limit of {limit} bytes."
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > limit):
+            await _error(413, too_large)(scope, receive, send)
+            return
+        received = 0
+
+        async def bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise AdminError(413, too_large)
+            return message
+
+        try:
+            await self.app(scope, bounded, send)
+        except AdminError as exc:
+            await _error(exc.status, exc.message)(scope, receive, send)
+
+
+def admin_app(state: AdminState, token: str | None, max_body: int) -> ASGIApp:
     def bind(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
@@ -302,6 +340,8 @@ def admin_app(state: AdminState, token: str | None) -> ASGIApp:
                 )
             except CoreError as exc:
                 return _error(409, exc.message)
+            except StoreUnavailable as exc:
+                return _error(503, f"database unavailable: {exc}")
 
         return endpoint
 
@@ -322,4 +362,5 @@ def admin_app(state: AdminState, token: str | None) -> ASGIApp:
 
     routes = [Route(p, dispatch(ms), methods=list(ms)) for p, ms in paths.items()]
     routes += dashboard.routes()
-    return AdminAuthMiddleware(Router(routes=routes, default=not_found), token)
+    router = Router(routes=routes, default=not_found)
+    return AdminAuthMiddleware(AdminBodyLimit(router, max_body), token)

@@ -61,11 +61,11 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
     def place(sandbox_id: str) -> str:
         if folder is None:
             return ":memory:"
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(mode=0o700, exist_ok=True)
         return str(folder / f"{sandbox_id}.db")
 
     def remove_files(location: str) -> None:
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".key"):
             Path(location + suffix).unlink(missing_ok=True)
 
     return Sandboxes(
@@ -110,7 +110,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Exchange:
 
     app = Exchange(
         core=core,
-        admin=admin_app(admin, config.admin_token),
+        admin=admin_app(admin, config.admin_token, config.max_body_bytes),
         prefixes={d.prefix: routes[d.name] for d in dialects},
         hosts={host.lower(): routes[name] for host, name in hosts.items()},
         faults=faults,

@@ -15,7 +15,7 @@ from core.errors import CoreError
 from core.services import Core
 from core.store import StoreError, open_store
 from gateway import fixtures
-from gateway.config import DEFAULT_MAX_BODY, Config
+from gateway.config import DEFAULT_MAX_BODY, DEFAULT_MAX_HEAD_BYTES, Config
 from gateway.diff import command as diff_command
 from gateway.diff.model import DiffError
 from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
@@ -68,6 +68,20 @@ def build_parser() -> argparse.ArgumentParser:
     _env_option(serve, "--log-level", default="info", choices=LOG_LEVELS)
     _env_option(serve, "--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
     _env_option(serve, "--admin-token", default=None)
+    _env_option(
+        serve,
+        "--max-header",
+        type=int,
+        default=DEFAULT_MAX_HEAD_BYTES,
+        help="bytes of request line and headers (431 beyond)",
+    )
+    _env_option(
+        serve,
+        "--idle-timeout",
+        type=float,
+        default=5.0,
+        help="seconds a connection may wait for its next request head",
+    )
     _env_option(
         serve,
         "--upstream",
@@ -176,8 +190,21 @@ def serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=False,
         server_header=False,
+        http=_http_protocol(),
+        h11_max_incomplete_event_size=args.max_header,
+        timeout_keep_alive=args.idle_timeout,
     )
     return 0
+
+
+def _http_protocol() -> type | str:
+    """httptools with the head guard where httptools installs; elsewhere uvicorn's h11, which
+    bounds a request head by the same setting."""
+    try:
+        from gateway.http_guard import GuardedHttpToolsProtocol
+    except ImportError:
+        return "h11"
+    return GuardedHttpToolsProtocol
 
 
 def routes(args: argparse.Namespace) -> int:

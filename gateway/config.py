@@ -10,6 +10,8 @@ from gateway.journal import DEFAULT_BODY_CHARS, DEFAULT_ENTRIES
 from gateway.sandboxes import DEFAULT_IDLE_SECONDS
 
 DEFAULT_MAX_BODY = 1024 * 1024
+#: Bytes of a request line and headers (uvicorn's ``h11_max_incomplete_event_size``).
+DEFAULT_MAX_HEAD_BYTES = 64 * 1024
 
 
 class Config(msgspec.Struct, frozen=True, kw_only=True):

@@ -3,7 +3,8 @@
 Per request it makes the request context (``dialects.context``), picks the dialect from a
 table built at start-up (the admin API and the dialects' prefixes first, then the Host), binds
 the core (the sandbox's when the request names one), applies fault rules and the body limit,
-renders every error in the dialect's envelope, and hands the exchange to the journal. What
+renders every error in the dialect's envelope (a database that went away as the dialect's 503),
+and hands the exchange to the journal. What
 nobody switched on costs nothing: no fault rule means no fault work, no sandbox header means no
 registry lookup, and the access log is off unless asked for.
 """
@@ -23,11 +24,12 @@ from types import SimpleNamespace
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError
 from core.services import Core
+from core.store import StoreUnavailable
 from dialects.base import Dialect, Problem, no_endpoint
 from dialects.context import SCOPE_KEY, RequestContext
 from dialects.formats.errors import DecodeError
@@ -49,6 +51,14 @@ _PLAIN_404_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"conten
 _REASONS = {404: "not found", 405: "method not allowed"}
 #: Errors a dialect renders in its own envelope; anything else is a 500.
 RENDERED = (Problem, CoreError, DecodeError)
+UNAVAILABLE = "The service is temporarily unavailable."
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters percent-encoded (the C1 ones as their code): the
+    path is decoded (``%0A`` is a line feed), and a request must never forge a log line."""
+    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +142,13 @@ class Exchange:
             await RedirectResponse(url)(scope, receive, send)
             return
         if path.startswith("/__admin/"):
-            self.core.store.sync()
+            try:
+                self.core.store.sync()
+            except StoreUnavailable as exc:
+                errors_log.warning("database unavailable: %s", exc)
+                body = {"error": f"database unavailable: {exc}"}
+                await JSONResponse(body, 503, {"Retry-After": "1"})(scope, receive, send)
+                return
             scope["root_path"] = scope.get("root_path", "") + "/__admin"
             await self.admin(scope, receive, send)
             return
@@ -150,11 +166,8 @@ class Exchange:
         scope[SCOPE_KEY] = context
         if prefix:
             scope["root_path"] = scope.get("root_path", "") + prefix
-        self.core.store.sync()
-        if sandbox is not None:
-            self._bind_sandbox(context, sandbox.decode("latin-1"))
         try:
-            await self._serve(route, context, scope, receive, send, length)
+            await self._serve(route, context, scope, receive, send, length, sandbox)
         finally:
             self._record(context, scope)
 
@@ -185,6 +198,7 @@ class Exchange:
         receive: Receive,
         send: Send,
         length: bytes | None,
+        sandbox: bytes | None,
     ) -> None:
         keep = self.keep
         limit = self.max_body_bytes
@@ -217,6 +231,9 @@ class Exchange:
 
         request_id = context.request_id.encode()
         try:
+            self.core.store.sync()  # first: it tells whether the sandbox registry changed
+            if sandbox is not None:
+                self._bind_sandbox(context, sandbox.decode("latin-1"))
             if length is not None and (not length.isdigit() or int(length) > limit):
                 raise _too_large(limit)
             app = route.app
@@ -237,6 +254,9 @@ class Exchange:
                 exc = no_endpoint(scope, exc.status_code, reason, headers)
             else:
                 exc = Problem(exc.status_code, reason, headers)
+        elif isinstance(exc, StoreUnavailable):
+            errors_log.warning("database unavailable in dialect %s: %s", dialect.name, exc)
+            exc = Problem(503, UNAVAILABLE, {"Retry-After": "1"})
         elif not isinstance(exc, RENDERED):
             errors_log.exception("unhandled error in dialect %s", dialect.name)
             exc = Problem(500, "An error has occurred.")
@@ -284,7 +304,7 @@ class Exchange:
                 "%s %s %s%s %d %.1fms id=%s",
                 context.dialect,
                 scope["method"],
-                scope["path"],
+                printable(scope["path"]),
                 f"?{query}" if query else "",
                 status,
                 duration * 1000,

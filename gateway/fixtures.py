@@ -33,6 +33,25 @@ def resolve(source: str) -> Traversable | None:
     return path
 
 
+def named_sets() -> list[str]:
+    """The sets callers over the network may name: ``none`` and the sets the package ships."""
+    sets = (
+        p.name
+        for p in FIXTURE_SETS.iterdir()
+        if p.is_dir() and any(f.name.endswith(".json") for f in p.iterdir())
+    )
+    return ["none", *sorted(sets)]
+
+
+def read_named(name: str, *, configured: str | None = None) -> FixtureData:
+    """The rows of a named set, or of ``configured`` (the set the operator gave on the command
+    line, which may be a path); any other path is refused, so a caller of the admin API never
+    makes the server read a file of its choosing."""
+    if name != configured and name not in named_sets():
+        raise FileNotFoundError(f"no fixture set named {name!r} (known: {', '.join(named_sets())})")
+    return read(name)
+
+
 def read(source: str) -> FixtureData:
     """The rows of a named or located fixture set (none for ``none``)."""
     path = resolve(source)

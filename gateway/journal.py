@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from itertools import count, islice, takewhile
-from typing import Protocol
+from sys import maxsize
+from typing import Annotated, Protocol
 
 import msgspec
 
@@ -200,7 +201,8 @@ class RequestFilter(EntryFilter, kw_only=True, forbid_unknown_fields=True):
 
     matched: bool | None = None
     after: int | None = None
-    limit: int = 100
+    #: A count any log can page with (a bigger one is a 400, not an overflow deep inside).
+    limit: Annotated[int, msgspec.Meta(ge=0, le=maxsize)] = 100
 
     def matches(self, e: _Head) -> bool:
         return (self.matched is None or e.matched == self.matched) and super().matches(e)

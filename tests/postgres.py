@@ -65,19 +65,25 @@ class Postgres:
             "UTF8",
             "--no-sync",
         )
+        self.ctl("start")
+        return self.dsn
+
+    def ctl(self, action: str) -> None:
+        """``pg_ctl start``, ``stop`` or ``restart`` (fast shutdown), waiting until done."""
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
-            data,
+            str(self.root / "data"),
             "-o",
             options,
             "-l",
             str(self.root / "log"),
+            "-m",
+            "fast",
             "-w",
-            "start",
+            action,
         )
-        return self.dsn
 
     def stop(self) -> None:
         subprocess.run(

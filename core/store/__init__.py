@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from core.store.base import Store, StoreError
+from core.store.base import Store, StoreError, StoreUnavailable
 from core.store.sqlite import SqliteStore, open_sqlite
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -17,4 +17,4 @@ def open_store(location: str | Path) -> Store:
     return open_sqlite(location)
 
 
-__all__ = ["SqliteStore", "Store", "StoreError", "open_store"]
+__all__ = ["SqliteStore", "Store", "StoreError", "StoreUnavailable", "open_store"]

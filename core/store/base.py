@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -17,6 +18,12 @@ T = TypeVar("T")
 
 class StoreError(Exception):
     """The database cannot be used (not a database, unreachable, newer schema...)."""
+
+
+class StoreUnavailable(StoreError):
+    """The database went away during a call (a restart, a network cut): the call failed and
+    nothing of it was committed unless the commit itself was under way. The store serves again
+    as soon as the database does; a gateway answers 503 meanwhile."""
 
 
 class Store(Protocol):
@@ -63,6 +70,12 @@ class Store(Protocol):
     def get_meta(self, key: str) -> str | None: ...
 
     def set_meta(self, key: str, value: str) -> None: ...
+
+    def delete_meta(self, key: str) -> None: ...
+
+    def key_file(self) -> Path | None:
+        """Where secrets that must stay out of the data live beside this database (None: no
+        file of its own, as ``:memory:`` or a database server)."""
 
     def wipe(self) -> None:
         """Delete every row of every model and the metadata (operating state stays)."""

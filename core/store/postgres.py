@@ -1,10 +1,12 @@
 """The PostgreSQL store: the same interface and transaction semantics as the SQLite one, so
 several stateless gateway processes can share one database.
 
-Writers serialise on a transaction-scoped advisory lock, as SQLite's ``BEGIN IMMEDIATE``
-serialises them; the schema is the SQLite one (migrations are shared) with a case-insensitive
-ICU collation named ``nocase``; each store works in one schema, so sandboxes and tests can
-each have their own.
+Connections come from a pool that replaces broken ones: a database restart fails the calls in
+flight (``StoreUnavailable``), and the first call after the database is back gets a fresh
+connection. Writers serialise on a transaction-scoped advisory lock, as SQLite's
+``BEGIN IMMEDIATE`` serialises them; the schema is the SQLite one (migrations are shared)
+with a case-insensitive ICU collation named ``nocase``; each store works in one schema, so
+sandboxes and tests can each have their own.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from typing import Any, TypeVar
 
 import psycopg
 from psycopg import sql
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from core.errors import Conflict
 from core.models import ALL_MODELS
-from core.store.base import StoreError
+from core.store.base import StoreError, StoreUnavailable
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
@@ -35,6 +38,13 @@ _BEGIN_WRITE = (
 #: The data version read with BEGIN has been used (or there was none to read).
 _UNREAD: Any = object()
 _INT8 = range(-(2**63), 2**63)
+#: How long a call waits for a connection while the database is away (then: unavailable).
+CONNECT_WAIT_SECONDS = 1.0
+#: How long the pool retries one lost connection in the background; after that, the next call
+#: that needs one starts a new attempt, so a database that is back is used at once.
+RECONNECT_SECONDS = 0.5
+#: The errors of a connection that is dead, not of a statement.
+_CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 _NOCASE = (
     "CREATE COLLATION IF NOT EXISTS {schema}.nocase "
     "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
@@ -44,7 +54,7 @@ _NOCASE = (
 def open_postgres(dsn: str, schema: str = "public") -> PostgresStore:
     try:
         return PostgresStore(dsn, schema)
-    except psycopg.Error as exc:
+    except (psycopg.Error, PoolTimeout) as exc:
         raise StoreError(f"cannot open database {_safe(dsn)}: {exc}") from exc
 
 
@@ -64,16 +74,31 @@ def _fits(params: list[Any]) -> bool:
 
 
 class PostgresStore(SqlStoreBase):
-    """One connection (used from one thread at a time), in the schema ``schema``."""
+    """One connection at a time (used from one thread at a time), in the schema ``schema``,
+    held from a pool of one until it breaks."""
 
     def __init__(self, dsn: str, schema: str = "public") -> None:
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
             raise StoreError(f"invalid schema name {schema!r}")
         self.dsn = dsn
         self.schema = schema
-        self._conn = psycopg.connect(dsn, autocommit=True)
+        self._search_path = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
+        # fail at once when the database is not there at start-up, with its own message
+        psycopg.connect(dsn, autocommit=True, connect_timeout=10).close()
+        self._pool = ConnectionPool(
+            dsn,
+            min_size=1,
+            max_size=1,
+            kwargs={"autocommit": True},
+            configure=lambda conn: conn.execute(self._search_path),
+            timeout=CONNECT_WAIT_SECONDS,
+            reconnect_timeout=RECONNECT_SECONDS,
+            num_workers=1,
+            name=f"crmgate-{schema}",
+            open=True,
+        )
+        self._held: psycopg.Connection | None = None
         self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
-        self._conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)))
         self.placeholder = "%s"
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
         self._depth = 0
@@ -91,11 +116,59 @@ class PostgresStore(SqlStoreBase):
         """Who else can open this database: any process that reaches the server."""
         return "network"
 
+    # -- the connection --------------------------------------------------------------------
+
+    @property
+    def _conn(self) -> psycopg.Connection:
+        """The held connection; a new one from the pool when the last one broke."""
+        conn = self._held
+        if conn is None:
+            try:
+                conn = self._held = self._pool.getconn()
+            except PoolTimeout as exc:
+                raise StoreUnavailable(f"no connection to the database: {exc}") from exc
+        return conn
+
+    def _lost(self, exc: BaseException) -> bool:
+        """A dead connection goes back to the pool, which discards it and connects anew."""
+        if isinstance(exc, StoreUnavailable):
+            return True
+        conn = self._held
+        if not isinstance(exc, _CONNECTION_ERRORS) or (conn is not None and not conn.broken):
+            return False
+        self._drop_held()
+        return True
+
+    def _drop_held(self) -> None:
+        conn, self._held = self._held, None
+        self._in_transaction = False
+        self._begun_version = _UNREAD
+        if conn is not None:
+            self._pool.putconn(conn)
+
+    def _autocommitted(self, run: Any) -> Any:
+        """A statement outside any transaction: on a connection found dead, once more on a
+        fresh one (it is a read, or it did not reach the database)."""
+        if self._depth:
+            return run()
+        try:
+            return run()
+        except _CONNECTION_ERRORS as exc:
+            if not self._lost(exc):
+                raise
+        try:
+            return run()
+        except _CONNECTION_ERRORS as exc:
+            self._lost(exc)
+            raise StoreUnavailable(f"the database connection was lost: {exc}") from exc
+
     # -- schema ---------------------------------------------------------------------------
 
     @property
     def schema_version(self) -> int:
-        row = self._conn.execute("SELECT value FROM schema_version WHERE id = 1").fetchone()
+        row = self._autocommitted(
+            lambda: self._conn.execute("SELECT value FROM schema_version WHERE id = 1").fetchone()
+        )
         return row[0] if row else 0
 
     def migrate(self) -> None:
@@ -164,7 +237,15 @@ class PostgresStore(SqlStoreBase):
 
     def _query(self, sql: str, params: list[Any]) -> Any:
         # an integer no column can hold (or text with NUL) matches no row
-        return self._conn.execute(sql, params) if _fits(params) else None
+        if not _fits(params):
+            return None
+        return self._autocommitted(lambda: self._conn.execute(sql, params))
+
+    def _get(self, table: str, key: str) -> str | None:
+        return self._autocommitted(lambda: super(PostgresStore, self)._get(table, key))
+
+    def _read_versions(self) -> tuple[str | None, str | None]:
+        return self._autocommitted(lambda: super(PostgresStore, self)._read_versions())
 
     def insert(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
@@ -225,19 +306,56 @@ class PostgresStore(SqlStoreBase):
 
     def close(self) -> None:
         self._close_logs()
-        self._conn.close()
+        self._drop_held()
+        self._pool.close()
 
     # -- bounded logs ---------------------------------------------------------------------
+
+    @property
+    def _logs(self) -> psycopg.Connection:
+        """The log connection, opened anew after it broke (the failed call is not retried:
+        it may have been appended)."""
+        if self._log_conn is not None and self._log_conn.broken:
+            self._log_conn.close()
+            self._log_conn = None
+        try:
+            return SqlStoreBase._logs.fget(self)  # type: ignore[attr-defined]
+        except psycopg.OperationalError as exc:
+            raise StoreUnavailable(f"no connection to the database: {exc}") from exc
 
     def _open_log(self) -> psycopg.Connection:
         """Appends need not wait for the WAL flush: a crash may lose the newest log records,
         never data (what others see is the same either way)."""
-        conn = psycopg.connect(self.dsn, autocommit=True)
+        conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=10)
         conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
         conn.execute("SET synchronous_commit = off")
         return conn
 
     @contextmanager
     def _log_transaction(self) -> Iterator[psycopg.Connection]:
-        with self._logs.transaction():
-            yield self._logs
+        with self._log_errors():
+            conn = self._logs
+            with conn.transaction():
+                yield conn
+
+    @contextmanager
+    def _log_errors(self) -> Iterator[None]:
+        """A log connection that died is replaced by the next call; this one is unavailable."""
+        try:
+            yield
+        except _CONNECTION_ERRORS as exc:
+            raise StoreUnavailable(f"the database connection was lost: {exc}") from exc
+
+    def _close_logs(self) -> None:
+        """The log connection is always one of its own here (never the pool's)."""
+        if self._log_conn is not None:
+            self._log_conn.close()
+        self._log_conn = None
+
+    def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[Any]:
+        with self._log_errors():
+            return super().log_read(log, before=before, limit=limit)
+
+    def log_count(self, log: str) -> int:
+        with self._log_errors():
+            return super().log_count(log)

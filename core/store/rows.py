@@ -14,6 +14,8 @@ import msgspec
 
 from core.errors import FieldError, ValidationFailed
 
+#: The where-shape arity of an empty "one of" list: ``IN ()`` is no SQL, and it matches nothing.
+_NONE_OF = -2
 _NESTED = (msgspec.inspect.StructType, msgspec.inspect.ListType, msgspec.inspect.DictType)
 
 
@@ -127,7 +129,7 @@ class RowMapper:
                 shape.append((name, -1))
             elif isinstance(value, list | tuple | set | frozenset):
                 values = list(value)
-                shape.append((name, len(values)))
+                shape.append((name, len(values) or _NONE_OF))
                 params.extend(self.param(v) for v in values)
             else:
                 shape.append((name, 0))
@@ -136,13 +138,16 @@ class RowMapper:
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one mapper per model, for the process
     def _where_sql(self, shape: tuple[tuple[str, int], ...]) -> str:
-        """SQL for a where-shape: (column, -1 IS NULL | 0 equals | n IN n values)."""
+        """SQL for a where-shape: (column, -1 IS NULL | 0 equals | n IN n values | -2 one of
+        no values, which no row matches)."""
         clauses = []
         ph = self.placeholder
         for name, arity in shape:
             if name not in self.columns:
                 raise KeyError(f"{self.table} has no column {name}")
-            if arity < 0:
+            if arity == _NONE_OF:
+                clauses.append("1 = 0")
+            elif arity < 0:
                 clauses.append(f'"{name}" IS NULL')
             elif arity == 0:
                 clauses.append(f'"{name}" = {ph}')

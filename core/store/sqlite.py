@@ -8,9 +8,10 @@ writes need ``BEGIN IMMEDIATE``, which sqlite-utils' ``Database.atomic()`` (a de
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,6 +36,8 @@ class SqliteStore(SqlStoreBase):
 
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
+        if self.path != ":memory:":
+            _create_private(Path(self.path))
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn = conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -154,6 +157,9 @@ class SqliteStore(SqlStoreBase):
         """Empty this store (an in-memory one vanishes on close anyway)."""
         self.wipe()
 
+    def key_file(self) -> Path | None:
+        return None if self.path == ":memory:" else Path(f"{self.path}.key")
+
     def integrity_check(self) -> str:
         return self._conn.execute("PRAGMA integrity_check").fetchone()[0]
 
@@ -189,6 +195,13 @@ class SqliteStore(SqlStoreBase):
         conn.execute("COMMIT")
 
 
+def _create_private(path: Path) -> None:
+    """A new database file is its owner's only (SQLite gives its -wal and -shm files the
+    database file's mode): it holds password hashes and session digests."""
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 @contextmanager
 def _constraints(table: str) -> Iterator[None]:
     """A violated key or reference is a conflict with stored state, not a crash."""
@@ -202,5 +215,5 @@ def open_sqlite(path: str | Path) -> SqliteStore:
     """Open (creating and migrating if needed) the SQLite store at ``path`` (or ``:memory:``)."""
     try:
         return SqliteStore(path)
-    except (sqlite3.DatabaseError, StoreError) as exc:
+    except (sqlite3.DatabaseError, StoreError, OSError) as exc:
         raise StoreError(f"cannot open database {path}: {exc}") from exc

@@ -5,9 +5,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 
 from core.models import ALL_MODELS
+from core.store.base import StoreUnavailable
 from core.store.cache import STATE_KEY, VERSION_KEY, ReadCache
 from core.store.rows import RowMapper
 
@@ -74,27 +76,62 @@ class SqlStoreBase(ReadCache):
                 self._depth -= 1
                 self._conn.execute(f"RELEASE SAVEPOINT {name}")
             return
-        # A read after ``sync()`` begins only when the cache misses (``_materialize``).
-        self._unbegun = not write and self._synced
-        if not self._unbegun:
-            self._begin(write)
-        self._depth = 1
+        self._open(write)
         try:
-            self._cache_begin(trusted=self._unbegun)
             yield
             self._cache_commit()
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             self._cache_abort()
-            if not self._unbegun:
+            unbegun, self._unbegun = self._unbegun, False
+            if self._lost(exc):  # the connection is gone, and its transaction with it
+                raise _unavailable(exc) from exc
+            if not unbegun:
                 self._end(commit=False)
-            self._unbegun = False
             raise
         self._depth = 0
         if self._unbegun:
             self._unbegun = False
-        else:
+            return
+        try:
             self._end(commit=True)
+        except Exception as exc:
+            if self._lost(exc):
+                raise _unavailable(exc) from exc
+            raise
+
+    def _open(self, write: bool) -> None:
+        """BEGIN and the cache's first read; on a connection found dead before any of this
+        transaction ran, once more on a fresh one (so a database restart costs only the
+        transactions in flight)."""
+        for retry in (True, False):
+            began = False
+            # A read after ``sync()`` begins only when the cache misses (``_materialize``).
+            self._unbegun = not write and self._synced
+            try:
+                if not self._unbegun:
+                    self._begin(write)
+                began = True
+                self._depth = 1
+                self._cache_begin(trusted=self._unbegun)
+                return
+            except Exception as exc:
+                self._depth = 0
+                if self._lost(exc):
+                    if retry:
+                        continue
+                    raise _unavailable(exc) from exc
+                if began:
+                    self._cache_abort()
+                    if not self._unbegun:
+                        self._end(commit=False)
+                self._unbegun = False
+                raise
+
+    def _lost(self, exc: BaseException) -> bool:
+        """Whether ``exc`` means the connection died (then the store drops it); a store whose
+        database lives in its own process or file never loses one."""
+        return isinstance(exc, StoreUnavailable)
 
     def _materialize(self) -> None:
         """A read that trusted the cache needs the database: begin it now and re-check the
@@ -159,6 +196,12 @@ class SqlStoreBase(ReadCache):
 
     def set_meta(self, key: str, value: str) -> None:
         self._set("meta", key, value)
+
+    def delete_meta(self, key: str) -> None:
+        self._conn.execute(f"DELETE FROM meta WHERE key = {self.placeholder}", [key])
+
+    def key_file(self) -> Path | None:
+        return None
 
     def get_control(self, key: str) -> str | None:
         return self._get("control", key)
@@ -285,3 +328,9 @@ class SqlStoreBase(ReadCache):
         if self._log_conn is not None and self._log_conn is not self._conn:
             self._log_conn.close()
         self._log_conn = None
+
+
+def _unavailable(exc: BaseException) -> StoreUnavailable:
+    if isinstance(exc, StoreUnavailable):
+        return exc
+    return StoreUnavailable(f"the database connection was lost: {exc}")

@@ -6,10 +6,12 @@ own item. Members are declared in the order CRM.COM writes them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Generic, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
+
+D = TypeVar("D")
 
 
 class Identifier(msgspec.Struct, kw_only=True):
@@ -203,11 +205,19 @@ class Status(msgspec.Struct, kw_only=True):
     message: str
 
 
-class Envelope(msgspec.Struct, kw_only=True):
+class Envelope(msgspec.Struct, Generic[D], kw_only=True):
     """Every CRM.COM answer: ``data`` first, then ``status`` (seed 001)."""
 
-    data: Any
+    data: D
     status: Status
+
+
+class ShowQuery(msgspec.Struct, kw_only=True):
+    """The query of ``customer_events/social_media/show``."""
+
+    token: str
+    customer_event_identifier: str
+    fields_set: str | None = None
 
 
 OK = Status(code="OK", description="", message="")

@@ -27,8 +27,10 @@ from dialects.crmcom.dto import (
     OK,
     BulkCreateRequest,
     BulkCreateResult,
+    Envelope,
     ListRequest,
     ReleaseRequest,
+    ShowQuery,
     SocialMediaEventDto,
     Token,
     TokenRequest,
@@ -175,46 +177,57 @@ async def list_events(request: Request, core: Core) -> Response:
     return _ok([mapping.event_dto(v, fields) for v in views])
 
 
+#: Every answer is in the envelope; so is a failure, with status 200 (but a protocol error).
+FAILED = Envelope[None]
+
 ENDPOINTS = (
     Endpoint(
         path="/authentication/token",
         methods=("POST",),
         handler=token,
         request=TokenRequest,
-        response=Token,
+        response=Envelope[Token],
+        failure=FAILED,
     ),
     Endpoint(
         path="/authentication/token/release",
         methods=("POST",),
         handler=release,
         request=ReleaseRequest,
+        response=Envelope[None],
     ),
     Endpoint(
         path="/authentication/web_api_key/token",
         methods=("POST",),
         handler=web_api_key_token,
         request=WebApiKeyTokenRequest,
-        response=Token,
+        response=Envelope[Token],
+        failure=FAILED,
     ),
     Endpoint(
         path="/customer_events/bulk/social_media/create",
         methods=("POST",),
         handler=bulk_create,
         request=BulkCreateRequest,
-        response=BulkCreateResult,
+        response=Envelope[BulkCreateResult],
+        failure=FAILED,
     ),
     Endpoint(
         path="/customer_events/social_media/show",
         methods=("GET",),
         handler=show,
-        response=SocialMediaEventDto,
+        response=Envelope[SocialMediaEventDto],
+        query=ShowQuery,
+        failure=FAILED,
     ),
     Endpoint(
         path="/customer_events/social_media/list",
         methods=("GET", "POST"),
         handler=list_events,
         request=ListRequest,
-        response=SocialMediaEventDto,
+        response=Envelope[list[SocialMediaEventDto]],
+        query=ListRequest,
+        failure=FAILED,
     ),
 )
 

@@ -191,3 +191,13 @@ class _Reader:
                 return out
             else:
                 raise self.error("expected ',' or ']'")
+
+
+def write_tree(tree: Any) -> str:
+    """A tree as :func:`parse` returns it (dicts, lists, strings, None) as JSV text."""
+    if isinstance(tree, dict):
+        members = (f"{jsv_string(str(k))}:{write_tree(v)}" for k, v in tree.items())
+        return "{" + ",".join(members) + "}"
+    if isinstance(tree, list):
+        return "[" + ",".join(write_tree(v) for v in tree) + "]"
+    return "" if tree is None else jsv_string(str(tree))

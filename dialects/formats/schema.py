@@ -109,6 +109,13 @@ def _levels(cls: type[msgspec.Struct]) -> dict[str, int]:
 def _node(t: mi.Type) -> Node:
     if isinstance(t, mi.UnionType):
         others = [u for u in t.types if not isinstance(u, mi.NoneType)]
+        if any(isinstance(u, mi.StrType) for u in others) and all(
+            type(u) in _SCALARS for u in others
+        ):
+            # ``int | str``: text on the wire holds any of them; msgspec picks the member type
+            node = Node("str")
+            node.nullable = len(others) < len(t.types)
+            return node
         if len(others) != 1:
             raise TypeError(f"unsupported union {t!r}: only Optional[X] has a .NET form")
         inner = _node(others[0])
@@ -134,7 +141,9 @@ def dec_hook(type_: type, obj: Any) -> Any:
     """msgspec hook for the .NET types msgspec does not know (NetDateTime)."""
     if type_ is NetDateTime and isinstance(obj, str):
         return NetDateTime.parse(obj.strip())
-    raise NotImplementedError(f"cannot read {type_!r} from {obj!r}")
+    # msgspec reports a TypeError as a ValidationError at the member's path: a bad value
+    # (``lastSyncDate: 0``) is the vendor's 400, never a crash
+    raise TypeError(f"Expected a date, got `{type(obj).__name__}`")
 
 
 _PATH = re.compile(r"at `\$\.?(.*)`$")

@@ -118,12 +118,14 @@ ENDPOINTS = (
         handler=login,
         request=LoginRequest,
         response=LoginResponse,
+        failure=ErrorsResponse,
     ),
     Endpoint(
         path=f"{LOGIN_FORM}?api=loggedin",
         methods=("GET", "POST"),
         handler=loggedin,
         response=LoggedInResponse,
+        failure=ErrorsResponse,
     ),
     Endpoint(
         path=f"{LOGIN_FORM}?api=logout",
@@ -144,6 +146,8 @@ ENDPOINTS = (
         handler=getdetails,
         request=GetDetailsRequest,
         response=DetailsResponse,
+        query=GetDetailsRequest,
+        failure=ErrorsResponse,
     ),
     Endpoint(
         path=f"{CUSTINFO_FORM}?api=details",
@@ -151,6 +155,8 @@ ENDPOINTS = (
         handler=getdetails,
         request=GetDetailsRequest,
         response=DetailsResponse,
+        query=GetDetailsRequest,
+        failure=ErrorsResponse,
     ),
 )
 

@@ -3,7 +3,7 @@
 ``BearerToken`` (JWT) accepted in ``Authorization: Bearer``, and ``/auth/logout``.
 
 Sessions live in the store (core's SessionService), so every worker sees them; the JWT secret
-is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else one random secret per store.
+is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else the store's signing secret (``core.keys``).
 """
 
 from __future__ import annotations
@@ -103,7 +103,10 @@ def _verify_bearer(core: Core, site: str, token: str) -> tuple[float, Principal]
         user_id = UUID(str(claims["sub"]))
     except (jwt.PyJWTError, ValueError) as exc:
         raise Unauthenticated("invalid", f"invalid bearer token: {exc}") from exc
-    return claims["exp"], core.auth.principal(user_id)
+    expires = claims["exp"]
+    if isinstance(expires, bool) or not isinstance(expires, int | float):
+        raise Unauthenticated("invalid", "invalid bearer token: exp is not a number")
+    return expires, core.auth.principal(user_id)
 
 
 def _session_tokens(request: Request) -> list[str]:
@@ -164,15 +167,31 @@ def describe(
     )
 
 
-def set_cookies(response: Response, session: str, remember: bool) -> None:
+def cookie_path(request: Request) -> str:
+    """``/`` at the Host root, as ServiceStack sets them; under a prefix (``/pf``) the prefix,
+    so two sites in one cookie jar keep their own ``ss-id``."""
+    return request.scope.get("root_path") or "/"
+
+
+def set_cookies(request: Request, response: Response, session: str, remember: bool) -> None:
     """``ss-id`` always, ``ss-pid`` too when remembered; ``ss-opt`` says which one counts."""
-    response.set_cookie(SESSION_ID, session, httponly=True, samesite="lax")
+    path = cookie_path(request)
+    response.set_cookie(SESSION_ID, session, path=path, httponly=True, samesite="lax")
     if remember:
         response.set_cookie(
-            PERMANENT_ID, session, max_age=PERMANENT_SECONDS, httponly=True, samesite="lax"
+            PERMANENT_ID,
+            session,
+            max_age=PERMANENT_SECONDS,
+            path=path,
+            httponly=True,
+            samesite="lax",
         )
     response.set_cookie(
-        OPTIONS, "perm" if remember else "temp", max_age=PERMANENT_SECONDS, samesite="lax"
+        OPTIONS,
+        "perm" if remember else "temp",
+        max_age=PERMANENT_SECONDS,
+        path=path,
+        samesite="lax",
     )
 
 
@@ -186,7 +205,9 @@ def to_token_cookie(
     call.core.sessions.close(session, session_kind(call.site))
     lifetime = int(TOKEN_LIFETIME.total_seconds())
     call.hooks.append(
-        lambda r: r.set_cookie(TOKEN_COOKIE, token, max_age=lifetime, httponly=True, path="/")
+        lambda r: r.set_cookie(
+            TOKEN_COOKIE, token, max_age=lifetime, httponly=True, path=cookie_path(call.request)
+        )
     )
     return msgspec.structs.replace(response, BearerToken=None)
 
@@ -195,7 +216,7 @@ def sign_out(core: Core, site: str, request: Request, response: Response) -> Non
     for session in _session_tokens(request):
         core.sessions.close(session, session_kind(site))
     for name in (SESSION_ID, PERMANENT_ID, OPTIONS, TOKEN_COOKIE):
-        response.delete_cookie(name, samesite="lax")
+        response.delete_cookie(name, path=cookie_path(request), samesite="lax")
 
 
 def current_session(request: Request) -> str | None:

@@ -57,6 +57,8 @@ class Site:
     endpoints: tuple[Endpoint, ...] = field(init=False)
     _user_routes: list[tuple[Route, Endpoint]] = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
+    #: How its JSON writes a DateTime (for the OpenAPI description): WCF's ``/Date(ms)/``.
+    json_dates: str = "wcf"
 
     def __post_init__(self) -> None:
         self.settings = HostSettings.from_env(self.name, os.environ)

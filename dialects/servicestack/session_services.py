@@ -20,7 +20,8 @@ def authenticate(call: Call, dto: Authenticate) -> AuthenticateResponse:
         return logout(call, AuthenticateLogout())
     if provider == "credentials" or (not provider and dto.UserName):
         response, session = auth.sign_in(call.core, call.site, dto)
-        call.hooks.append(lambda r: auth.set_cookies(r, session, bool(dto.RememberMe)))
+        remember = bool(dto.RememberMe)
+        call.hooks.append(lambda r: auth.set_cookies(call.request, r, session, remember))
         if call.settings.use_token_cookie:
             return auth.to_token_cookie(call, response, session)
         return response

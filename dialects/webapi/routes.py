@@ -142,7 +142,7 @@ ENDPOINTS = (
         methods=("GET",),
         handler=social_credentials,
         summary="The caller's social accounts.",
-        response=CusSocialAccountDto,
+        response=list[CusSocialAccountDto],
         media_types=MEDIA_TYPES,
     ),
     Endpoint(path="/Help", methods=("GET",), handler=help_index),

@@ -109,3 +109,19 @@ def test_the_demo_data_and_core_use_cases(store: Store) -> None:
     assert core.customers.get(john, number=466).customer.full_name == "John Deer"
     assert [u.login for u in store.find(User, login="Jane@Demo.Local")] == ["jane@demo.local"]
     assert sum(1 for _ in store.iter_all(Company)) == 2
+
+
+@pytest.mark.parametrize("empty", [[], (), set()])
+def test_one_of_no_values_matches_no_row(store: Store, empty: object) -> None:
+    """``find(..., id=[])`` is "one of nothing": no row, on every store (issue 17: SQLite and
+    PostgreSQL were handed ``"id" = ?`` with no parameter)."""
+    acme = company()
+    with store.write():
+        store.insert(acme)
+    assert store.find(Company, id=empty) == []
+    assert store.find(Company, id=empty, code="ACME") == []
+    assert store.count(Company, id=empty) == 0
+    assert store.delete(Company, id=empty) == 0
+    assert store.find(Company, id=[acme.id]) == [acme]
+    with store.read():  # and through the read cache
+        assert store.find(Company, id=empty) == []

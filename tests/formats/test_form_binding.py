@@ -57,9 +57,20 @@ def test_encoding_flattens_like_the_binder_reads() -> None:
     assert form.FormCodec().decode(form.FormCodec().encode(Dto(Ratio=0.5)), Dto).Ratio == 0.5
 
 
+def test_a_union_with_text_binds_from_the_text() -> None:
+    """``int | str`` (iService's contactID) reads as its text; msgspec picks the type."""
+
+    class Either(msgspec.Struct):
+        Value: int | str = 0
+        Maybe: int | str | None = None
+
+    assert form.decode(b"Value=466", Either) == Either("466", None)
+    assert form.decode(b"Maybe=7", Either) == Either(0, "7")
+
+
 def test_unsupported_member_types_are_refused_when_planned() -> None:
     class Odd(msgspec.Struct):
-        Value: int | str = 0
+        Value: int | float = 0
 
     class Tupled(msgspec.Struct):
         Value: tuple[int, ...] = ()

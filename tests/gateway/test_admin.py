@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from starlette.testclient import TestClient
 
 from core.models import Customer
@@ -59,3 +60,11 @@ def test_reset_to_another_set_and_errors(client: TestClient, core: Core) -> None
     assert missing.status_code == 404
     assert client.get("/__admin/reset", headers=AUTH).status_code == 405
     assert client.get("/__admin/nothing", headers=AUTH).json() == {"error": "no such admin call"}
+
+
+@pytest.mark.parametrize("limit", ["99999999999999999999999", "-1", "9223372036854775808"])
+def test_a_journal_limit_no_log_can_page_with_is_400(client: TestClient, limit: str) -> None:
+    """Issue 17: a limit beyond any machine integer answered 500 in plain text."""
+    response = client.get(f"/__admin/requests?limit={limit}", headers=AUTH)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("invalid filter")

@@ -165,3 +165,20 @@ def test_a_core_error_escaping_a_handler_answers_the_vendors_envelope(
     response = client.get(path, headers=headers)
     assert response.status_code == status
     assert response.json() == body
+
+
+def test_the_access_log_cannot_be_forged_with_control_characters(
+    core: Core, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 17: ``%0A`` in the path wrote a line of the attacker's choosing."""
+    forged = "/iservice/x%0A2026-11-28 INFO crmgate.access admin GET /ok 200%0D%1B[31m%C2%85"
+    config = Config(db=":memory:", access_log=True)
+    with (
+        TestClient(create_app(config, core=core)) as client,
+        caplog.at_level(logging.INFO, logger="crmgate.access"),
+    ):
+        client.get(forged)
+    (record,) = [r for r in caplog.records if r.name == "crmgate.access"]
+    line = record.getMessage()
+    assert not set(line) & {"\n", "\r", "\x1b", "\x85"}
+    assert "/iservice/x%0A2026-11-28 INFO crmgate.access admin GET /ok 200%0D%1B[31m%85" in line

@@ -17,7 +17,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from core.errors import NotFound
 from core.services import Core
-from core.store import open_store
+from core.store import StoreUnavailable, open_store
 from dialects.base import core_of
 from dialects.context import SCOPE_KEY, RequestContext, context_of
 from dialects.formats.errors import DecodeError
@@ -123,6 +123,7 @@ def test_the_admin_api_is_served_whatever_the_host(gateway: Exchange) -> None:
         (DecodeError("bad JSON", path="Id"), 400, "bad JSON"),
         (HTTPException(405, headers={"Allow": "GET"}), 405, "Method Not Allowed"),
         (RuntimeError("internal detail"), 500, "An error has occurred."),
+        (StoreUnavailable("internal detail"), 503, "temporarily unavailable"),
     ],
 )
 def test_errors_escaping_a_handler_are_rendered_by_the_dialect(
@@ -141,6 +142,26 @@ def test_errors_escaping_a_handler_are_rendered_by_the_dialect(
     assert message in response.json()["ResponseStatus"]["Message"]
     assert "internal detail" not in response.text
     assert len(response.headers["x-request-id"]) == 32
+
+
+def test_a_database_away_when_a_request_starts_is_a_503_to_dialects_and_admin(
+    gateway: Exchange, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 17: the request's first look at the data versions finds no database; the
+    dialect answers 503 in its envelope (``Retry-After``), the admin API in its JSON."""
+
+    def away() -> None:
+        raise StoreUnavailable("no connection to the database")
+
+    monkeypatch.setattr(core.store, "sync", away)
+    with TestClient(gateway, raise_server_exceptions=False) as client:
+        dialect = client.get("/pf/api/contacts/x/links")
+        admin = client.get("/__admin/health", headers={"Authorization": "Bearer t"})
+    assert dialect.status_code == 503
+    assert dialect.headers["retry-after"] == "1"
+    assert "temporarily unavailable" in dialect.json()["ResponseStatus"]["Message"]
+    assert admin.status_code == 503
+    assert admin.json() == {"error": "database unavailable: no connection to the database"}
 
 
 def test_a_body_over_the_limit_is_refused_in_the_dialect_envelope(core: Core) -> None:

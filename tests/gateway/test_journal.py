@@ -403,3 +403,39 @@ def test_a_shared_journal_commits_in_groups_off_the_request_path(tmp_path: Path)
     ids = [e.request_id for e in gateway.journal.query(RequestFilter(limit=100))]
     assert ids == [f"g{i}" for i in reversed(range(50))]
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "body"),
+    [
+        (
+            "/bokamera/auth/credentials",
+            "text/jsv",
+            '{UserName:jane@demo.local,Password:"demo-jane"}',
+        ),
+        (
+            "/pf/auth/credentials",
+            "application/xml",
+            '<Authenticate xmlns="http://schemas.servicestack.net/types"><Password>'
+            "<![CDATA[demo-jane]]></Password><UserName>jane@demo.local</UserName></Authenticate>",
+        ),
+        (
+            "/webapi/Token",
+            "application/x-www-form-urlencoded",
+            "grant_type=password&username=jane%40demo.local&password=demo-jane&x={<\n",
+        ),
+        (
+            "/iservice/f/webapp-api-login?api=login",
+            "application/json",
+            '{"emailAddress": "jane@demo.local", "pass\\u0077ord": "demo-jane"}',
+        ),
+    ],
+)
+def test_the_journal_never_holds_a_password_however_it_was_spelled(
+    client: TestClient, path: str, content_type: str, body: str
+) -> None:
+    """Issue 17: each of these logged in and left the password in the journal in clear."""
+    client.post(path, content=body.encode(), headers={"Content-Type": content_type})
+    journal = client.get("/__admin/requests", headers={"Authorization": "Bearer test-admin-token"})
+    assert journal.json()["returned"] >= 1
+    assert "demo-jane" not in journal.text

@@ -77,3 +77,42 @@ admin = admin.include(path_regex=r"^/__admin/(requests|faults)")
 @settings(max_examples=25)
 def test_no_generated_verification_call_fails(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error])
+
+
+def test_the_document_describes_the_wire(client: TestClient) -> None:
+    """Issue 17: dates, Guids, the Web API list, 200 failures, query parameters, admin."""
+    doc = client.get("/__admin/openapi.json", headers=AUTH).json()
+    paths, schemas = doc["paths"], doc["components"]["schemas"]
+    social = paths["/webapi/api/v1/customers/me/socialCredentials"]["get"]["responses"]["200"]
+    assert social["content"]["application/json"]["schema"]["type"] == "array"
+    assert "application/xml" not in social["content"]  # named, not described
+    details = paths["/iservice/f/webapp-api-custinfo"]["get"]
+    assert {p["name"] for p in details["parameters"]} == {"api", "contactID"}
+    ok = details["responses"]["200"]["content"]["application/json"]["schema"]
+    assert ok["anyOf"][1] == {"$ref": "#/components/schemas/ErrorsResponse"}
+    show = paths["/crmcom/customer_events/social_media/show"]["get"]
+    assert [p["name"] for p in show["parameters"] if p["required"]] == [
+        "token",
+        "customer_event_identifier",
+    ]
+    listed = paths["/crmcom/customer_events/social_media/list"]["get"]["responses"]["200"]
+    envelope = listed["content"]["application/json"]["schema"]["anyOf"][0]["$ref"]
+    data = schemas[envelope.rpartition("/")[2]]["properties"]["data"]
+    assert data["type"] == "array"
+    search = paths["/bokamera/customers"]["get"]
+    assert {"Id", "Email", "Skip", "Take"} <= {p["name"] for p in search["parameters"]}
+    links = paths["/pf/api/contacts/{ContactId}/links"]["get"]["parameters"][0]
+    assert links["schema"]["pattern"].startswith("^([0-9a-fA-F]{32}|")
+    assert "text/jsv" in paths["/pf/api/contacts/{ContactId}/links"]["get"]["description"]
+    wcf = [s for s in schemas.values() if "Date(" in str(s)]
+    assert wcf  # ServiceStack dates as /Date(ms)/
+    webapi_dto = schemas["CusSocialAccountDto"]["properties"]["lastSyncDate"]
+    assert {"type": "string", "format": "date-time"} in webapi_dto.get("anyOf", [webapi_dto])
+    faults = paths["/__admin/faults"]["post"]
+    assert faults["security"] == [{"admin": []}]
+    assert faults["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "FaultRule"
+    )
+    assert doc["components"]["securitySchemes"]["webapi"]["flows"]["password"]["tokenUrl"] == (
+        "/webapi/Token"
+    )

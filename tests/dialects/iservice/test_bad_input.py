@@ -95,3 +95,26 @@ def test_a_chunked_body_over_the_limit_is_refused_with_413(client: TestClient) -
     response = client.post(f"{LOGIN}?api=login", content=chunks(), headers=J)
     assert response.status_code == 413
     assert response.json()["errorDetails"] == ["HTTP 413"]
+
+
+def test_an_empty_membership_list_leaves_every_segment(
+    login_as: Callable[[str], TestClient],
+) -> None:
+    """``"membership": []`` means "in no segment" (issue 17: it answered 500)."""
+    client = login_as("customer11@1to1service.com")
+    saved = client.post(f"{CUSTINFO}?api=setdetails", json={"contactID": 466, "membership": []})
+    assert saved.json() == {"errors": [], "errorDetails": []}
+    details = client.post(f"{CUSTINFO}?api=getdetails", json={"contactID": 466}).json()
+    assert details["membership"] == []
+
+
+def test_custinfo_reads_a_form_body(login_as: Callable[[str], TestClient]) -> None:
+    """The form binder reads ``contactID`` (``int | str`` in the DTO) from its text
+    (issue 17: ``contactID=466`` as a form answered 500)."""
+    client = login_as("customer11@1to1service.com")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    got = client.post(f"{CUSTINFO}?api=getdetails", content=b"contactID=466", headers=form)
+    assert got.status_code == 200
+    assert got.json()["contactID"] == 466
+    bad = client.post(f"{CUSTINFO}?api=getdetails", content=b"contactID=x", headers=form)
+    assert bad.json()["errors"] == ["Invalid contact ID 'x'"]

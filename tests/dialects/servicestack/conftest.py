@@ -13,11 +13,13 @@ PF_HOST = {"Host": "pfapi.pstpf.com.au"}
 BM_HOST = {"Host": "testapi.bokamera.se"}
 
 
-def sign_in(client: TestClient, site: str, user: str) -> dict:
-    """POST /auth/credentials on ``site``; the AuthenticateResponse (cookies stay)."""
+def sign_in(client: TestClient, site: str, user: str, host: dict[str, str] | None = None) -> dict:
+    """POST /auth/credentials on ``site`` (at its Host root when ``host`` names it: session
+    cookies are scoped to where they were set); the AuthenticateResponse (cookies stay)."""
     client.cookies.clear()
     body = {"UserName": user, "Password": PASSWORDS[user]}
-    response = client.post(f"/{site}/auth/credentials", json=body)
+    path = "/auth/credentials" if host else f"/{site}/auth/credentials"
+    response = client.post(path, json=body, headers=host or {})
     assert response.status_code == 200, response.text
     return response.json()
 

@@ -113,6 +113,21 @@ def test_bearer_token_is_accepted_without_cookies(client: TestClient) -> None:
     assert client.get(LINKS, headers=headers).status_code == 200
 
 
+def test_a_reset_ends_bearer_tokens_the_process_already_verified(client: TestClient) -> None:
+    """Issue 17: a reset rotates the signing secret; a token verified (and remembered by the
+    token cache) before it is refused after it, and a new sign-in is served."""
+    token = sign_in(client, "pf", "customer11@1to1service.com")["BearerToken"]
+    client.cookies.clear()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(LINKS, headers=headers).status_code == 200
+    admin = {"Authorization": "Bearer test-admin-token"}
+    assert client.post("/__admin/reset", headers=admin).status_code == 200
+    assert client.get(LINKS, headers=headers).status_code == 401
+    fresh = sign_in(client, "pf", "customer11@1to1service.com")["BearerToken"]
+    client.cookies.clear()
+    assert client.get(LINKS, headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
+
+
 def test_bearer_token_of_another_site_or_forged_or_expired_is_401(
     client: TestClient, clock: FakeClock
 ) -> None:
@@ -156,3 +171,44 @@ def test_bokamera_api_key_is_required_when_configured(
     ok = client.get("/bokamera/customers", headers={"x-api-key": "key-2"})
     assert ok.status_code == 200
     assert client.get("/bokamera/metadata").status_code == 200
+
+
+@pytest.mark.parametrize("expires", ["9999999999", None, True, [1]])
+def test_a_bearer_token_whose_exp_is_no_number_is_401(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, expires: object
+) -> None:
+    """A signed token with ``"exp": "..."`` is a bad token, not a crash (issue 17)."""
+    secret = "a-configured-secret-at-least-32-bytes-long"
+    monkeypatch.setenv("CRMGATE_SERVICESTACK_JWT_SECRET", secret)
+    token = sign_in(client, "pf", "agent@demo.local")["BearerToken"]
+    claims = jwt.decode(token, secret, algorithms=["HS256"], audience="pf")
+    client.cookies.clear()
+    forged = jwt.encode({**claims, "exp": expires}, secret, headers={"kid": "pf"})
+    response = client.get(LINKS, headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401
+
+
+def test_two_sites_in_one_cookie_jar_keep_their_own_sessions(client: TestClient) -> None:
+    """Under a prefix the session cookies are scoped to it (issue 17: PF and BokaMera both set
+    ``ss-id`` with ``Path=/`` and the second sign-in replaced the first)."""
+    body = {"UserName": "customer11@1to1service.com", "Password": "demo-customer"}
+    pf = client.post("/pf/auth/credentials", json=body)
+    bm = client.post("/bokamera/auth/credentials", json={**body, "RememberMe": True})
+    for response, prefix in ((pf, "/pf"), (bm, "/bokamera")):
+        cookies = response.headers.get_list("set-cookie")
+        assert cookies
+        assert all(f"Path={prefix};" in c or c.endswith(f"Path={prefix}") for c in cookies)
+    assert client.get(LINKS).status_code == 200  # PF's session survived BokaMera's sign-in
+    assert client.get("/bokamera/auth").status_code == 200
+    logout = client.post("/bokamera/auth/logout")
+    assert all("Path=/bokamera" in c for c in logout.headers.get_list("set-cookie"))
+    assert client.get(LINKS).status_code == 200
+
+
+def test_at_the_host_root_cookies_keep_path_slash(client: TestClient) -> None:
+    body = {"UserName": "customer11@1to1service.com", "Password": "demo-customer"}
+    response = client.post("/auth/credentials", json=body, headers={"Host": "pfapi.pstpf.com.au"})
+    assert response.status_code == 200
+    cookies = response.headers.get_list("set-cookie")
+    assert cookies
+    assert all("Path=/;" in c or c.endswith("Path=/") for c in cookies)

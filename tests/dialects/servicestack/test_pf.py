@@ -42,7 +42,7 @@ def test_seed_002_sample_request_verbatim(
     suffix: str,
     extra: dict[str, str],
 ) -> None:
-    sign_in(client, "pf", "customer11@1to1service.com")
+    sign_in(client, "pf", "customer11@1to1service.com", headers)
     response = client.post(
         f"{prefix}/api/contacts/{JOHN_ID}/links{suffix}",
         content=SAMPLE_REQUEST,

@@ -289,3 +289,18 @@ def test_a_utc_z_date_reads_back_with_a_zero_offset(client: TestClient, bearer: 
     body = seed(lastSyncDate="2026-02-04T03:11:32.7341981Z")
     response = client.post(SOCIAL, content=body, headers={**bearer(), **JSON})
     assert response.json()["lastSyncDate"] == "2026-02-04T03:11:32.7341981+00:00"
+
+
+@pytest.mark.parametrize("value", [0, {}, False, [], 1.5])
+def test_a_date_of_another_json_type_is_the_model_state_400(
+    client: TestClient, bearer: Callable[..., dict[str, str]], value: object
+) -> None:
+    """Json.NET cannot read a DateTime from a number, object, boolean or array: Web API answers
+    400 with the member's ModelState error (issue 17: this answered 500)."""
+    body = {"provider": "Facebook", "lastSyncDate": value}
+    response = client.post(SOCIAL, json=body, headers=bearer())
+    assert response.status_code == 400
+    assert response.json() == {
+        "Message": "The request is invalid.",
+        "ModelState": {"dto.lastSyncDate": ["An error has occurred."]},
+    }

@@ -1,0 +1,120 @@
+"""Bounds on the request head of a real ``crmgate serve`` (gateway.http_guard, issue 17): a
+head over ``--max-header`` is refused with 431 or a closed connection, without reading the
+rest and without stalling other clients; a connection that sends no complete head is closed
+after ``--idle-timeout``."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.gateway.conftest import Server
+
+pytestmark = pytest.mark.slow
+
+HEAD = b"GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+
+
+@pytest.fixture
+def guarded(tmp_path: Path) -> Iterator[Server]:
+    server = Server(tmp_path / "g.db", "--max-header", "16384", "--idle-timeout", "1")
+    server.start()
+    yield server
+    server.stop()
+
+
+def connect(server: Server) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.settimeout(20)
+    return sock
+
+
+def answer(sock: socket.socket) -> bytes:
+    """What the server sent before it closed (a reset counts as nothing sent)."""
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    return received
+
+
+def send_head(sock: socket.socket, header_bytes: int) -> bytes:
+    try:
+        sock.sendall(HEAD + b"X-Big: " + b"a" * header_bytes + b"\r\n\r\n")
+    except (BrokenPipeError, ConnectionResetError):
+        return b""
+    return answer(sock)
+
+
+def test_a_head_within_the_bound_is_served(guarded: Server) -> None:
+    with connect(guarded) as sock:
+        sock.sendall(HEAD + b"X-Big: " + b"a" * 15000 + b"\r\nConnection: close\r\n\r\n")
+        assert answer(sock).startswith(b"HTTP/1.1 200 ")
+
+
+def test_a_head_just_over_the_bound_is_431(guarded: Server) -> None:
+    with connect(guarded) as sock:
+        reply = send_head(sock, 17000)
+    assert reply.startswith(b"HTTP/1.1 431 Request Header Fields Too Large\r\n")
+    assert reply.endswith(b"\r\n\r\nRequest header fields too large.")
+
+
+def test_a_huge_head_is_refused_unread(guarded: Server) -> None:
+    """The refusal comes while the client is still sending: it may see the 431 or a reset."""
+    with connect(guarded) as sock:
+        reply = send_head(sock, 8 << 20)
+    assert reply == b"" or reply.startswith(b"HTTP/1.1 431 Request Header Fields Too Large")
+    assert httpx.get(f"{guarded.base}/__admin/health").status_code == 200
+
+
+def test_the_bound_holds_for_each_request_of_a_kept_alive_connection(guarded: Server) -> None:
+    with connect(guarded) as sock:
+        sock.sendall(HEAD + b"\r\n")
+        first = sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 ")
+        reply = send_head(sock, 40000)
+    assert reply == b"" or reply.startswith(b"HTTP/1.1 431 ")
+
+
+def test_a_request_line_is_part_of_the_head(guarded: Server) -> None:
+    with connect(guarded) as sock:
+        sock.sendall(b"GET /" + b"a" * 20000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        reply = answer(sock)
+    assert reply == b"" or reply.startswith(b"HTTP/1.1 431 ")
+
+
+def test_other_clients_are_served_while_a_huge_head_arrives(guarded: Server) -> None:
+    def flood() -> None:
+        with connect(guarded) as sock:
+            send_head(sock, 64 << 20)
+
+    attacker = threading.Thread(target=flood)
+    attacker.start()
+    for _ in range(5):
+        assert httpx.get(f"{guarded.base}/__admin/health", timeout=20).status_code == 200
+    attacker.join(timeout=60)
+    assert not attacker.is_alive()
+
+
+@pytest.mark.parametrize("sent", [b"", b"GET /__admin/health HTTP/1.1\r\nHost: x\r\n"])
+def test_a_connection_without_a_complete_head_is_closed(guarded: Server, sent: bytes) -> None:
+    """uvicorn's keep-alive timeout starts after a response only: a client that never sends a
+    byte (or stops half-way through its head) held its connection for ever."""
+    with connect(guarded) as sock:
+        sock.sendall(sent)
+        assert answer(sock) == b""  # closed by the server, well before the socket's 20 s
+
+
+def test_a_kept_alive_connection_that_goes_quiet_is_closed(guarded: Server) -> None:
+    with connect(guarded) as sock:
+        sock.sendall(HEAD + b"\r\n")
+        everything = answer(sock)  # returns once the server closes
+    assert everything.startswith(b"HTTP/1.1 200 ")
+    assert everything.count(b"HTTP/1.1 ") == 1

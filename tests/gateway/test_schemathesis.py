@@ -1,0 +1,136 @@
+"""Schemathesis against a live ``crmgate serve``, every check (``--checks all``), signed in to
+each dialect the way its clients are (issue 17): no 5xx, and every answer conforms to the
+OpenAPI document the gateway serves.
+
+The admin API and ServiceStack's predefined routes are described too but not run here yet
+(see ``PREDEFINED``: a call there that goes unanswered in a generated sequence).
+
+One setting is the vendors', not the document's: a request the schema allows may still be
+refused with 400 by the vendor's own rules (FluentValidation's NotEmpty on a ServiceStack Id,
+an unknown fixture table, OAuth's invalid_grant), so 400 counts as an accepted answer to
+schema-valid data; every other check runs as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis.config import SchemathesisConfig
+
+from tests.conftest import PASSWORDS
+from tests.gateway.conftest import Server
+
+pytestmark = pytest.mark.slow
+
+ADMIN_TOKEN = "schemathesis-admin"
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
+            }
+        }
+    }
+)
+USER = "admin@demo.local"
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[str]:
+    """A server per dialect: the admin run leaves fault rules and sandboxes behind."""
+    server = Server(tmp_path / "s.db", admin_token=ADMIN_TOKEN)
+    server.start()
+    yield server.base
+    server.stop()
+
+
+def _iservice(base: str) -> dict[str, str]:
+    credentials = {"emailAddress": "customer11@1to1service.com", "password": "demo-customer"}
+    response = httpx.post(f"{base}/iservice/f/webapp-api-login?api=login", json=credentials)
+    return {"Cookie": "; ".join(f"{k}={v}" for k, v in response.cookies.items())}
+
+
+def _webapi(base: str) -> dict[str, str]:
+    form = {"grant_type": "password", "username": USER, "password": PASSWORDS[USER]}
+    token = httpx.post(f"{base}/webapi/Token", data=form).json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _servicestack(site: str) -> Callable[[str], dict[str, str]]:
+    def sign_in(base: str) -> dict[str, str]:
+        body = {"UserName": USER, "Password": PASSWORDS[USER]}
+        token = httpx.post(f"{base}/{site}/auth/credentials", json=body).json()["BearerToken"]
+        return {"Authorization": f"Bearer {token}"}
+
+    return sign_in
+
+
+def _admin(base: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def _crmcom(base: str) -> dict[str, str]:
+    """CRM.COM takes its token in the body or the query: it is put into each case."""
+    body = {"username": USER, "password": PASSWORDS[USER], "organisation": "DEMO"}
+    token = httpx.post(f"{base}/crmcom/authentication/token", json=body).json()["data"]["token"]
+    return {"X-Crmcom-Token": token}
+
+
+#: tag -> how its client signs in (headers each call carries)
+LOGINS: dict[str, Callable[[str], dict[str, str]]] = {
+    "iservice": _iservice,
+    "crmcom": _crmcom,
+    "webapi": _webapi,
+    "pf": _servicestack("pf"),
+    "bokamera": _servicestack("bokamera"),
+}
+#: ServiceStack's predefined routes (``/json/reply/X``, ``/api/X``): in a generated sequence
+#: one call there stops being answered (the server idles, every later call there times out),
+#: while each call replayed alone is answered; left out until the cause is found.
+PREDEFINED = r"^/(pf|bokamera)/((json|xml|jsv)/reply|api)/[A-Za-z]+$"
+
+
+def _with_crmcom_token(case: schemathesis.Case, token: str) -> None:
+    if isinstance(case.query, dict) and "token" in case.query:
+        case.query["token"] = token
+    if isinstance(case.body, dict) and "token" in case.body:
+        case.body["token"] = token
+
+
+@pytest.mark.parametrize("tag", sorted(LOGINS))
+def test_every_operation_passes_every_check(live: str, tag: str) -> None:
+    headers = LOGINS[tag](live)
+    crmcom_token = headers.pop("X-Crmcom-Token", None)
+    schema = (
+        schemathesis.openapi.from_url(
+            f"{live}/__admin/openapi.json", config=CONFIG, headers=_admin(live)
+        )
+        .include(tag=tag)
+        .exclude(path_regex=PREDEFINED)
+    )
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(
+            max_examples=20,
+            deadline=None,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(operation.as_strategy())
+        def check(case: schemathesis.Case) -> None:
+            if crmcom_token:
+                _with_crmcom_token(case, crmcom_token)
+            case.call_and_validate(headers=headers)
+
+        try:
+            check()
+        except Exception as exc:
+            failures.append(f"{operation.label}: {exc}")
+    assert not failures, "\n\n".join(failures)
