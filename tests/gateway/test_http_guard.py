@@ -71,7 +71,7 @@ def test_a_huge_head_is_refused_unread(guarded: Server) -> None:
     with connect(guarded) as sock:
         reply = send_head(sock, 8 << 20)
     assert reply == b"" or reply.startswith(b"HTTP/1.1 431 Request Header Fields Too Large")
-    assert httpx.get(f"{guarded.base}/__admin/health").status_code == 200
+    assert httpx.get(f"{guarded.base_url}/__admin/health").status_code == 200
 
 
 def test_the_bound_holds_for_each_request_of_a_kept_alive_connection(guarded: Server) -> None:
@@ -98,7 +98,7 @@ def test_other_clients_are_served_while_a_huge_head_arrives(guarded: Server) -> 
     attacker = threading.Thread(target=flood)
     attacker.start()
     for _ in range(5):
-        assert httpx.get(f"{guarded.base}/__admin/health", timeout=20).status_code == 200
+        assert httpx.get(f"{guarded.base_url}/__admin/health", timeout=20).status_code == 200
     attacker.join(timeout=60)
     assert not attacker.is_alive()
 

@@ -33,7 +33,7 @@ def cluster() -> Iterator[Postgres]:
 def gateway(cluster: Postgres) -> Iterator[httpx.Client]:
     server = Server(cluster.dsn)
     server.start()
-    with httpx.Client(base_url=server.base, timeout=30) as client:
+    with httpx.Client(base_url=server.base_url, timeout=30) as client:
         assert client.post(LOGIN, json=JOHN).json()["errors"] == []
         yield client
     server.stop()

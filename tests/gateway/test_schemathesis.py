@@ -45,7 +45,7 @@ def live(tmp_path: Path) -> Iterator[str]:
     """A server per dialect: the admin run leaves fault rules and sandboxes behind."""
     server = Server(tmp_path / "s.db", admin_token=ADMIN_TOKEN)
     server.start()
-    yield server.base
+    yield server.base_url
     server.stop()
 
 
