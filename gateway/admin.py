@@ -151,6 +151,8 @@ async def load_fixtures(request: Request, state: AdminState) -> Response:
         data = _fixture_data(source)
     except msgspec.ValidationError:
         source, data = "posted", await _decode(request, FixtureData)
+    except msgspec.DecodeError as exc:  # an empty or non-JSON body is the caller's error
+        raise AdminError(400, f"invalid JSON body: {exc}") from exc
     rows = core.fixtures.load(data, source=source, replace=replace)
     return _json({"status": "loaded", "fixtures": source, "rows": rows}, 201)
 
