@@ -50,7 +50,7 @@ def jsv_bodies() -> Iterator[None]:
 @pytest.mark.usefixtures("jsv_bodies")
 @pytest.mark.parametrize("path_regex", [PREDEFINED, ADMIN], ids=["predefined", "admin"])
 def test_every_call_of_a_generated_sequence_is_answered(server: Server, path_regex: str) -> None:
-    schema = schemathesis.openapi.from_url(f"{server.base}/__admin/openapi.json")
+    schema = schemathesis.openapi.from_url(f"{server.base_url}/__admin/openapi.json")
     operations = schema.include(path_regex=path_regex)
     cases = st.one_of(
         operations.as_strategy(GenerationMode.POSITIVE),
@@ -70,7 +70,7 @@ def test_every_call_of_a_generated_sequence_is_answered(server: Server, path_reg
         for case in calls:
             response = case.call(session=session, timeout=TIMEOUT)
             assert response.status_code < 500, case.as_curl_command()
-        health = session.get(f"{server.base}/__admin/health", timeout=TIMEOUT)
+        health = session.get(f"{server.base_url}/__admin/health", timeout=TIMEOUT)
         assert health.status_code == 200
 
     sequence()
