@@ -8,7 +8,6 @@ the gateway's operating state (``gateway.state.StateStore``); this protocol does
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, TypeVar
 
@@ -68,8 +67,6 @@ class Store(Protocol):
         """Delete every row of every model and the metadata (operating state stays)."""
 
     def is_empty(self) -> bool: ...
-
-    def iter_all(self, model: type[T]) -> Iterator[T]: ...
 
     def drop(self) -> None:
         """Remove this store's data for good (a sandbox that is deleted)."""

@@ -189,7 +189,7 @@ class SqlStoreBase(ReadCache):
     @property
     def _logs(self) -> Any:
         """Logs have a connection of their own: an append is never part of the caller's
-        transaction (see ``log_append``)."""
+        transaction (see ``log_append_many``)."""
         if self._log_conn is None:
             self._log_conn = self._open_log()
         return self._log_conn
@@ -200,10 +200,6 @@ class SqlStoreBase(ReadCache):
         if "\x00" in record:
             raise ValueError("a log record may not contain NUL characters")
         return record
-
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        """Add one record; see ``log_append_many``."""
-        return self.log_append_many(log, [record], keep)[0]
 
     def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
         """Add ``records`` in order, in one transaction, keeping the log's newest ``keep``.

@@ -106,8 +106,7 @@ def test_webapi_json_writes_nulls_and_numbers_for_enums() -> None:
 
 
 def test_plain_codec_and_any_document() -> None:
-    codec = json.PlainJson()
-    assert codec.decode(codec.encode(Leaf("x", 1)), Leaf) == Leaf("x", 1)
+    assert json.decode(json.encode(Leaf("x", 1)), Leaf) == Leaf("x", 1)
     assert json.parse(b'{"a":[1]}') == {"a": [1]}
     with pytest.raises(DecodeError, match="date-time"):
         json.decode(b'{"when":"never"}', Leaf)
