@@ -60,6 +60,16 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs a PostgreSQL cluster is ``slow`` (``make check`` leaves it out), like
+    one that starts a real server: by the fixture it asks for or the store it is run against."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = list(callspec.params.values()) if callspec is not None else []
+        if "postgres_dsn" in getattr(item, "fixturenames", ()) or "postgresql" in params:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def postgres_dsn() -> Iterator[str]:
     """One throwaway PostgreSQL server per test session (skips when none can start)."""

@@ -1,6 +1,6 @@
 """What hangs off a customer besides its own fields: custom field values and access keys.
 
-Kept apart from ``customers`` so that the customer use case stays one screen long; every
+Kept apart from ``customers`` (the customer use case itself) so each module has one job; every
 rule here answers FieldErrors that the caller merges with its own, so one request reports
 every bad field at once.
 """

@@ -1,8 +1,9 @@
 """The store interface core depends on. Row-level and model-typed: no SQL leaks out.
 
 Every model names its table and key (see ``core.models``); ``where`` arguments are
-equality tests, a list or tuple value means "one of". A PostgreSQL implementation only
-has to provide these methods with the same transaction semantics. The SQL stores also keep
+equality tests, a list or tuple value means "one of". Two implementations provide these
+methods with the same transaction semantics: SQLite (``core.store.sqlite``) and PostgreSQL
+(``core.store.postgres``). The SQL stores also keep
 the gateway's operating state (``gateway.state.StateStore``); this protocol does not.
 """
 
