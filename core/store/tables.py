@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -19,17 +20,15 @@ LogRow = tuple[int, str]
 
 
 class SqlStoreBase(ReadCache):
-    """Nested transactions (savepoints inside one BEGIN) and the ``meta`` (data-level, wiped
-        with the data) and ``control`` (operating state, kept) tables.
+    """Nested transactions (savepoints inside one BEGIN), the ``meta`` (data-level, wiped with
+    the data) and ``control`` (operating state, kept) tables, and bounded logs.
 
-        A store provides ``_conn`` (a DB-API connection in autocommit mode), ``placeholder`` and
-        ``_begin(write)``, which opens a transaction the way that database serialises writers (and
-    leaves none open if it fails).
+    A store provides ``_conn`` (a DB-API connection in autocommit mode), ``placeholder`` and the
+    abstract methods here and in :class:`ReadCache`.
     """
 
     _conn: Any
     placeholder: str
-    _depth: int = 0
     #: A read transaction that has not begun in the database (yet): the cache answered so far.
     _unbegun: bool = False
     #: The connection bounded logs use, opened by ``_open_log()`` on first use.
@@ -37,12 +36,13 @@ class SqlStoreBase(ReadCache):
 
     _mappers: dict[type, RowMapper]
 
+    @abstractmethod
     def _begin(self, write: bool) -> None:
-        raise NotImplementedError
+        """Open a transaction the way this database serialises writers (none left if it fails)."""
 
+    @abstractmethod
     def _query(self, sql: str, params: list[Any]) -> Any:
         """The cursor of a query, or None when a parameter cannot match any stored value."""
-        raise NotImplementedError
 
     def _nest(self, write: bool) -> None:
         """Called before a savepoint: a store whose reads run without a transaction opens one."""
@@ -179,12 +179,13 @@ class SqlStoreBase(ReadCache):
 
     # -- bounded logs: rings of ``keep`` slots, rewritten in place ------------------------------
 
+    @abstractmethod
     def _open_log(self) -> Any:
-        raise NotImplementedError
+        """Open the connection bounded logs use (see ``_logs``)."""
 
+    @abstractmethod
     def _log_transaction(self) -> AbstractContextManager[Any]:
         """One transaction on the logs' connection (see ``_logs``), yielding that connection."""
-        raise NotImplementedError
 
     @property
     def _logs(self) -> Any:
