@@ -12,7 +12,7 @@ from core.models import Company, Customer, InvoiceAddress, Segment, User
 from core.services import Core
 from core.store import Store
 from core.store.migrations import LATEST
-from tests.conftest import DEMO
+from tests.helpers import DEMO
 
 NOW = datetime(2026, 1, 1, 12, 30, 15, 123456, tzinfo=UTC)
 

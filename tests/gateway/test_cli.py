@@ -11,9 +11,9 @@ from core.services import Core
 from core.store import open_store
 from gateway.cli import build_parser, main
 from gateway.config import Config
-from tests.conftest import DEMO
 from tests.gateway.conftest import Server
 from tests.golden import golden
+from tests.helpers import DEMO
 
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())
 

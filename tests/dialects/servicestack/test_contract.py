@@ -20,8 +20,8 @@ import pytest
 from servicestack import Authenticate, JsonServiceClient, WebServiceException
 from servicestack.clients import append_querystring
 
-from tests.conftest import JANE_ID, JOHN_ID, WALTER_ID
 from tests.gateway.conftest import Server
+from tests.helpers import JANE_ID, JOHN_ID, WALTER_ID
 
 pytestmark = pytest.mark.slow
 
