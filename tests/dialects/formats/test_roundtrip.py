@@ -16,7 +16,7 @@ from dialects.formats.codec import Codec
 from dialects.formats.datacontract import DataContractXml
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
-from tests.formats.dtos import Dto, dtos
+from tests.dialects.formats.dtos import Dto, dtos
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pytest
 from dialects.formats import form
 from dialects.formats.errors import DecodeError
 from dialects.formats.schema import plan
-from tests.formats.dtos import Color, Dto, Leaf
+from tests.dialects.formats.dtos import Color, Dto, Leaf
 
 
 def test_nested_collections_dots_brackets_and_case() -> None:

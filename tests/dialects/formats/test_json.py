@@ -59,7 +59,7 @@ def test_arbitrary_bytes_only_ever_raise_decode_error(buf: bytes) -> None:
 # -- vendor conventions ------------------------------------------------------------------------
 
 from dialects.formats.dotnet import NetDateTime  # noqa: E402
-from tests.formats.dtos import Color, Dto, Leaf  # noqa: E402
+from tests.dialects.formats.dtos import Color, Dto, Leaf  # noqa: E402
 
 
 def test_servicestack_json_leaves_out_nulls_and_writes_its_own_forms() -> None:
