@@ -34,11 +34,6 @@ def check_email_change(principal: Principal, customer: Customer, *, has_account:
         )
 
 
-def check_staff(principal: Principal) -> None:
-    if not is_staff(principal):
-        raise Forbidden("only agents and administrators may do this")
-
-
 def own_customer(principal: Principal) -> UUID:
     """The customer a principal is ("me"); only a customer's own user has one to act as."""
     if principal.customer_id is None:

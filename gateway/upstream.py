@@ -83,12 +83,6 @@ def _request_headers(raw: list[tuple[bytes, bytes]]) -> dict[str, str]:
     return headers
 
 
-def _response_headers(raw: list[tuple[bytes, bytes]]) -> list[tuple[str, str]]:
-    """Every response header in order (Set-Cookie repeats), secrets masked."""
-    pairs = [(k.decode("latin-1").lower(), v.decode("latin-1")) for k, v in raw]
-    return [(name, mask_header(name, value)) for name, value in pairs]
-
-
 class Recorder:
     def __init__(self, folder: Path, dialect: str) -> None:
         self.folder = folder / dialect

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, settings
 from starlette.testclient import TestClient
 
 from core.services import Core
-from core.services.fixtures import read_fixtures
 from core.store import Store, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app
 from gateway.config import Config
-from gateway.fixtures import named_set
+from tests.helpers import DEMO, FakeClock
 from tests.postgres import Postgres, PostgresUnavailable
 
 pytest_plugins = ["gateway.pytest_plugin", "pytester"]
@@ -33,33 +31,15 @@ settings.register_profile(
 )
 settings.load_profile("crmgate")
 
-DEMO = read_fixtures(named_set("demo"))
 
-JOHN_ID = "11078e67-adf5-4306-a903-481ed7aa8c0e"
-JANE_ID = "6a3c2f4e-8d1b-4c7a-9e25-3f0b1d2c4a57"
-WALTER_ID = "c0ffee00-5a1c-4e0b-9d4e-7a1d2b3c4d5e"
-OLGA_ID = "0a7e1b2c-3d4e-4f50-8a6b-7c8d9e0f1a2b"
-
-PASSWORDS = {
-    "admin@demo.local": "demo-admin",
-    "agent@demo.local": "demo-agent",
-    "customer11@1to1service.com": "demo-customer",
-    "jane@demo.local": "demo-jane",
-    "admin@other.local": "other-admin",
-}
-
-
-class FakeClock:
-    """A clock tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that needs a PostgreSQL cluster is ``slow`` (``make check`` leaves it out), like
+    one that starts a real server: by the fixture it asks for or the store it is run against."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        params = list(callspec.params.values()) if callspec is not None else []
+        if "postgres_dsn" in getattr(item, "fixturenames", ()) or "postgresql" in params:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,10 @@
 """The canonical model: one msgspec Struct per stored row.
 
 Each class names its table (``__table__``) and primary key (``__key__``); the store maps
-rows to these Structs and back. Vendor names never appear here: dialects translate.
+rows to these Structs and back. Names are the gateway's own, never a vendor's: dialects
+translate. Where a wire value is finer than Python can hold, the remainder is kept as plain
+data so it is not lost: a ``*_100ns`` field holds the 100-nanosecond units a date carries
+beyond its microseconds (see ``core.models.social``).
 """
 
 from core.models.crm import (

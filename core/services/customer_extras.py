@@ -1,6 +1,6 @@
 """What hangs off a customer besides its own fields: custom field values and access keys.
 
-Kept apart from ``customers`` so that the customer use case stays one screen long; every
+Kept apart from ``customers`` (the customer use case itself) so each module has one job; every
 rule here answers FieldErrors that the caller merges with its own, so one request reports
 every bad field at once.
 """
@@ -107,9 +107,10 @@ def check_custom_value(d: CustomField, value: str) -> FieldError | None:
 
 
 def check_custom_values(
-    store: Store, customer: Customer, values: dict[int, str], errors: list[FieldError]
-) -> dict[int, str]:
-    """The values to store, by field id; unknown fields and broken rules go to ``errors``."""
+    store: Store, customer: Customer, values: dict[int, str]
+) -> tuple[dict[int, str], list[FieldError]]:
+    """The values to store, by field id, and the errors: unknown fields and broken rules."""
+    errors: list[FieldError] = []
     definitions = {
         d.id: d for d in store.find(CustomField, company_id=customer.company_id, id=sorted(values))
     }
@@ -127,7 +128,7 @@ def check_custom_values(
         if error:
             errors.append(error)
         accepted[field_id] = value
-    return accepted
+    return accepted, errors
 
 
 def check_access_keys(
@@ -135,9 +136,9 @@ def check_access_keys(
     customer: Customer,
     add: list[AccessKeyInput],
     delete: list[UUID],
-    errors: list[FieldError],
-) -> tuple[list[AccessKey], list[UUID]]:
-    """The keys to write and the ids to delete; every refusal goes to ``errors``."""
+) -> tuple[tuple[list[AccessKey], list[UUID]], list[FieldError]]:
+    """The keys to write and the ids to delete, and the errors: every refusal."""
+    errors: list[FieldError] = []
     types = {t.id for t in store.find(AccessKeyType, company_id=customer.company_id)}
     own = {k.id for k in store.find(AccessKey, customer_id=customer.id)}
     keys: list[AccessKey] = []
@@ -183,7 +184,7 @@ def check_access_keys(
             errors.append(
                 FieldError(f"access_keys_to_delete[{i}]", "unknown", f"Unknown access key {key_id}")
             )
-    return keys, delete
+    return (keys, delete), errors
 
 
 def store_extras(

@@ -183,7 +183,6 @@ class CustomerService:
             definitions = {
                 d.id: d for d in self.store.find(PropertyDefinition, company_id=customer.company_id)
             }
-            errors: list[FieldError] = []
             updated = msgspec.structs.replace(customer)
             for name in PROPERTY_FIELDS:
                 value = getattr(patch, name)
@@ -193,20 +192,28 @@ class CustomerService:
                 value = getattr(patch, name)
                 if value is not UNSET:
                     setattr(updated, name, None if value == "" else value)
-            generic = self._apply_properties(patch, definitions, updated, errors)
-            logins = self._apply_logins(patch, updated, errors)
-            segments = self._check_segments(patch, customer, errors)
+            (generic, direct), errors = self._check_properties(patch, definitions)
+            for name, value in direct.items():
+                setattr(updated, name, value)
+            logins, login_errors = self._check_logins(patch)
+            if logins is not None:
+                emails = [x.name for x in logins if x.kind == LoginKind.EMAIL]
+                updated.email = emails[0] if emails else None
+            segments, segment_errors = self._check_segments(patch, customer)
+            errors += login_errors + segment_errors
             errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
-            values = (
-                None
-                if patch.custom_values is UNSET
-                else check_custom_values(self.store, customer, patch.custom_values, errors)
-            )
+            values = None
+            if patch.custom_values is not UNSET:
+                values, value_errors = check_custom_values(
+                    self.store, customer, patch.custom_values
+                )
+                errors += value_errors
             keys = None
             if patch.access_keys is not UNSET or patch.access_keys_to_delete is not UNSET:
                 add = [] if patch.access_keys is UNSET else patch.access_keys
                 drop = [] if patch.access_keys_to_delete is UNSET else patch.access_keys_to_delete
-                keys = check_access_keys(self.store, customer, add, drop, errors)
+                keys, key_errors = check_access_keys(self.store, customer, add, drop)
+                errors += key_errors
             if errors:
                 raise ValidationFailed(errors)
             account = next(iter(self.store.find(User, customer_id=customer.id)), None)
@@ -219,16 +226,16 @@ class CustomerService:
             store_extras(self.store, updated, values, keys)
             return updated
 
-    def _apply_properties(
-        self,
-        patch: CustomerPatch,
-        definitions: dict[int, PropertyDefinition],
-        updated: Customer,
-        errors: list[FieldError],
-    ) -> dict[int, list[str]]:
+    def _check_properties(
+        self, patch: CustomerPatch, definitions: dict[int, PropertyDefinition]
+    ) -> tuple[tuple[dict[int, list[str]], dict[str, str | None]], list[FieldError]]:
+        """The generic property values by id and the values of properties that are a
+        customer field (by field name), and the errors."""
         generic: dict[int, list[str]] = {}
+        direct: dict[str, str | None] = {}
+        errors: list[FieldError] = []
         if patch.properties is UNSET:
-            return generic
+            return (generic, direct), errors
         for pid, values in patch.properties.items():
             definition = definitions.get(pid)
             field = f"properties[{pid}]"
@@ -241,41 +248,43 @@ class CustomerService:
                 )
                 continue
             if definition.field:
-                setattr(updated, definition.field, values[0] if values and values[0] else None)
+                direct[definition.field] = values[0] if values and values[0] else None
                 continue
             generic[pid] = [v for v in values if v != ""]
             for value in generic[pid]:
                 error = check_length(definition.name, value, definition.max_length)
                 if error:
                     errors.append(error)
-        return generic
+        return (generic, direct), errors
 
-    def _apply_logins(
-        self, patch: CustomerPatch, updated: Customer, errors: list[FieldError]
-    ) -> list[LoginEntry] | None:
+    def _check_logins(
+        self, patch: CustomerPatch
+    ) -> tuple[list[LoginEntry] | None, list[FieldError]]:
+        """The logins to store (None: unchanged), and the errors."""
+        errors: list[FieldError] = []
         if patch.logins is UNSET:
-            return None
+            return None, errors
         for i, login in enumerate(patch.logins):
             error = check_required(f"logins[{i}].name", login.name.strip())
             if error is None and login.kind == LoginKind.EMAIL:
                 error = check_email(f"logins[{i}].name", login.name.strip())
             if error:
                 errors.append(error)
-        emails = [x.name.strip() for x in patch.logins if x.kind == LoginKind.EMAIL]
-        updated.email = emails[0] if emails else None
-        return [LoginEntry(x.name.strip(), x.kind) for x in patch.logins]
+        return [LoginEntry(x.name.strip(), x.kind) for x in patch.logins], errors
 
     def _check_segments(
-        self, patch: CustomerPatch, customer: Customer, errors: list[FieldError]
-    ) -> list[int] | None:
+        self, patch: CustomerPatch, customer: Customer
+    ) -> tuple[list[int] | None, list[FieldError]]:
+        """The segment ids to store (None: unchanged), and the errors: unknown segments."""
+        errors: list[FieldError] = []
         if patch.segment_ids is UNSET:
-            return None
+            return None, errors
         wanted = sorted(set(patch.segment_ids))
         known = {s.id for s in self.store.find(Segment, company_id=customer.company_id, id=wanted)}
         for sid in wanted:
             if sid not in known:
                 errors.append(FieldError("membership", "unknown", f"Unknown segment {sid}"))
-        return wanted
+        return wanted, errors
 
     def _check_fields(
         self,

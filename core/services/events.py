@@ -48,7 +48,6 @@ MAX_BULK = 1000
 SOCIAL_MEDIA = "social_media"
 #: Social networks and, per network, the actions an event may record.
 SOCIAL_ACTIONS: dict[str, frozenset[str]] = {"FACEBOOK": frozenset({"LIKE"})}
-UDF_STRINGS, UDF_FLOATS, UDF_DATES = 8, 4, 4
 
 
 class NewSocialMediaEvent(msgspec.Struct, kw_only=True):

@@ -1,14 +1,14 @@
 """The store interface core depends on. Row-level and model-typed: no SQL leaks out.
 
 Every model names its table and key (see ``core.models``); ``where`` arguments are
-equality tests, a list or tuple value means "one of". A PostgreSQL implementation only
-has to provide these methods with the same transaction semantics. The SQL stores also keep
+equality tests, a list or tuple value means "one of". Two implementations provide these
+methods with the same transaction semantics: SQLite (``core.store.sqlite``) and PostgreSQL
+(``core.store.postgres``). The SQL stores also keep
 the gateway's operating state (``gateway.state.StateStore``); this protocol does not.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -81,8 +81,6 @@ class Store(Protocol):
         """Delete every row of every model and the metadata (operating state stays)."""
 
     def is_empty(self) -> bool: ...
-
-    def iter_all(self, model: type[T]) -> Iterator[T]: ...
 
     def drop(self) -> None:
         """Remove this store's data for good (a sandbox that is deleted)."""

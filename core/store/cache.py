@@ -20,6 +20,7 @@ model is a msgspec Struct): a caller may set attributes of what it read, not the
 from __future__ import annotations
 
 import secrets
+from abc import ABC, abstractmethod
 from typing import Any
 
 VERSION_KEY = "data_version"
@@ -29,10 +30,10 @@ STATE_KEY = "state_version"
 MAX_ENTRIES = 20_000
 
 
-class ReadCache:
-    """Mixed into a store that provides ``_fetch_one``, ``_fetch_many``, ``_fetch_count``,
-    ``_get`` / ``_set`` on its key-value tables, and calls the ``_cache_*`` hooks from its
-    transactions and ``_changed`` from every statement that modifies a model's rows.
+class ReadCache(ABC):
+    """The base of a store that reads through this cache: it provides the abstract methods
+    below and calls the ``_cache_*`` hooks from its transactions and ``_changed`` from every
+    statement that modifies a model's rows. ``_depth`` is its transaction nesting (0: none).
     """
 
     _cached: dict[type, dict[tuple[Any, ...], Any]]
@@ -48,9 +49,28 @@ class ReadCache:
     #: The operating state's version as of the last ``sync()`` or ``set_control`` here.
     state_version: str | None = None
 
+    @abstractmethod
     def _read_versions(self) -> tuple[str | None, str | None]:
         """The data version and the state version, in one query."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def _fetch_one(self, model: type, key: tuple[Any, ...]) -> Any:
+        """The row of ``model`` with primary key ``key`` from the database, or None."""
+
+    @abstractmethod
+    def _fetch_many(
+        self,
+        model: type,
+        where: dict[str, Any],
+        order_by: str | None,
+        limit: int | None,
+        offset: int,
+    ) -> list[Any]:
+        """The rows of ``model`` matching ``where`` from the database, in order."""
+
+    @abstractmethod
+    def _fetch_count(self, model: type, where: dict[str, Any]) -> int:
+        """How many rows of ``model`` match ``where`` in the database."""
 
     @property
     def data_version(self) -> str | None:
@@ -78,11 +98,13 @@ class ReadCache:
             self._version = seen
         self._synced = True
 
+    @abstractmethod
     def _get(self, table: str, key: str) -> str | None:
-        raise NotImplementedError
+        """The value of ``key`` in the key-value ``table`` (``meta``, ``control``), or None."""
 
+    @abstractmethod
     def _set(self, table: str, key: str, value: str) -> None:
-        raise NotImplementedError
+        """Set ``key`` in the key-value ``table``."""
 
     # -- the store's reads --------------------------------------------------------------------
 

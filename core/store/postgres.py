@@ -276,9 +276,6 @@ class PostgresStore(SqlStoreBase):
             self._changed(model)
         return deleted
 
-    def iter_all(self, model: type[T]) -> Iterator[T]:
-        yield from self.find(model)
-
     @contextmanager
     def _constraints(self, table: str) -> Iterator[None]:
         """A violated key or reference is a conflict; the savepoint keeps the transaction."""

@@ -131,12 +131,6 @@ class SqliteStore(SqlStoreBase):
         self._changed(model)
         return deleted
 
-    def iter_all(self, model: type[T]) -> Iterator[T]:
-        mapper = self._mapper(model)
-        sql, params = mapper.select({})
-        for row in self._conn.execute(sql, params):
-            yield mapper.load(row)
-
     # -- counters and metadata -------------------------------------------------------------
 
     def next_value(self, sequence: str, floor: int = 0) -> int:

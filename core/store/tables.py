@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -21,17 +22,15 @@ LogRow = tuple[int, str]
 
 
 class SqlStoreBase(ReadCache):
-    """Nested transactions (savepoints inside one BEGIN) and the ``meta`` (data-level, wiped
-        with the data) and ``control`` (operating state, kept) tables.
+    """Nested transactions (savepoints inside one BEGIN), the ``meta`` (data-level, wiped with
+    the data) and ``control`` (operating state, kept) tables, and bounded logs.
 
-        A store provides ``_conn`` (a DB-API connection in autocommit mode), ``placeholder`` and
-        ``_begin(write)``, which opens a transaction the way that database serialises writers (and
-    leaves none open if it fails).
+    A store provides ``_conn`` (a DB-API connection in autocommit mode), ``placeholder`` and the
+    abstract methods here and in :class:`ReadCache`.
     """
 
     _conn: Any
     placeholder: str
-    _depth: int = 0
     #: A read transaction that has not begun in the database (yet): the cache answered so far.
     _unbegun: bool = False
     #: The connection bounded logs use, opened by ``_open_log()`` on first use.
@@ -39,12 +38,13 @@ class SqlStoreBase(ReadCache):
 
     _mappers: dict[type, RowMapper]
 
+    @abstractmethod
     def _begin(self, write: bool) -> None:
-        raise NotImplementedError
+        """Open a transaction the way this database serialises writers (none left if it fails)."""
 
+    @abstractmethod
     def _query(self, sql: str, params: list[Any]) -> Any:
         """The cursor of a query, or None when a parameter cannot match any stored value."""
-        raise NotImplementedError
 
     def _nest(self, write: bool) -> None:
         """Called before a savepoint: a store whose reads run without a transaction opens one."""
@@ -222,17 +222,18 @@ class SqlStoreBase(ReadCache):
 
     # -- bounded logs: rings of ``keep`` slots, rewritten in place ------------------------------
 
+    @abstractmethod
     def _open_log(self) -> Any:
-        raise NotImplementedError
+        """Open the connection bounded logs use (see ``_logs``)."""
 
+    @abstractmethod
     def _log_transaction(self) -> AbstractContextManager[Any]:
         """One transaction on the logs' connection (see ``_logs``), yielding that connection."""
-        raise NotImplementedError
 
     @property
     def _logs(self) -> Any:
         """Logs have a connection of their own: an append is never part of the caller's
-        transaction (see ``log_append``)."""
+        transaction (see ``log_append_many``)."""
         if self._log_conn is None:
             self._log_conn = self._open_log()
         return self._log_conn
@@ -243,10 +244,6 @@ class SqlStoreBase(ReadCache):
         if "\x00" in record:
             raise ValueError("a log record may not contain NUL characters")
         return record
-
-    def log_append(self, log: str, record: str, keep: int) -> int:
-        """Add one record; see ``log_append_many``."""
-        return self.log_append_many(log, [record], keep)[0]
 
     def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
         """Add ``records`` in order, in one transaction, keeping the log's newest ``keep``.

@@ -248,4 +248,4 @@ class DataContractXml:
 
     def decode(self, buf: bytes, type_: type[T]) -> T:
         info = schema.plan(type_)  # type: ignore[arg-type]
-        return schema.bind(read_root(buf, info), type_)
+        return schema.convert_normalized(read_root(buf, info), type_)

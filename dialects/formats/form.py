@@ -170,15 +170,3 @@ def encode(obj: Any) -> bytes:
     out: list[tuple[str, str]] = []
     _flatten(schema.node_of(type(obj)), obj, "", out)
     return urlencode(out).encode()
-
-
-class FormCodec:
-    """The form codec as a :class:`dialects.formats.codec.Codec`."""
-
-    media_type = MEDIA_TYPE
-
-    def encode(self, obj: Any) -> bytes:
-        return encode(obj)
-
-    def decode(self, buf: bytes, type_: type[T]) -> T:
-        return decode(buf, type_)

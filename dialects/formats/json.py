@@ -100,18 +100,6 @@ def parse(buf: bytes) -> Any:
     return _read(buf, Any)
 
 
-class PlainJson:
-    """The plain convention as a codec object (CRM.COM, iService)."""
-
-    media_type = MEDIA_TYPE
-
-    def encode(self, obj: Any) -> bytes:
-        return encode(obj)
-
-    def decode(self, buf: bytes, type_: type[T]) -> T:
-        return decode(buf, type_)
-
-
 class WebApiJson:
     """ASP.NET Web API 2's JsonMediaTypeFormatter (JSON.NET with camelCase names)."""
 

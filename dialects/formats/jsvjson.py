@@ -9,7 +9,7 @@ left separate a member name from its value. Anything else — laid-out JSV, quot
 inside tokens, control characters, unbalanced or too deep nesting — is spotted before or
 makes the result invalid JSON, and :func:`tree` answers None so that the full reader in
 :mod:`dialects.formats.jsv` decides (and words the error). The tree, when there is one,
-equals the full reader's (tests/formats/test_jsvjson.py compares the two).
+equals the full reader's (tests/dialects/formats/test_jsvjson.py compares the two).
 """
 
 from __future__ import annotations

@@ -161,10 +161,10 @@ def convert(tree: Any, type_: type[T], *, strict: bool = False) -> T:
     normalize = _type_normalizer(type_)
     if normalize is not None:
         tree = normalize(tree, 0)
-    return bind(tree, type_, strict=strict)
+    return convert_normalized(tree, type_, strict=strict)
 
 
-def bind(tree: Any, type_: type[T], *, strict: bool = False) -> T:
+def convert_normalized(tree: Any, type_: type[T], *, strict: bool = False) -> T:
     """:func:`convert` of a tree whose member names are the wire names already and whose
     enums are members already (what a schema-driven reader builds)."""
     try:

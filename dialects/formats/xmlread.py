@@ -6,7 +6,7 @@ Read as DataContractSerializer reads (mono/mono referencesource,
 and only after the members bound before it in DataContract order (an element for an earlier
 member, a repeated one or an unknown one is skipped); a collection item binds only as the item
 contract's element. Prefixes and white space do not matter. The readers build the tree
-:func:`schema.bind` turns into the DTO.
+:func:`schema.convert_normalized` turns into the DTO.
 """
 
 from __future__ import annotations

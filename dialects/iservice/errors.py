@@ -12,10 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from core.errors import (
-    Conflict,
     CoreError,
     Forbidden,
-    LimitExceeded,
     NotFound,
     Unauthenticated,
     ValidationFailed,
@@ -38,6 +36,7 @@ def envelope(errors: list[str], details: list[str], status: int = 200) -> Respon
 
 
 def _core_error(exc: CoreError) -> Response:
+    """Errors iService words itself; any other (a conflict, a limit) keeps its own message."""
     match exc:
         case ValidationFailed():
             return envelope(
@@ -53,8 +52,6 @@ def _core_error(exc: CoreError) -> Response:
             return envelope([ACCESS_DENIED], [f"Forbidden: {exc.message}"])
         case NotFound():
             return envelope([f"The {exc.kind} {exc.key} was not found."], ["NotFound"])
-        case Conflict() | LimitExceeded():
-            return envelope([exc.message], [type(exc).__name__])
     return envelope([exc.message], [type(exc).__name__])
 
 

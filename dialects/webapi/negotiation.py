@@ -21,8 +21,6 @@ T = TypeVar("T")
 CODECS: dict[str, Codec] = {"json": WebApiJson(), "xml": DataContractXml()}
 #: Formats a body may come in (the default formatters: JSON, XML, form-urlencoded).
 READABLE = ("json", "xml", "form")
-#: Formats an answer may go out in; JSON is the first formatter, so the fallback.
-WRITABLE = ("json", "xml")
 
 
 #: The writing formatters in Web API's default order, with their SupportedMediaTypes.

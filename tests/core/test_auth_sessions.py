@@ -8,7 +8,7 @@ from core.errors import Unauthenticated
 from core.models import Role, Session
 from core.services import Core
 from core.services.sessions import token_hash
-from tests.conftest import JOHN_ID, FakeClock
+from tests.helpers import JOHN_ID, FakeClock
 
 
 def test_login_gives_the_principal_of_the_user(core: Core) -> None:

@@ -8,11 +8,11 @@ from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from core.models import Customer, LoginKind, User
 from core.services import Core
 from core.services.customers import CustomerPatch, LoginEntry
-from tests.conftest import JANE_ID, JOHN_ID, WALTER_ID, FakeClock
+from tests.helpers import JANE_ID, JOHN_ID, WALTER_ID, FakeClock
 
 
 def login(core: Core, name: str):
-    from tests.conftest import PASSWORDS
+    from tests.helpers import PASSWORDS
 
     return core.auth.login(name, PASSWORDS[name])
 

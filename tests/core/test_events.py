@@ -18,7 +18,7 @@ from core.models import CustomerEvent, Principal
 from core.services import Core
 from core.services.events import MAX_BULK, EventQuery, NewSocialMediaEvent
 from core.services.references import ParticipantRef, Ref, TokenRef
-from tests.conftest import JOHN_ID
+from tests.helpers import JOHN_ID
 
 WHEN = datetime(2016, 6, 22, 15, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from core.models import Company, User
 from core.services import Core
 from core.services.fixtures import read_fixtures
 from core.store import open_store
-from tests.conftest import DEMO
+from tests.helpers import DEMO
 
 TINY = {
     "companies": [{"id": "00000000-0000-4000-8000-0000000000aa", "code": "T", "name": "Tiny"}],

@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import Forbidden, NotFound
 from core.services import Core
-from tests.conftest import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, FakeClock
+from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, FakeClock
 
 ERIK_ID = uuid.UUID("e71c5a2b-0f3d-4b6e-8a9c-1d2e3f4a5b6c")
 

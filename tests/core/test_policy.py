@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import Forbidden, NotFound
 from core.models import Customer, Principal, Role
-from core.policy import check_customer_access, check_email_change, check_staff
+from core.policy import check_customer_access, check_email_change
 
 HOME, AWAY = uuid.uuid4(), uuid.uuid4()
 SELF_ID = uuid.uuid4()
@@ -58,9 +58,3 @@ def test_only_the_customer_changes_the_email_of_an_account() -> None:
     check_email_change(principal(Role.ADMIN), NEIGHBOUR, has_account=False)
     with pytest.raises(Forbidden):
         check_email_change(principal(Role.ADMIN), NEIGHBOUR, has_account=True)
-
-
-def test_staff_only() -> None:
-    check_staff(principal(Role.AGENT))
-    with pytest.raises(Forbidden):
-        check_staff(principal(Role.CUSTOMER))

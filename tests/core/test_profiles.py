@@ -12,7 +12,7 @@ from core.services import Core
 from core.services.customer_extras import AccessKeyInput, check_custom_value
 from core.services.customers import CustomerPatch
 from core.services.profiles import CustomerQuery
-from tests.conftest import JOHN_ID, OLGA_ID, WALTER_ID
+from tests.helpers import JOHN_ID, OLGA_ID, WALTER_ID
 
 JOHN = uuid.UUID(JOHN_ID)
 DEMO = uuid.UUID("0d3e0000-0000-4000-8000-000000000001")

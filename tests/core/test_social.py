@@ -19,7 +19,7 @@ from core.services.social import (
 )
 from core.store import open_store
 from core.store.migrations import MIGRATIONS
-from tests.conftest import JANE_ID, JOHN_ID, PASSWORDS
+from tests.helpers import JANE_ID, JOHN_ID, PASSWORDS
 
 JOHN_FB = uuid.UUID("fb000000-0000-4000-8000-000000000466")
 WHEN = datetime(2026, 2, 4, 3, 11, 32, 734198, tzinfo=timezone(timedelta(hours=2)))

@@ -21,7 +21,7 @@ Opener = Callable[[], Store]
 def test_appends_read_back_newest_first(store: Store) -> None:
     assert store.log_read("j") == []
     assert store.log_count("j") == 0
-    ids = [store.log_append("j", f"r{i}", keep=100) for i in range(5)]
+    ids = [store.log_append_many("j", [f"r{i}"], keep=100)[0] for i in range(5)]
     assert ids == [1, 2, 3, 4, 5]
     assert store.log_read("j") == [(5, "r4"), (4, "r3"), (3, "r2"), (2, "r1"), (1, "r0")]
     assert store.log_read("j", limit=2) == [(5, "r4"), (4, "r3")]
@@ -34,11 +34,11 @@ def test_appends_read_back_newest_first(store: Store) -> None:
 
 def test_a_log_keeps_its_newest_records_only(store: Store) -> None:
     for i in range(200):
-        store.log_append("j", f"r{i}", keep=3)
+        store.log_append_many("j", [f"r{i}"], keep=3)[0]
         assert store.log_count("j") == min(i + 1, 3)
     assert [r for _, r in store.log_read("j")] == ["r199", "r198", "r197"]
     assert _stored(store) == 3  # the ring: never more rows than it keeps
-    store.log_append("j", "fewer", keep=1)
+    store.log_append_many("j", ["fewer"], keep=1)[0]
     assert store.log_read("j") == [(201, "fewer")]
     assert _stored(store) == 1
 
@@ -58,12 +58,12 @@ def test_a_batch_is_appended_in_order_in_one_call(store: Store) -> None:
 
 def test_clearing_keeps_ids_rising_and_other_logs(store: Store) -> None:
     for i in range(70):
-        store.log_append("j", str(i), keep=5)
-    store.log_append("k", "kept", keep=5)
+        store.log_append_many("j", [str(i)], keep=5)[0]
+    store.log_append_many("k", ["kept"], keep=5)[0]
     assert store.log_clear("j") == 5  # what a reader saw
     assert store.log_count("j") == 0
     assert store.log_read("j") == []
-    assert store.log_append("j", "again", keep=5) == 71
+    assert store.log_append_many("j", ["again"], keep=5)[0] == 71
     assert store.log_read("j") == [(71, "again")]
     assert store.log_read("k") == [(1, "kept")]
     assert store.log_clear("nothing") == 0
@@ -93,22 +93,22 @@ def test_a_busy_postgresql_log_does_not_grow_its_table(postgres_dsn: str) -> Non
 
 
 def test_logs_are_operating_state_and_survive_a_wipe(store: Store) -> None:
-    store.log_append("j", "r", keep=5)
+    store.log_append_many("j", ["r"], keep=5)[0]
     store.wipe()
     assert store.log_read("j") == [(1, "r")]
 
 
 def test_records_are_text_without_nul(store: Store) -> None:
     with pytest.raises(ValueError, match="NUL"):
-        store.log_append("j", "a\x00b", keep=5)
+        store.log_append_many("j", ["a\x00b"], keep=5)[0]
     assert store.log_count("j") == 0
-    store.log_append("j", '{"ünï":"\\u0000"}', keep=5)
+    store.log_append_many("j", ['{"ünï":"\\u0000"}'], keep=5)[0]
     assert store.log_read("j") == [(1, '{"ünï":"\\u0000"}')]
 
 
 def _append_in_a_failing_write(store: Store) -> None:
     with store.write():
-        store.log_append("j", "in the write", keep=5)
+        store.log_append_many("j", ["in the write"], keep=5)[0]
         raise RuntimeError("the data rolls back")
 
 
@@ -128,17 +128,17 @@ def test_an_in_memory_sqlite_store_has_one_connection_for_all() -> None:
     with pytest.raises(RuntimeError):
         _append_in_a_failing_write(store)
     assert store.log_count("j") == 0
-    store.log_append("j", "kept", keep=5)
+    store.log_append_many("j", ["kept"], keep=5)[0]
     assert store.log_read("j") == [(1, "kept")]
     store.close()
 
 
 def test_a_failed_sqlite_append_leaves_nothing_behind(tmp_path: Path) -> None:
     store = open_store(tmp_path / "logs.db")
-    store.log_append("j", "first", keep=5)
+    store.log_append_many("j", ["first"], keep=5)[0]
     with pytest.raises(ValueError, match="NUL"):
-        store.log_append("j", "\x00", keep=5)
-    assert store.log_append("j", "second", keep=5) == 2
+        store.log_append_many("j", ["\x00"], keep=5)[0]
+    assert store.log_append_many("j", ["second"], keep=5)[0] == 2
     store.close()
 
 
@@ -158,11 +158,11 @@ def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
 
 def test_every_connection_to_a_database_shares_its_logs(opener: Opener) -> None:
     one, two = opener(), opener()
-    assert one.log_append("j", "a", keep=10) == 1
-    assert two.log_append("j", "b", keep=10) == 2
+    assert one.log_append_many("j", ["a"], keep=10)[0] == 1
+    assert two.log_append_many("j", ["b"], keep=10)[0] == 2
     assert one.log_read("j") == two.log_read("j") == [(2, "b"), (1, "a")]
     with one.read():  # a reader's snapshot never holds an append back (WAL, MVCC)
-        assert two.log_append("j", "c", keep=10) == 3
+        assert two.log_append_many("j", ["c"], keep=10)[0] == 3
     assert two.log_clear("j") == 3
     assert one.log_count("j") == 0
     one.close()
@@ -173,7 +173,7 @@ def test_concurrent_appends_get_every_id_once_in_order(opener: Opener) -> None:
     stores = [opener() for _ in range(4)]
 
     def append(store: Store) -> list[int]:
-        return [store.log_append("j", f"{id(store)}", keep=1000) for _ in range(40)]
+        return [store.log_append_many("j", [f"{id(store)}"], keep=1000)[0] for _ in range(40)]
 
     with ThreadPoolExecutor(len(stores)) as pool:
         per_store = list(pool.map(append, stores))
@@ -187,7 +187,7 @@ def test_concurrent_appends_get_every_id_once_in_order(opener: Opener) -> None:
 def test_closing_a_store_closes_its_log_connection(tmp_path: Path) -> None:
     store = open_store(tmp_path / "close.db")
     assert isinstance(store, SqliteStore)
-    store.log_append("j", "r", keep=5)
+    store.log_append_many("j", ["r"], keep=5)[0]
     connection = store._log_conn
     store.close()
     assert store._log_conn is None
@@ -208,6 +208,6 @@ def test_a_database_of_schema_3_keeps_its_log_records(tmp_path: Path) -> None:
     conn.close()
     store = open_store(path)
     assert store.log_read("j") == [(5, "r5"), (4, "r4"), (3, "r3")]
-    assert store.log_append("j", "r6", keep=3) == 6
+    assert store.log_append_many("j", ["r6"], keep=3)[0] == 6
     assert [i for i, _ in store.log_read("j")] == [6, 5, 4]
     store.close()

@@ -11,7 +11,7 @@ from core.store.migrations import LATEST
 from gateway.app import create_app
 from gateway.config import Config
 from gateway.registry import load_dialects
-from tests.conftest import JOHN_ID
+from tests.helpers import JOHN_ID
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 

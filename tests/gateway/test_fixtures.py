@@ -12,7 +12,7 @@ import pytest
 
 from core.services.fixtures import read_fixtures
 from gateway import fixtures
-from tests.conftest import DEMO
+from tests.helpers import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
 PIP_WHEEL = (sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation")

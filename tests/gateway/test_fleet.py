@@ -9,8 +9,8 @@ import httpx
 import psycopg
 import pytest
 
-from tests.conftest import JOHN_ID
 from tests.gateway.conftest import Server
+from tests.helpers import JOHN_ID
 
 Fleet = tuple[str, str]
 

@@ -26,8 +26,8 @@ from gateway.journal import (
     open_journal,
 )
 from gateway.state import state_of
-from tests.conftest import PASSWORDS
 from tests.golden import golden
+from tests.helpers import PASSWORDS
 
 AUTH = {"Authorization": "Bearer t"}
 LOGIN = "/iservice/f/webapp-api-login?api=login"

@@ -12,7 +12,7 @@ from core.store import open_store
 from gateway.app import create_app
 from gateway.config import Config
 from gateway.fixtures import named_set
-from tests.conftest import FakeClock
+from tests.helpers import FakeClock
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 

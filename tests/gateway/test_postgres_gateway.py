@@ -13,7 +13,7 @@ from core.services import Core
 from core.store.postgres import PostgresStore
 from gateway.app import create_app
 from gateway.config import Config
-from tests.conftest import DEMO
+from tests.helpers import DEMO
 
 AUTH = {"Authorization": "Bearer t"}
 

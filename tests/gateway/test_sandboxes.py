@@ -6,7 +6,7 @@ from starlette.testclient import TestClient
 from core.services import Core
 from core.store import open_store
 from gateway.sandboxes import Sandboxes, SandboxLimit
-from tests.conftest import DEMO
+from tests.helpers import DEMO
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 LOGIN = "/iservice/f/webapp-api-login?api=login"

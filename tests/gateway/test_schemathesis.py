@@ -22,8 +22,8 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.conftest import PASSWORDS
 from tests.gateway.conftest import Server
+from tests.helpers import PASSWORDS
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from httpx import Response
 from starlette.testclient import TestClient
 
-from tests.conftest import PASSWORDS
+from tests.helpers import PASSWORDS
 
 JOHN = "customer11@1to1service.com"
 

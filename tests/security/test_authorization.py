@@ -13,7 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.services import Core
-from tests.conftest import JOHN_ID, WALTER_ID
+from tests.helpers import JOHN_ID, WALTER_ID
 from tests.security.conftest import LOGINS
 
 OK, DENIED, NOBODY, MISSING, EMPTY = "ok", "forbidden", "unauthenticated", "not found", "empty"

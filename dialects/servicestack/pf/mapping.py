@@ -1,4 +1,4 @@
-"""PF DTOs <-> core links, one function per direction."""
+"""Core links -> PF DTOs: one direction, PF's link answers are built from core, never read back."""
 
 from __future__ import annotations
 

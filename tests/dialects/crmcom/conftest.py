@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import PASSWORDS
+from tests.helpers import PASSWORDS
 
 TOKEN = "/crmcom/authentication/token"
 RELEASE = "/crmcom/authentication/token/release"

@@ -11,7 +11,6 @@ from starlette.testclient import TestClient
 
 from core.services import Core
 from dialects.crmcom.routes import API_KEY_KIND
-from tests.conftest import FakeClock
 from tests.dialects.crmcom.conftest import (
     BULK,
     KEY_TOKEN,
@@ -21,6 +20,7 @@ from tests.dialects.crmcom.conftest import (
     event,
     login,
 )
+from tests.helpers import FakeClock
 
 OK = {"code": "OK", "description": "", "message": ""}
 API_KEY = "EE73C0AE64524371B5DDEFF5F7BB2192"

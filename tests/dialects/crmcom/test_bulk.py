@@ -13,9 +13,9 @@ from starlette.testclient import TestClient
 
 from core.models import CustomerEvent
 from core.services import Core
-from tests.conftest import JANE_ID, JOHN_ID
 from tests.dialects.crmcom.conftest import BULK, bulk, event
 from tests.golden import golden, json_in_order
+from tests.helpers import JANE_ID, JOHN_ID
 
 SEED_REQUEST = golden("001/bulk-create-request.json")
 SEED_RESPONSE = golden("001/bulk-create-response.json")

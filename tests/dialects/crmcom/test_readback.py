@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import FakeClock
 from tests.dialects.crmcom.conftest import LIST, SHOW, bulk, event
+from tests.helpers import FakeClock
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ from starlette.testclient import TestClient
 
 from core.models import Customer, CustomerLogin, Membership
 from core.services import Core
-from tests.conftest import JOHN_ID
 from tests.dialects.iservice.conftest import CUSTINFO
 from tests.golden import golden, json_in_order
+from tests.helpers import JOHN_ID
 
 SEED_REQUEST = golden("003/setdetails-request.json")
 SEED_RESPONSE = golden("003/setdetails-response.json")

@@ -5,8 +5,8 @@ from collections.abc import Callable
 from starlette.testclient import TestClient
 
 from core.services import Core
-from tests.conftest import FakeClock
 from tests.dialects.iservice.conftest import CUSTINFO, LOGIN
+from tests.helpers import FakeClock
 
 EMPTY = {"errors": [], "errorDetails": []}
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import PASSWORDS
+from tests.helpers import PASSWORDS
 
 PF_HOST = {"Host": "pfapi.pstpf.com.au"}
 BM_HOST = {"Host": "testapi.bokamera.se"}

@@ -8,8 +8,8 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import JOHN_ID, FakeClock
 from tests.dialects.servicestack.conftest import sign_in
+from tests.helpers import JOHN_ID, FakeClock
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
 

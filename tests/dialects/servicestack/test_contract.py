@@ -20,7 +20,7 @@ from servicestack import Authenticate, JsonServiceClient, WebServiceException
 from servicestack.clients import append_querystring
 
 from gateway.testing import Server
-from tests.conftest import JANE_ID, JOHN_ID, WALTER_ID
+from tests.helpers import JANE_ID, JOHN_ID, WALTER_ID
 
 pytestmark = pytest.mark.slow
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import JANE_ID, JOHN_ID
 from tests.dialects.servicestack.conftest import BM_HOST, PF_HOST
 from tests.golden import golden
+from tests.helpers import JANE_ID, JOHN_ID
 
 JOHN_HEX = JOHN_ID.replace("-", "")
 Login = Callable[[str, str], TestClient]

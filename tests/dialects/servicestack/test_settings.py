@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 
 from dialects.servicestack.pf import dialect as pf
 from dialects.servicestack.service import HostSettings
-from tests.conftest import JOHN_ID
 from tests.dialects.servicestack.conftest import sign_in
+from tests.helpers import JOHN_ID
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
 

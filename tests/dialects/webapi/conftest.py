@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import PASSWORDS
+from tests.helpers import PASSWORDS
 
 TOKEN = "/webapi/Token"
 SOCIAL = "/webapi/api/v1/customers/me/socialCredentials"

@@ -9,11 +9,11 @@ from urllib.parse import urlencode
 import pytest
 from starlette.testclient import TestClient
 
-from tests.conftest import JANE_ID, JOHN_ID
 from tests.dialects.crmcom.conftest import bulk, event
 from tests.dialects.crmcom.conftest import login as crmcom_login
 from tests.dialects.webapi.conftest import JSON, SOCIAL, XML, canonical_xml
 from tests.golden import golden, json_in_order
+from tests.helpers import JANE_ID, JOHN_ID
 
 Bearer = Callable[..., dict[str, str]]
 SEED_ID = "4f9e02de-cbbc-41ad-ad3f-16c6cb968ef4"

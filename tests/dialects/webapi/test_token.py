@@ -9,8 +9,8 @@ from starlette.testclient import TestClient
 
 from core.models import ALL_MODELS
 from core.services import Core
-from tests.conftest import FakeClock
 from tests.dialects.webapi.conftest import SOCIAL, TOKEN, grant
+from tests.helpers import FakeClock
 
 OAUTH_HEADERS = {
     "content-type": "application/json;charset=UTF-8",

@@ -10,7 +10,7 @@ from dialects.formats import jsvjson
 from dialects.formats.dotnet import NetDateTime
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv, read
-from tests.formats.dtos import Dto, Leaf, dtos
+from tests.dialects.formats.dtos import Dto, Leaf, dtos
 
 #: The characters JSV gives a meaning to, and some that look like them.
 _SYNTAX = st.sampled_from(list('{}[],:""\\ \tT0123456789xé\x85\xa0\u2003\x00\x1f'))

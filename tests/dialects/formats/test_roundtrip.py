@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -13,17 +16,27 @@ from dialects.formats.codec import Codec
 from dialects.formats.datacontract import DataContractXml
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
-from tests.formats.dtos import Dto, dtos
+from tests.dialects.formats.dtos import Dto, dtos
+
+
+@dataclass(frozen=True)
+class ModuleCodec:
+    """A codec module's ``encode``/``decode`` functions (plain JSON, forms) as a codec."""
+
+    media_type: str
+    encode: Callable[[Any], bytes]
+    decode: Callable[[bytes, type[Any]], Any]
+
 
 CODECS: dict[str, Codec] = {
-    "plain-json": json.PlainJson(),
+    "plain-json": ModuleCodec(json.MEDIA_TYPE, json.encode, json.decode),
     "webapi-json": json.WebApiJson(),
     "servicestack-json": json.ServiceStackJson(),
     "servicestack-json-dashed": json.ServiceStackJson("D", ("uuid", "datetime")),
     "jsv": Jsv(),
     "jsv-dashed": Jsv("D", ("uuid", "datetime")),
     "xml": DataContractXml(),
-    "form": form.FormCodec(),
+    "form": ModuleCodec(form.MEDIA_TYPE, form.encode, form.decode),
 }
 
 

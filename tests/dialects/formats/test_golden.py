@@ -9,7 +9,7 @@ from xml.etree.ElementTree import canonicalize
 from dialects.formats.datacontract import DataContractXml
 from dialects.formats.json import WebApiJson
 from dialects.formats.jsv import Jsv, parse
-from tests.formats.seed_dtos import (
+from tests.dialects.formats.seed_dtos import (
     CUSTOMER_RESPONSE,
     LINKS_RESPONSE,
     SOCIAL_ACCOUNT,

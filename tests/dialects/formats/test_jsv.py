@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv, laid_out, layout, parse
 from dialects.formats.sstext import format_jsv, jsv_string
-from tests.formats.dtos import Dto, Leaf
+from tests.dialects.formats.dtos import Dto, Leaf
 
 JSV = Jsv()
 

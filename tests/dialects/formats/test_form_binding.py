@@ -6,7 +6,7 @@ import pytest
 from dialects.formats import form
 from dialects.formats.errors import DecodeError
 from dialects.formats.schema import plan
-from tests.formats.dtos import Color, Dto, Leaf
+from tests.dialects.formats.dtos import Color, Dto, Leaf
 
 
 def test_nested_collections_dots_brackets_and_case() -> None:
@@ -54,7 +54,7 @@ def test_too_deep_names_are_refused() -> None:
 
 def test_encoding_flattens_like_the_binder_reads() -> None:
     assert form.encode(Leaf("a b", 1)) == b"Name=a+b&Count=1"
-    assert form.FormCodec().decode(form.FormCodec().encode(Dto(Ratio=0.5)), Dto).Ratio == 0.5
+    assert form.decode(form.encode(Dto(Ratio=0.5)), Dto).Ratio == 0.5
 
 
 def test_a_union_with_text_binds_from_the_text() -> None:

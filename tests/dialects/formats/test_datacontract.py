@@ -13,7 +13,7 @@ from dialects.formats.datacontract import (
 )
 from dialects.formats.dotnet import NetEnum
 from dialects.formats.errors import DecodeError
-from tests.formats.dtos import Color, Dto, Leaf
+from tests.dialects.formats.dtos import Color, Dto, Leaf
 
 XML = DataContractXml()
 
