@@ -87,12 +87,12 @@ def test_an_error_of_a_statement_is_not_a_lost_connection(pg: PostgresStore) -> 
 
 
 def test_the_log_connection_is_reopened(pg: PostgresStore, postgres_dsn: str) -> None:
-    assert pg.log_append("j", "one", keep=10) == 1
+    assert pg.log_append_many("j", ["one"], keep=10) == [1]
     with psycopg.connect(postgres_dsn, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", [pg._logs.info.backend_pid])
     with pytest.raises(StoreUnavailable, match="lost"):
-        pg.log_append("j", "maybe", keep=10)
-    assert pg.log_append("j", "two", keep=10) >= 2
+        pg.log_append_many("j", ["maybe"], keep=10)
+    assert pg.log_append_many("j", ["two"], keep=10)[0] >= 2
     assert pg.log_read("j")[0][1] == "two"
 
 
