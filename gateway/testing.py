@@ -103,7 +103,7 @@ class ServerProcess(Server):
 
     def start(self, timeout: float = 60) -> None:
         command = [sys.executable, "-m", "gateway.cli", "serve", "--port", str(self.port)]
-        command += ["--db", str(self.db), "--admin-token", self.admin_token or "", *self.args]
+        command += ["--db", str(self.db), f"--admin-token={self.admin_token or ''}", *self.args]
         env = (os.environ if self.env is None else self.env) | {"PYTHONUNBUFFERED": "1"}
         with self._log_path().open("ab") as log:
             self.proc = subprocess.Popen(command, cwd=self.cwd, env=env, stderr=log)

@@ -68,3 +68,14 @@ def test_a_crmgate_that_is_not_there_is_reported(tmp_path: Path) -> None:
     broken = ServerProcess(tmp_path / "x.db", "--fixtures", str(tmp_path / "missing"))
     with pytest.raises(CrmgateError, match="no fixture set named or at"):
         broken.start()
+
+
+def test_an_admin_token_that_starts_with_a_dash_starts_the_server(tmp_path: Path) -> None:
+    """``secrets.token_urlsafe`` (the plugin's token) may begin with ``-``: it must reach
+    ``--admin-token`` as its value, not as another option (it failed 2 of 8 CI workers)."""
+    server = ServerProcess(tmp_path / "dash.db", admin_token="-starts-with-a-dash")
+    server.start()
+    try:
+        assert server.admin("GET", "/health").status_code == 200
+    finally:
+        server.close()
