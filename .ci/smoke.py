@@ -15,6 +15,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -124,7 +125,7 @@ def journal_of_the_examples(http: httpx.Client) -> None:
 
 
 def main(crmgate: str, readme: str) -> int:
-    db = Path("smoke.db")
+    db = Path(tempfile.mkdtemp(prefix="smoke-", dir=".")) / "smoke.db"  # a fresh one per run
     reset = subprocess.run([crmgate, "reset", "--db", str(db), "--fixtures", "demo"], check=False)
     check("crmgate reset --fixtures demo", reset.returncode == 0)
     port = free_port()
