@@ -214,6 +214,8 @@ async def add_fault(request: Request, state: AdminState) -> Response:
 
 
 async def list_faults(request: Request, state: AdminState) -> Response:
+    """Idle sandboxes expire first, and their rules with them (``Sandboxes.on_delete``)."""
+    state.sandboxes.expire()
     return _json(state.faults.list(request.query_params.get("sandbox")))
 
 
@@ -247,11 +249,9 @@ async def list_sandboxes(request: Request, state: AdminState) -> Response:
 
 
 async def delete_sandbox(request: Request, state: AdminState) -> Response:
-    """The sandbox's own fault rules go with it."""
-    sandbox_id = request.path_params["sandbox_id"]
-    if not state.sandboxes.delete(sandbox_id):
+    """The sandbox's own fault rules go with it (``Sandboxes.on_delete``)."""
+    if not state.sandboxes.delete(request.path_params["sandbox_id"]):
         raise AdminError(404, "no such sandbox")
-    state.faults.clear(sandbox_id)
     return Response(status_code=204)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.routing import Router
@@ -38,8 +39,11 @@ def dialect_app(dialect: Dialect, config: Config, shadow: Shadow | None = None) 
     return Router(routes=list(dialect.routes()), default=_no_route)
 
 
-def sandboxes_for(config: Config, core: Core) -> Sandboxes:
-    """Sandboxes live beside the main store: PostgreSQL schemas, SQLite files, or memory."""
+def sandboxes_for(
+    config: Config, core: Core, on_delete: Callable[[str], object] = lambda sandbox_id: None
+) -> Sandboxes:
+    """Sandboxes live beside the main store: PostgreSQL schemas, SQLite files, or memory;
+    ``on_delete`` removes what else a sandbox owns (its fault rules) when it goes."""
     registry = state_of(core.store)
     if config.db.startswith(POSTGRES_SCHEMES):
         from core.store.postgres import open_postgres
@@ -54,6 +58,7 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
             place=lambda sandbox_id: f"sandbox_{sandbox_id}",
             open_core=lambda schema: Core(open_postgres(config.db, schema), clock=core.clock),
             discard=drop_schema,
+            on_delete=on_delete,
             idle_seconds=config.sandbox_idle_seconds,
         )
     folder = None if config.db == ":memory:" else Path(f"{config.db}.sandboxes")
@@ -73,6 +78,7 @@ def sandboxes_for(config: Config, core: Core) -> Sandboxes:
         place=place,
         open_core=lambda location: Core(open_store(location), clock=core.clock),
         discard=(lambda location: None) if folder is None else remove_files,
+        on_delete=on_delete,
         idle_seconds=config.sandbox_idle_seconds,
     )
 
@@ -92,7 +98,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Exchange:
     journal = open_journal(
         state, config.processes, config.journal_entries, config.journal_body_chars
     )
-    sandboxes = sandboxes_for(config, core)
+    sandboxes = sandboxes_for(config, core, on_delete=faults.clear)
     shadow = shadow_for(config, core, sandboxes, dialects)
     routes = {d.name: Route(d, dialect_app(d, config, shadow)) for d in dialects}
     hosts = {h: d.name for d in dialects for h in d.hosts} | dict(config.hosts)

@@ -3,7 +3,8 @@
 Each sandbox is a store of its own loaded with a fixture set: a SQLite file beside the main
 database (in memory when the main database is), or a schema of its own on PostgreSQL. A request
 picks one with the ``X-Crmgate-Sandbox`` header. The registry lives in the main store, so every
-worker process serves every sandbox; idle sandboxes expire.
+worker process serves every sandbox; idle sandboxes expire. Whatever else belongs to a sandbox
+(its fault rules) goes with it through ``on_delete``, however it goes: deleted, or expired.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class SandboxLimit(Exception):
 
 class Sandboxes:
     """``open_core(location)`` opens (creating if new) a sandbox's store; ``place(id)`` says
-    where a new sandbox lives; ``discard(location)`` removes it for good.
+    where a new sandbox lives; ``discard(location)`` removes it for good; ``on_delete(id)``
+    removes what else the registry's store keeps for it, in the transaction that unlists it.
     """
 
     def __init__(
@@ -68,6 +70,7 @@ class Sandboxes:
         place: Callable[[str], str],
         open_core: Callable[[str], Core],
         discard: Callable[[str], None],
+        on_delete: Callable[[str], object] = lambda sandbox_id: None,
         idle_seconds: float = DEFAULT_IDLE_SECONDS,
         max_count: int = DEFAULT_MAX,
         clock: Callable[[], float] = time.time,
@@ -76,6 +79,7 @@ class Sandboxes:
         self._place = place
         self._open = open_core
         self._discard = discard
+        self._on_delete = on_delete
         self.idle_seconds = idle_seconds
         self.max_count = max_count
         self._clock = clock
@@ -146,6 +150,7 @@ class Sandboxes:
             if entry is None:
                 return False
             self._save(entries)
+            self._on_delete(sandbox_id)
         self._forget(sandbox_id)
         self._discard(entry.location)
         return True

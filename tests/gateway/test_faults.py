@@ -136,3 +136,26 @@ def test_clearing_the_rules_of_one_sandbox_keeps_the_others(client: TestClient) 
         client.delete("/__admin/faults", params={"sandbox": box}, headers=AUTH).status_code == 204
     )
     assert [r["dialect"] for r in client.get("/__admin/faults", headers=AUTH).json()] == ["pf"]
+
+
+def test_a_sandbox_takes_its_rules_however_it_goes_and_leaves_its_journal(
+    client: TestClient,
+) -> None:
+    """Deleted or expired for idleness, a sandbox's rules go with it; its journal entries stay
+    (the journal is history: a finished test's requests can still be looked at) and are found
+    by its id alike, until the journal drops them."""
+    deleted, idle = (client.post("/__admin/sandboxes", headers=AUTH).json()["id"] for _ in "ab")
+    for box in (deleted, idle):
+        add(client, action="status", status=503, dialect="iservice", sandbox=box)
+        assert client.get(LOGGEDIN, headers={HEADER: box}).status_code == 503
+    add(client, action="drop", dialect="pf")
+    assert client.delete(f"/__admin/sandboxes/{deleted}", headers=AUTH).status_code == 204
+    client.app.state.admin.sandboxes.idle_seconds = 0  # every sandbox is idle from now on
+    assert [r["dialect"] for r in client.get("/__admin/faults", headers=AUTH).json()] == ["pf"]
+    assert client.get("/__admin/sandboxes", headers=AUTH).json() == []
+    for box in (deleted, idle):
+        journal = client.get("/__admin/requests", params={"sandbox": box}, headers=AUTH).json()
+        assert [e["status"] for e in journal["requests"]] == [503]
+        count = client.post("/__admin/requests/count", json={"sandbox": box}, headers=AUTH)
+        assert count.json() == {"count": 1}
+        assert client.get(LOGGEDIN, headers={HEADER: box}).status_code == 404

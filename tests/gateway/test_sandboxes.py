@@ -86,24 +86,30 @@ def test_sandbox_from_another_set_and_bad_requests(client: TestClient) -> None:
 def test_idle_sandboxes_expire_and_the_count_is_bounded() -> None:
     now = [1000.0]
     registry = open_store(":memory:")
+    gone: list[str] = []
     boxes = Sandboxes(
         registry,
         place=lambda sandbox_id: ":memory:",
         open_core=lambda location: Core(open_store(location)),
         discard=lambda location: None,
+        on_delete=gone.append,
         idle_seconds=60,
         max_count=2,
         clock=lambda: now[0],
     )
     first = boxes.create("demo", DEMO)
-    boxes.create("demo", DEMO)
+    second = boxes.create("demo", DEMO)
     with pytest.raises(SandboxLimit, match="at most 2"):
         boxes.create("demo", DEMO)
     now[0] += 30
     assert boxes.get(first.id).core is first.core
     now[0] += 50
     assert [b.id for b in boxes.info()] == [first.id]
+    assert gone == [second.id]
     now[0] += 120
     assert boxes.get(first.id) is None
     assert boxes.info() == []
+    assert gone == [second.id, first.id]
+    assert not boxes.delete(first.id)
+    assert gone == [second.id, first.id]
     boxes.close()
