@@ -38,9 +38,13 @@ class AddressBookEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Links(msgspec.Struct, frozen=True, kw_only=True):
+    """``changes_at``: when the answer changes by time alone (the next end of a role still
+    held), None when it never does; until then it changes only when the data does."""
+
     roles: list[RoleLink]
     connections: list[ConnectionLink]
     address_book: list[AddressBookEntry]
+    changes_at: datetime | None = None
 
 
 def _active(role: ContactRole, now: datetime) -> bool:
@@ -78,10 +82,13 @@ class LinkService:
                 ),
             )
         now = self.clock()
+        held = [r for r in own if _active(r.contact_role, now)]
+        ends = [r.contact_role.end_date for r in held if r.contact_role.end_date is not None]
         return Links(
-            roles=[r for r in own if _active(r.contact_role, now)],
+            roles=held,
             connections=connections,
             address_book=list(book.values()),
+            changes_at=min(ends, default=None),
         )
 
     def _connections(
