@@ -71,7 +71,7 @@ class Answers:
                 return None
             headers.append(header)
         return (
-            scope["scheme"],
+            scope.get("scheme", "http"),
             scope.get("root_path", ""),
             scope["path"],
             scope.get("query_string", b""),

@@ -32,6 +32,16 @@ def test_roles_that_ended_are_left_out(core: Core, clock: FakeClock) -> None:
     assert core.links.links(admin, ERIK_ID).roles == []
 
 
+def test_links_say_when_they_change_by_time_alone(core: Core, clock: FakeClock) -> None:
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    ending = core.links.links(admin, ERIK_ID).changes_at
+    assert ending is not None
+    assert ending.isoformat() == "2027-04-05T00:00:00+00:00"
+    assert core.links.links(admin, uuid.UUID(JOHN_ID)).changes_at is None
+    clock.advance(days=3 * 365)
+    assert core.links.links(admin, ERIK_ID).changes_at is None
+
+
 def test_links_follow_the_policy(core: Core) -> None:
     jane = core.auth.login("jane@demo.local", "demo-jane")
     with pytest.raises(Forbidden):
