@@ -136,7 +136,8 @@ class Site:
                 handler_format = fixed if fixed in codecs.FORMATS else None
                 handler_format = handler_format or negotiation.strip_suffix(raw)[1]
                 handler_format = handler_format or codecs.DEFAULT
-                chosen = negotiation.predefined_format(raw, request.query_params, handler_format)
+                query = codecs.query_of(request)
+                chosen = negotiation.predefined_format(raw, query, handler_format)
                 fmt = codecs.with_case(request, chosen, camel)
                 request.scope[FORMAT_KEY] = fmt
         if service is None:
@@ -205,7 +206,7 @@ class Site:
             dtos = self._read(body, body_format, content_type, service, many=True)
             return self._batch(call, service, dtos, fmt)
         decoded = self._read(body, body_format, content_type, service) if body.strip() else None
-        query = dict(request.query_params)
+        query = dict(codecs.query_of(request))
         if handler_format is None:
             dto = bind(service.request, decoded, query, variables, codecs.parse_query_value)
         else:

@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from core.errors import Forbidden, NotFound
+from core.models import Customer
 from core.services import Core
 from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, FakeClock
 
@@ -40,6 +41,21 @@ def test_links_say_when_they_change_by_time_alone(core: Core, clock: FakeClock) 
     assert core.links.links(admin, uuid.UUID(JOHN_ID)).changes_at is None
     clock.advance(days=3 * 365)
     assert core.links.links(admin, ERIK_ID).changes_at is None
+
+
+def test_links_are_remembered_per_caller_until_the_data_changes(core: Core) -> None:
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    jane = core.auth.login("jane@demo.local", "demo-jane")
+    first = core.links.links(admin, uuid.UUID(JOHN_ID))
+    assert core.links.links(admin, uuid.UUID(JOHN_ID)) is first
+    with pytest.raises(Forbidden):
+        core.links.links(jane, uuid.UUID(JOHN_ID))
+    with core.store.write():
+        erik = core.store.get(Customer, ERIK_ID)
+        erik.first_name = "Eric"
+        core.store.update(erik)
+    again = core.links.links(admin, uuid.UUID(JOHN_ID))
+    assert [c.other_contact.first_name for c in again.connections] == ["Jane", "Eric"]
 
 
 def test_links_follow_the_policy(core: Core) -> None:
