@@ -14,7 +14,8 @@ keeps the answer's bytes and serves them again to the same request while
 
 An answer is kept only when it is a 200 without ``Set-Cookie`` and the data version did not
 move while it was computed. Fault rules, the body limit and the journal stay in the exchange,
-around a reused answer as around a computed one. Bounded: the least recently used goes first.
+around a reused answer as around a computed one. Bounded in count and bytes: the least
+recently used goes first.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from starlette.types import Scope, Send
 
 from core.services import Core
 
-#: How many answers a process keeps.
+#: How many answers a process keeps, and how many bytes of bodies in all.
 MAX_ANSWERS = 1024
+MAX_BYTES = 16 * 1024 * 1024
 _BODY = (b"content-length", b"transfer-encoding")
 
 Key = tuple[object, ...]
@@ -49,8 +51,10 @@ class Answer(NamedTuple):
 class Answers:
     """The per-process store of reusable answers, keyed by ``key(scope)``."""
 
-    def __init__(self, size: int = MAX_ANSWERS) -> None:
+    def __init__(self, size: int = MAX_ANSWERS, max_bytes: int = MAX_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self._bytes = 0
         self._entries: OrderedDict[Key, Answer] = OrderedDict()
 
     def __len__(self) -> int:
@@ -85,7 +89,7 @@ class Answers:
             return None
         version = core.store.data_version
         if found.core is not core or found.version != version or core.clock() >= found.until:
-            del self._entries[key]
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         return found
@@ -102,9 +106,15 @@ class Answers:
         """Keep a 200 computed under data ``version`` (read before it was computed)."""
         if version is None or version != core.store.data_version:
             return  # unstamped, or something was written meanwhile
-        if any(name == b"set-cookie" for name, _ in headers):
+        if any(name == b"set-cookie" for name, _ in headers) or len(body) > self.max_bytes:
             return
+        self._drop(key)
         self._entries[key] = Answer(core, version, until, headers, body)
-        self._entries.move_to_end(key)
-        if len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        self._bytes += len(body)
+        while len(self._entries) > self.size or self._bytes > self.max_bytes:
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: Key) -> None:
+        gone = self._entries.pop(key, None)
+        if gone is not None:
+            self._bytes -= len(gone.body)

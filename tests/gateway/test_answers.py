@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from core.models import Customer
 from core.services import Core
+from core.services.sessions import FOREVER
 from core.store import open_store
 from gateway.answers import Answers
 from gateway.app import create_app
@@ -247,6 +248,16 @@ def test_the_least_recently_used_answer_goes_first(core: Core) -> None:
     assert answers.get(("b",), core) is None
     assert answers.get(("a",), core) is not None
     assert answers.get(("c",), core) is not None
+
+
+def test_the_bodies_kept_stay_within_their_byte_bound(core: Core) -> None:
+    answers = Answers(max_bytes=6)
+    keep(answers, core, "a")
+    keep(answers, core, "b")
+    assert answers.get(("a",), core) is None
+    assert answers.get(("b",), core) is not None
+    answers.keep(("c",), core, core.store.data_version, FOREVER, [], b"x" * 7)
+    assert len(answers) == 1
 
 
 def test_an_answer_setting_a_cookie_is_not_kept(core: Core) -> None:
