@@ -172,7 +172,9 @@ class Site:
         call.principal, call.until = found
 
     def _check_api_key(self, request: Request) -> None:
-        configured = os.environ.get(self.api_key_env or "", "")
+        if not self.api_key_env:
+            return
+        configured = os.environ.get(self.api_key_env, "")
         keys = {k.strip() for k in configured.split(",") if k.strip()}
         if keys and request.headers.get("x-api-key", "") not in keys:
             raise Problem(401, "The API key is missing or not valid.")
