@@ -8,6 +8,7 @@ It sits in ``dialects`` (not ``gateway``) because dialects may not import the ga
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from datetime import datetime
 from typing import Any
 
 from core.services import Core
@@ -23,6 +24,7 @@ class RequestContext:
     the gateway's. ``matched`` turns False when no endpoint of the dialect answered the path
     (the dialect's "no route" answer), so the journal can tell unmatched requests apart.
     ``status``, ``response_headers`` and the two bodies are what the journal keeps.
+    ``reusable_until`` is set by a dialect (``reusable``) when its answer may be served again.
     """
 
     __slots__ = (
@@ -33,6 +35,7 @@ class RequestContext:
         "request_id",
         "response_body",
         "response_headers",
+        "reusable_until",
         "sandbox",
         "sandbox_missing",
         "started",
@@ -51,8 +54,17 @@ class RequestContext:
         self.response_headers: list[tuple[bytes, bytes]] = []
         self.request_body = bytearray()
         self.response_body = bytearray()
+        self.reusable_until: datetime | None = None
 
 
 def context_of(scope: MutableMapping[str, Any]) -> RequestContext:
     """The context the gateway put in ``scope`` (KeyError outside the gateway)."""
     return scope[SCOPE_KEY]
+
+
+def reusable(scope: MutableMapping[str, Any], until: datetime) -> None:
+    """Say that this request's answer is a pure function of the request (every header but the
+    request id), the core it ran on and that core's data version, until ``until``: the gateway
+    may then serve the same bytes to the same request while the data version holds and that
+    moment has not come. Only for an answer that wrote nothing and sets no cookie."""
+    scope[SCOPE_KEY].reusable_until = until

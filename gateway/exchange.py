@@ -4,7 +4,8 @@ Per request it makes the request context (``dialects.context``), picks the diale
 table built at start-up (the admin API and the dialects' prefixes first, then the Host), binds
 the core (the sandbox's when the request names one), applies fault rules and the body limit,
 renders every error in the dialect's envelope (a database that went away as the dialect's 503),
-and hands the exchange to the journal. What
+serves again a GET answer the dialect marked reusable (``gateway.answers``) and hands the
+exchange to the journal. What
 nobody switched on costs nothing: no fault rule means no fault work, no sandbox header means no
 registry lookup, and the access log is off unless asked for.
 """
@@ -33,6 +34,7 @@ from core.store import StoreUnavailable
 from dialects.base import Dialect, Problem, no_endpoint
 from dialects.context import SCOPE_KEY, RequestContext
 from dialects.formats.errors import DecodeError
+from gateway.answers import Answers
 from gateway.faults import FaultRule, Faults
 from gateway.journal import Captured, Journal
 from gateway.masking import mask_query
@@ -96,6 +98,8 @@ class Exchange:
         self.max_body_bytes = max_body_bytes
         self.access_log = access_log
         self.on_shutdown = on_shutdown
+        #: GET answers the dialects marked reusable (``gateway.answers``).
+        self.answers = Answers()
         #: What tests and tools may look at (``state.admin``: the admin API's state).
         self.state = SimpleNamespace()
         #: Bytes of each body kept for the journal (``body_chars`` UTF-8 characters at most).
@@ -224,12 +228,16 @@ class Exchange:
                 context.response_headers = headers
                 message = message | {"headers": [*headers, (b"x-request-id", request_id)]}
             elif message["type"] == "http.response.body":
+                chunk = message.get("body", b"")
                 kept = context.response_body
                 if len(kept) < keep:
-                    kept += message.get("body", b"")[: keep - len(kept)]
+                    kept += chunk[: keep - len(kept)]
+                if whole is not None:
+                    whole.append(chunk)
             await send(message)
 
         request_id = context.request_id.encode()
+        whole: list[bytes] | None = None
         try:
             self.core.store.sync()  # first: it tells whether the sandbox registry changed
             if sandbox is not None:
@@ -237,9 +245,20 @@ class Exchange:
             if length is not None and (not length.isdigit() or int(length) > limit):
                 raise _too_large(limit)
             app = route.app
+            key = None
             if self.faults.active():
                 app = self._faulty(route, scope, app)
+            elif length is None and (key := self.answers.key(scope)) is not None:
+                core = context.core
+                if (found := self.answers.get(key, core)) is not None:
+                    await found.replay(send_and_keep)
+                    return
+                version, whole = core.store.data_version, []
             await app(scope, receive_and_keep, send_and_keep)
+            until = context.reusable_until
+            if whole is not None and until is not None and context.status == 200:
+                headers, body = context.response_headers, b"".join(whole)
+                self.answers.keep(key, core, version, until, headers, body)
         except Exception as exc:
             if context.status:  # the answer has begun: nothing left to render it in
                 raise

@@ -13,6 +13,7 @@ from core.clock import Clock
 from core.errors import NotFound
 from core.models import Connection, ContactRole, Customer, Principal, RoleDefinition
 from core.policy import check_customer_access
+from core.services.tokens import VersionMemo
 from core.store import Store
 
 
@@ -38,9 +39,13 @@ class AddressBookEntry(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Links(msgspec.Struct, frozen=True, kw_only=True):
+    """``changes_at``: when the answer changes by time alone (the next end of a role still
+    held), None when it never does; until then it changes only when the data does."""
+
     roles: list[RoleLink]
     connections: list[ConnectionLink]
     address_book: list[AddressBookEntry]
+    changes_at: datetime | None = None
 
 
 def _active(role: ContactRole, now: datetime) -> bool:
@@ -51,20 +56,31 @@ class LinkService:
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store
         self.clock = clock
+        self._known = VersionMemo(store)
 
     def links(self, principal: Principal, contact_id: UUID) -> Links:
-        """Roles, connections (both directions) and address book of a contact the caller may see."""
+        """Roles, connections (both directions) and address book of a contact the caller may
+        see; remembered per caller while the data holds and no role in them has ended."""
+        now = self.clock()
         with self.store.read():
-            contact = self.store.get(Customer, contact_id)
-            if contact is None:
-                raise NotFound("contact", contact_id)
-            check_customer_access(principal, contact, ref=contact_id)
-            roles = self.store.find(ContactRole, customer_id=contact_id, order_by="start_date")
-            definitions = {
-                d.id: d for d in self.store.find(RoleDefinition, company_id=contact.company_id)
-            }
-            own = [RoleLink(contact_role=r, role=definitions[r.role_id]) for r in roles]
-            connections = self._connections(own, definitions)
+            known: Links | None = self._known.get((principal, contact_id))
+            if known is None or (known.changes_at is not None and now >= known.changes_at):
+                known = self._links(principal, contact_id, now)
+                self._known.put((principal, contact_id), known)
+        return known
+
+    def _links(self, principal: Principal, contact_id: UUID, now: datetime) -> Links:
+        """``links`` computed, inside the caller's read transaction."""
+        contact = self.store.get(Customer, contact_id)
+        if contact is None:
+            raise NotFound("contact", contact_id)
+        check_customer_access(principal, contact, ref=contact_id)
+        roles = self.store.find(ContactRole, customer_id=contact_id, order_by="start_date")
+        definitions = {
+            d.id: d for d in self.store.find(RoleDefinition, company_id=contact.company_id)
+        }
+        own = [RoleLink(contact_role=r, role=definitions[r.role_id]) for r in roles]
+        connections = self._connections(own, definitions)
         book: dict[UUID, AddressBookEntry] = {}
         for link in connections:
             other = link.other_contact
@@ -77,11 +93,13 @@ class LinkService:
                     photo_url=other.image_url,
                 ),
             )
-        now = self.clock()
+        held = [r for r in own if _active(r.contact_role, now)]
+        ends = [r.contact_role.end_date for r in held if r.contact_role.end_date is not None]
         return Links(
-            roles=[r for r in own if _active(r.contact_role, now)],
+            roles=held,
             connections=connections,
             address_book=list(book.values()),
+            changes_at=min(ends, default=None),
         )
 
     def _connections(

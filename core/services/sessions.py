@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import msgspec
 
@@ -21,6 +21,8 @@ from core.store import Store
 # The idle timer is written back at most this often (or a tenth of the idle time), so that
 # reads stay reads; the idle timeout is honoured to within that margin.
 _TOUCH_EVERY = timedelta(seconds=30)
+#: A moment that never comes: what a credential without an end is valid until.
+FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 def token_hash(token: str) -> str:
@@ -61,6 +63,12 @@ class SessionService:
 
     def resolve(self, token: str | None, kind: str) -> Principal:
         """The principal of a live session; using it restarts its idle timer."""
+        return self.resolve_until(token, kind)[0]
+
+    def resolve_until(self, token: str | None, kind: str) -> tuple[Principal, datetime]:
+        """``resolve``, and the moment until which resolving the token again (with no write in
+        between) gives the same principal without writing: the session's expiry, or when its
+        idle timer is next due to be written back, whichever comes first."""
         if not token:
             raise Unauthenticated("missing", "not logged in")
         now = self.clock()
@@ -82,10 +90,15 @@ class SessionService:
             with self.store.write():
                 self.store.delete(Session, token_hash=key)
             raise Unauthenticated("expired", "the session has expired")
-        if idle and now - session.last_seen > min(idle / 10, _TOUCH_EVERY):
+        last_seen = session.last_seen
+        if idle and now - last_seen > min(idle / 10, _TOUCH_EVERY):
             with self.store.write():
                 self.store.update(msgspec.structs.replace(session, last_seen=now))
-        return principal
+            last_seen = now
+        until = session.expires or FOREVER
+        if idle:
+            until = min(until, last_seen + min(idle / 10, _TOUCH_EVERY))
+        return principal, until
 
     def close(self, token: str | None, kind: str) -> bool:
         """End a session; False when there was none."""

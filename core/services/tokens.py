@@ -1,6 +1,7 @@
 """Verified tokens remembered per process while nobody writes: a session token or a signed
 bearer token checked once is not looked up (or its signature verified) again until the store's
-data version moves - a sign-out, an expiry, a changed user or secret all move it.
+data version moves - a sign-out, an expiry, a changed user or secret all move it. The same
+memory (``VersionMemo``) serves other answers derived from the data alone (a contact's links).
 
 Only what does not depend on the time is remembered; callers still check expiry each time.
 """
@@ -16,9 +17,10 @@ from core.store import Store
 MAX_TOKENS = 10_000
 
 
-class VerifiedTokens:
-    """Use inside a ``store.read()`` (or write): the data version is then the one the
-    transaction trusts, and what is remembered is valid for exactly that version."""
+class VersionMemo:
+    """What was derived from the store, remembered for one data version. Use inside a
+    ``store.read()`` (or write): the data version is then the one the transaction trusts, and
+    what is remembered is valid for exactly that version."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -43,3 +45,7 @@ class VerifiedTokens:
         if len(known) >= MAX_TOKENS:
             known.clear()
         known[key] = value
+
+
+class VerifiedTokens(VersionMemo):
+    """The tokens verified under the current data version, and what they stand for."""

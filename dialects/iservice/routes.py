@@ -12,6 +12,7 @@ from starlette.routing import Route
 from core.errors import CoreError
 from core.services import Core
 from dialects.base import Endpoint, core_of, no_endpoint
+from dialects.context import reusable
 from dialects.formats import form, json
 from dialects.iservice import mapping
 from dialects.iservice.dto import (
@@ -99,12 +100,14 @@ async def setdetails(request: Request, core: Core) -> Response:
 
 async def getdetails(request: Request, core: Core) -> Response:
     """A contact's properties, logins and segment membership."""
-    principal = core.sessions.resolve(_token(request), SESSION_KIND)
+    principal, until = core.sessions.resolve_until(_token(request), SESSION_KIND)
     if request.method == "POST":
         raw = (await _read(request, GetDetailsRequest)).contactID
     else:
         raw = request.query_params.get("contactID", "")
     view = core.customers.get(principal, number=mapping.contact_id(raw))
+    if request.method == "GET":  # the same GET gets the same answer until the data changes
+        reusable(request.scope, until)
     return _ok(mapping.details_response(view))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import jwt
@@ -73,9 +73,9 @@ def bearer_token(core: Core, site: str, principal: Principal) -> str:
     return jwt.encode(claims, _secret(core), algorithm="HS256", headers={"kid": site})
 
 
-def _from_bearer(core: Core, site: str, token: str) -> Principal:
-    """The token's principal; a verified token is remembered until the data changes (core's
-    ``VerifiedTokens``), its expiry checked every time."""
+def _from_bearer(core: Core, site: str, token: str) -> tuple[Principal, datetime]:
+    """The token's principal and its expiry; a verified token is remembered until the data
+    changes (core's ``VerifiedTokens``), its expiry checked every time."""
     key = ("servicestack-jwt", site, token)
     with core.store.read():
         known = core.tokens.get(key)
@@ -86,7 +86,7 @@ def _from_bearer(core: Core, site: str, token: str) -> Principal:
     expires, principal = known
     if expires <= core.clock().timestamp():
         raise Unauthenticated("expired", "the bearer token has expired")
-    return principal
+    return principal, datetime.fromtimestamp(expires, UTC)
 
 
 def _verify_bearer(core: Core, site: str, token: str) -> tuple[float, Principal]:
@@ -118,7 +118,15 @@ def _session_tokens(request: Request) -> list[str]:
 
 
 def authenticate(core: Core, site: str, request: Request) -> Principal | None:
-    """The caller, or None when the request carries no credentials at all.
+    """The caller, or None when the request carries no credentials at all."""
+    found = credential(core, site, request)
+    return None if found is None else found[0]
+
+
+def credential(core: Core, site: str, request: Request) -> tuple[Principal, datetime] | None:
+    """The caller and the moment its credential stops vouching for it without a write (the
+    token's ``exp``, the session's expiry or idle write-back), or None when the request carries
+    no credentials at all.
 
     A bearer token that does not verify is refused outright (ServiceStack does not fall back
     to cookies then); a stale session cookie counts as no credentials.
@@ -131,7 +139,7 @@ def authenticate(core: Core, site: str, request: Request) -> Principal | None:
         return _from_bearer(core, site, cookie)
     for session in _session_tokens(request):
         try:
-            return core.sessions.resolve(session, session_kind(site))
+            return core.sessions.resolve_until(session, session_kind(site))
         except CoreError:
             continue
     return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 from starlette.requests import Request
@@ -38,6 +39,8 @@ CAMEL = ":cc"
 
 _PARSERS: dict[str, Callable[[bytes], Any]] = {"json": json.parse, "jsv": jsv.parse}
 _CAMEL_ON = {("tc", "cc"), ("tc", "camelcase"), ("textcase", "cc"), ("textcase", "camelcase")}
+
+_NO_QUERY: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,8 +91,14 @@ def parse_query_value(raw: str) -> Any:
     return jsv.parse(raw.encode())
 
 
+def query_of(request: Request) -> Mapping[str, str]:
+    """The request's query parameters; an empty query string is not parsed (most calls have
+    none, and each format and bind step asks)."""
+    return request.query_params if request.scope.get("query_string") else _NO_QUERY
+
+
 def _camel(request: Request) -> bool:
-    for item in request.query_params.get("jsconfig", "").split(","):
+    for item in query_of(request).get("jsconfig", "").split(","):
         key, _, value = item.strip().lower().partition(":")
         if (key, value) in _CAMEL_ON or (
             key in ("eccn", "emitcamelcasenames") and value not in ("false", "0")
@@ -108,7 +117,7 @@ def negotiate(request: Request, path: str, camel: bool = False) -> tuple[str, st
     """The answer's format key on a user route, and the path without its format suffix."""
     fmt, stripped = negotiation.user_route_format(
         path,
-        request.query_params,
+        query_of(request),
         request.headers.get("accept"),
         request.headers.get("content-type"),
     )

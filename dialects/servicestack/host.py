@@ -19,9 +19,8 @@ from starlette.routing import BaseRoute
 from starlette.routing import Route as StarletteRoute
 
 from core.errors import CoreError, Unauthenticated
-from core.models import Principal
-from core.services import Core
 from dialects.base import Endpoint, Problem, core_of, no_endpoint
+from dialects.context import reusable
 from dialects.formats.errors import DecodeError
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
@@ -137,7 +136,8 @@ class Site:
                 handler_format = fixed if fixed in codecs.FORMATS else None
                 handler_format = handler_format or negotiation.strip_suffix(raw)[1]
                 handler_format = handler_format or codecs.DEFAULT
-                chosen = negotiation.predefined_format(raw, request.query_params, handler_format)
+                query = codecs.query_of(request)
+                chosen = negotiation.predefined_format(raw, query, handler_format)
                 fmt = codecs.with_case(request, chosen, camel)
                 request.scope[FORMAT_KEY] = fmt
         if service is None:
@@ -160,19 +160,21 @@ class Site:
                     return self._service(endpoint), found
         return None, {}
 
-    def _authenticate(self, core: Core, request: Request) -> Principal:
+    def _authenticate(self, call: Call) -> None:
         """``[Authenticate]``: the caller, else a 401 with the credentials provider's
         challenge (AuthenticateAttribute -> AuthProvider.OnFailedAuthentication)."""
         try:
-            principal = auth.authenticate(core, self.name, request)
+            found = auth.credential(call.core, self.name, call.request)
         except Unauthenticated:
-            principal = None
-        if principal is None:
+            found = None
+        if found is None:
             raise Problem(401, errors.NOT_AUTHENTICATED, errors.AUTH_CHALLENGE)
-        return principal
+        call.principal, call.until = found
 
     def _check_api_key(self, request: Request) -> None:
-        configured = os.environ.get(self.api_key_env or "", "")
+        if not self.api_key_env:
+            return
+        configured = os.environ.get(self.api_key_env, "")
         keys = {k.strip() for k in configured.split(",") if k.strip()}
         if keys and request.headers.get("x-api-key", "") not in keys:
             raise Problem(401, "The API key is missing or not valid.")
@@ -194,7 +196,7 @@ class Site:
         content_type = request.headers.get("content-type")
         call = Call(core=core, request=request, site=self.name, settings=self.settings)
         if service.authenticate:
-            call.principal = self._authenticate(core, request)
+            self._authenticate(call)
         body_format = negotiation.body_format(content_type)
         if handler_format is not None and body_format != "form":
             body_format = handler_format
@@ -206,7 +208,7 @@ class Site:
             dtos = self._read(body, body_format, content_type, service, many=True)
             return self._batch(call, service, dtos, fmt)
         decoded = self._read(body, body_format, content_type, service) if body.strip() else None
-        query = dict(request.query_params)
+        query = dict(codecs.query_of(request))
         if handler_format is None:
             dto = bind(service.request, decoded, query, variables, codecs.parse_query_value)
         else:
@@ -215,6 +217,9 @@ class Site:
         answer = codecs.response(self.formats, result, fmt)
         for hook in call.hooks:
             hook(answer)
+        # Not on a site with API keys: those are read afresh on every call.
+        if service.reusable and request.method == "GET" and not (call.hooks or self.api_key_env):
+            reusable(request.scope, call.until)
         return answer
 
     def _read(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -17,6 +18,7 @@ from starlette.responses import Response
 
 from core.models import Principal
 from core.services import Core
+from core.services.sessions import FOREVER
 
 #: The verbs a route without a verb list answers ("All Verbs" on a metadata page).
 ALL_VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH")
@@ -89,7 +91,8 @@ class Call:
     """What a service function gets besides its request DTO.
 
     ``principal`` is set for services that require authentication; ``hooks`` run on the
-    final response (e.g. to set cookies).
+    final response (e.g. to set cookies). ``until``: the moment a reusable service's answer
+    stops holding by time alone (its credential's, narrowed by ``changes_at``).
     """
 
     core: Core
@@ -98,6 +101,12 @@ class Call:
     settings: HostSettings = HostSettings()
     principal: Principal | None = None
     hooks: list[Callable[[Response], None]] = field(default_factory=list)
+    until: datetime = FOREVER
+
+    def changes_at(self, moment: datetime | None) -> None:
+        """The answer changes by time alone at ``moment`` (None: never)."""
+        if moment is not None and moment < self.until:
+            self.until = moment
 
     @property
     def caller(self) -> Principal:
@@ -120,6 +129,9 @@ class Service:
     routes: tuple[Route, ...] = ()
     notes: str = ""
     authenticate: bool = True
+    #: Its GET answer is a pure function of the request, the data and ``Call.until``: the
+    #: gateway may serve it again (``dialects.context.reusable``).
+    reusable: bool = False
     #: Member descriptions for the metadata page, by member name.
     descriptions: dict[str, str] = field(default_factory=dict)
 

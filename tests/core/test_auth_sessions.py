@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
 from core.errors import Unauthenticated
 from core.models import Role, Session
 from core.services import Core
-from core.services.sessions import token_hash
+from core.services.sessions import FOREVER, token_hash
 from tests.helpers import JOHN_ID, FakeClock
 
 
@@ -68,6 +69,25 @@ def test_a_session_with_a_lifetime_ends_however_busy(core: Core, clock: FakeCloc
     clock.advance(seconds=1)
     with pytest.raises(Unauthenticated, match="expired"):
         core.sessions.resolve(token, "crmcom")
+
+
+def test_a_session_says_until_when_resolving_it_writes_nothing(
+    core: Core, clock: FakeClock
+) -> None:
+    """Until its idle timer is next written back (30 s, or a tenth of a short idle time), or
+    its end, whichever is first; a session without either holds forever."""
+    p = core.auth.login("jane@demo.local", "demo-jane")
+    start = clock()
+    idle = core.sessions.open(p, "a", idle_seconds=7200)
+    assert core.sessions.resolve_until(idle, "a") == (p, start + timedelta(seconds=30))
+    short = core.sessions.open(p, "a", idle_seconds=60)
+    assert core.sessions.resolve_until(short, "a")[1] == start + timedelta(seconds=6)
+    ending = core.sessions.open(p, "a", lifetime_seconds=10, idle_seconds=7200)
+    assert core.sessions.resolve_until(ending, "a")[1] == start + timedelta(seconds=10)
+    forever = core.sessions.open(p, "a")
+    assert core.sessions.resolve_until(forever, "a")[1] == FOREVER
+    clock.advance(seconds=40)
+    assert core.sessions.resolve_until(idle, "a")[1] == clock() + timedelta(seconds=30)
 
 
 def test_closing_a_session(core: Core) -> None:

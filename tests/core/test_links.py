@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from core.errors import Forbidden, NotFound
+from core.models import Customer
 from core.services import Core
 from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, FakeClock
 
@@ -30,6 +31,31 @@ def test_roles_that_ended_are_left_out(core: Core, clock: FakeClock) -> None:
     assert len(core.links.links(admin, ERIK_ID).roles) == 1
     clock.advance(days=3 * 365)
     assert core.links.links(admin, ERIK_ID).roles == []
+
+
+def test_links_say_when_they_change_by_time_alone(core: Core, clock: FakeClock) -> None:
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    ending = core.links.links(admin, ERIK_ID).changes_at
+    assert ending is not None
+    assert ending.isoformat() == "2027-04-05T00:00:00+00:00"
+    assert core.links.links(admin, uuid.UUID(JOHN_ID)).changes_at is None
+    clock.advance(days=3 * 365)
+    assert core.links.links(admin, ERIK_ID).changes_at is None
+
+
+def test_links_are_remembered_per_caller_until_the_data_changes(core: Core) -> None:
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    jane = core.auth.login("jane@demo.local", "demo-jane")
+    first = core.links.links(admin, uuid.UUID(JOHN_ID))
+    assert core.links.links(admin, uuid.UUID(JOHN_ID)) is first
+    with pytest.raises(Forbidden):
+        core.links.links(jane, uuid.UUID(JOHN_ID))
+    with core.store.write():
+        erik = core.store.get(Customer, ERIK_ID)
+        erik.first_name = "Eric"
+        core.store.update(erik)
+    again = core.links.links(admin, uuid.UUID(JOHN_ID))
+    assert [c.other_contact.first_name for c in again.connections] == ["Jane", "Eric"]
 
 
 def test_links_follow_the_policy(core: Core) -> None:

@@ -23,7 +23,9 @@ def contact_links(call: Call, dto: ContactConnectedLinks) -> ContactConnectedLin
         raise ValidationFailed(
             [FieldError("ContactId", "required", "'Contact Id' must not be empty")]
         )
-    return mapping.links_response(call.core.links.links(call.caller, dto.ContactId))
+    links = call.core.links.links(call.caller, dto.ContactId)
+    call.changes_at(links.changes_at)
+    return mapping.links_response(links)
 
 
 dialect = Site(
@@ -39,6 +41,7 @@ dialect = Site(
             summary="A contact's roles, connections and e-mail address book",
             notes=LINKS_NOTES,
             routes=(Route("/api/contacts/{ContactId}/links"),),
+            reusable=True,
             descriptions={
                 "Roles": "A list of roles assigned to the contact/user.",
                 "ContactConnections": "A list of contact connections assigned to the contact/user.",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from functools import lru_cache
+
 from core.services.links import AddressBookEntry, ConnectionLink, Links, RoleLink
 from dialects.formats.dotnet import NetDateTime
 from dialects.servicestack.pf.dto import (
@@ -12,7 +15,9 @@ from dialects.servicestack.pf.dto import (
 )
 
 
-def _date(value) -> NetDateTime | None:
+@lru_cache(maxsize=4096)
+def _date(value: datetime | None) -> NetDateTime | None:
+    """Remembered: a contact's roles mostly share their dates, and NetDateTime is immutable."""
     return None if value is None else NetDateTime.from_datetime(value)
 
 
