@@ -101,7 +101,7 @@ class Csv:
             return self.rows(items, item.struct.cls)
         # A list of strings or values is one row (CsvWriter<string>.WriteRow / GetSingleRow).
         cell = self._cell(item)
-        return ",".join("" if v is None else field(cell(v)) for v in items) + ROW_END
+        return ",".join("" if v is None else cell(v) for v in items) + ROW_END
 
     def _cell(self, node: Node) -> Write:
         """The text of one field holding a value of ``node``'s kind."""
