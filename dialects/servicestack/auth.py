@@ -2,6 +2,12 @@
 (and ``/auth``), the session cookies ``ss-id`` / ``ss-pid`` / ``ss-opt``, a stateless HS256
 ``BearerToken`` (JWT) accepted in ``Authorization: Bearer``, and ``/auth/logout``.
 
+A sign-in makes two new random ids (``SessionExtensions.GenerateNewSessionCookiesAsync``):
+the temporary one in the ``ss-id`` browser-session cookie, the permanent one in the
+``ss-pid`` cookie (20 years); ``ss-opt`` (``perm`` or ``temp``) says which of them keys the
+session (``IsPermanentSession`` / ``GetSessionId``). Each is read from an ``X-ss-id`` /
+``X-ss-pid`` / ``X-ss-opt`` header before the cookie (``GetSessionParam``).
+
 Sessions live in the store (core's SessionService), so every worker sees them; the JWT secret
 is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else the store's signing secret (``core.keys``).
 """
@@ -11,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
 
@@ -39,6 +46,19 @@ IDLE_SECONDS = 2 * 60 * 60
 PERMANENT_SECONDS = 20 * 365 * 24 * 60 * 60
 
 ROLE_NAMES = {"admin": "Admin", "agent": "Employee", "customer": "Customer"}
+
+
+@dataclass(frozen=True)
+class SessionIds:
+    """The ids a sign-in issues; ``permanent_session`` says which one keys the session."""
+
+    temporary: str
+    permanent: str
+    permanent_session: bool
+
+    @property
+    def active(self) -> str:
+        return self.permanent if self.permanent_session else self.temporary
 
 
 def session_kind(site: str) -> str:
@@ -109,12 +129,20 @@ def _verify_bearer(core: Core, site: str, token: str) -> tuple[float, Principal]
     return expires, core.auth.principal(user_id)
 
 
+def _param(request: Request, key: str) -> str | None:
+    """``GetSessionParam``: the ``X-{key}`` header, else the cookie."""
+    return request.headers.get("x-" + key) or request.cookies.get(key)
+
+
+def is_permanent(request: Request) -> bool:
+    """``IsPermanentSession``: ``ss-opt`` (a comma-separated set) holds ``perm``."""
+    return "perm" in (_param(request, OPTIONS) or "").split(",")
+
+
 def _session_tokens(request: Request) -> list[str]:
-    """Session ids to try: the permanent one first when ``ss-opt`` says ``perm``."""
-    names = [PERMANENT_ID, SESSION_ID]
-    if request.cookies.get(OPTIONS) != "perm":
-        names.reverse()
-    return [request.cookies[n] for n in names if request.cookies.get(n)]
+    """``GetSessionId``: the ``ss-pid`` id when ``ss-opt`` says ``perm``, else ``ss-id``."""
+    found = _param(request, PERMANENT_ID if is_permanent(request) else SESSION_ID)
+    return [found] if found else []
 
 
 def authenticate(core: Core, site: str, request: Request) -> Principal | None:
@@ -137,19 +165,24 @@ def authenticate(core: Core, site: str, request: Request) -> Principal | None:
     return None
 
 
-def sign_in(core: Core, site: str, dto: Authenticate) -> tuple[AuthenticateResponse, str]:
-    """Check the credentials; the response and the new session id."""
+def sign_in(
+    core: Core, site: str, dto: Authenticate, request: Request
+) -> tuple[AuthenticateResponse, SessionIds]:
+    """Check the credentials; the response and the new session ids. ``RememberMe`` picks
+    the permanent session; left out, the request's ``ss-opt`` keeps its say
+    (``AuthenticateService.AuthenticateAsync`` only calls ``AddSessionOptions`` when
+    ``RememberMe`` has a value)."""
     principal = core.auth.login(dto.UserName or "", dto.Password or "")
-    lifetime = PERMANENT_SECONDS if dto.RememberMe else None
-    idle = None if dto.RememberMe else IDLE_SECONDS
-    session = core.sessions.open(
+    permanent = dto.RememberMe if dto.RememberMe is not None else is_permanent(request)
+    ids = SessionIds(new_session_id(), new_session_id(), permanent)
+    core.sessions.open(
         principal,
         session_kind(site),
-        idle_seconds=idle,
-        lifetime_seconds=lifetime,
-        token=new_session_id(),
+        idle_seconds=None if permanent else IDLE_SECONDS,
+        lifetime_seconds=PERMANENT_SECONDS if permanent else None,
+        token=ids.active,
     )
-    return describe(core, site, principal, session), session
+    return describe(core, site, principal, ids.active), ids
 
 
 def describe(
@@ -173,22 +206,23 @@ def cookie_path(request: Request) -> str:
     return request.scope.get("root_path") or "/"
 
 
-def set_cookies(request: Request, response: Response, session: str, remember: bool) -> None:
-    """``ss-id`` always, ``ss-pid`` too when remembered; ``ss-opt`` says which one counts."""
+def set_cookies(request: Request, response: Response, ids: SessionIds) -> None:
+    """``ss-id`` (a browser-session cookie) and ``ss-pid`` (permanent), each its own id;
+    ``ss-opt`` says which one keys the session (``Host/Cookies.cs`` ``AddSessionCookie`` /
+    ``AddPermanentCookie``: 20 years)."""
     path = cookie_path(request)
-    response.set_cookie(SESSION_ID, session, path=path, httponly=True, samesite="lax")
-    if remember:
-        response.set_cookie(
-            PERMANENT_ID,
-            session,
-            max_age=PERMANENT_SECONDS,
-            path=path,
-            httponly=True,
-            samesite="lax",
-        )
+    response.set_cookie(SESSION_ID, ids.temporary, path=path, httponly=True, samesite="lax")
+    response.set_cookie(
+        PERMANENT_ID,
+        ids.permanent,
+        max_age=PERMANENT_SECONDS,
+        path=path,
+        httponly=True,
+        samesite="lax",
+    )
     response.set_cookie(
         OPTIONS,
-        "perm" if remember else "temp",
+        "perm" if ids.permanent_session else "temp",
         max_age=PERMANENT_SECONDS,
         path=path,
         samesite="lax",

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.dialects.servicestack.conftest import sign_in
-from tests.helpers import JOHN_ID, FakeClock
+from tests.helpers import JOHN_ID, PASSWORDS, FakeClock
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
 
@@ -32,7 +32,7 @@ def test_credentials_sign_in_answers_authenticate_response_and_cookies(
     assert body["Roles"] == ["Customer"]
     assert client.cookies["ss-id"] == body["SessionId"]
     assert client.cookies["ss-opt"] == "temp"
-    assert "ss-pid" not in client.cookies
+    assert client.cookies["ss-pid"] != body["SessionId"]
     claims = jwt.decode(body["BearerToken"], options={"verify_signature": False})
     assert claims["sub"] == body["UserId"]
     assert claims["aud"] == "pf"
@@ -51,13 +51,42 @@ def test_session_ids_are_shaped_like_servicestacks(client: TestClient) -> None:
 
 
 def test_remember_me_sets_the_permanent_session(client: TestClient) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/SessionExtensions.cs
+    ``GenerateNewSessionCookiesAsync`` issues a new ``ss-id`` and a new ``ss-pid``, two
+    ``CreateRandomSessionId`` values; ``RememberMe`` sets ``ss-opt`` to ``perm``
+    (``Auth/AuthenticateService.cs`` ``AuthenticateAsync`` -> ``AddSessionOptions``), and
+    ``GetSessionId`` then keys the session by ``ss-pid`` alone."""
     body = {"UserName": "agent@demo.local", "Password": "demo-agent", "RememberMe": True}
     response = client.post("/pf/auth", json=body)
     assert response.status_code == 200
     assert client.cookies["ss-opt"] == "perm"
     assert client.cookies["ss-pid"] == response.json()["SessionId"]
+    assert re.fullmatch(r"[A-Za-z0-9]{20}", client.cookies["ss-id"])
+    assert client.cookies["ss-id"] != client.cookies["ss-pid"]
+    temporary = client.cookies["ss-id"]
     del client.cookies["ss-id"]
     assert client.get(LINKS).status_code == 200
+    client.cookies.clear()
+    assert client.get(LINKS, headers={"Cookie": f"ss-id={temporary}"}).status_code == 401
+
+
+def test_only_the_id_ss_opt_names_keys_the_session(client: TestClient) -> None:
+    """SessionExtensions.cs ``GetSessionId``: ``IsPermanentSession`` (``ss-opt`` holds
+    ``perm``) picks ``ss-pid``, else ``ss-id``; ``GetSessionParam`` reads an ``X-ss-id`` /
+    ``X-ss-pid`` / ``X-ss-opt`` header before the cookie. Without ``RememberMe`` a sign-in
+    keeps the ``ss-opt`` the request brought (``AddSessionOptions`` is only called when
+    ``RememberMe`` has a value)."""
+    session = sign_in(client, "pf", "jane@demo.local")["SessionId"]
+    permanent = client.cookies["ss-pid"]
+    client.cookies.clear()
+    assert client.get(LINKS, headers={"X-ss-id": session}).status_code != 401
+    assert client.get(LINKS, headers={"X-ss-pid": permanent}).status_code == 401
+    both = {"X-ss-id": session, "X-ss-pid": permanent, "X-ss-opt": "perm"}
+    assert client.get(LINKS, headers=both).status_code == 401
+    body = {"UserName": "jane@demo.local", "Password": PASSWORDS["jane@demo.local"]}
+    response = client.post("/pf/auth/credentials", json=body, headers={"X-ss-opt": "perm"})
+    assert client.cookies["ss-opt"] == "perm"
+    assert client.cookies["ss-pid"] == response.json()["SessionId"]
 
 
 @pytest.mark.parametrize(
