@@ -45,7 +45,25 @@ ISSUER = "ssjwt"
 IDLE_SECONDS = 2 * 60 * 60
 PERMANENT_SECONDS = 20 * 365 * 24 * 60 * 60
 
-ROLE_NAMES = {"admin": "Admin", "agent": "Employee", "customer": "Customer"}
+#: A site's role names per core role, in ``AuthenticateResponse.Roles`` and the JWT ``roles``.
+#: PF: no public source names its roles; crmgate's own names. BokaMera: the roles its
+#: metadata pages say a company administrator's services require
+#: (``bookingsupplier-administrator-write`` / ``-read``; docs/wire/servicestack.md); crmgate's
+#: policy gives an agent the same rights on the company's customers as an admin, and a
+#: customer is a plain user without roles.
+ROLE_NAMES: dict[str, dict[str, list[str]]] = {
+    "pf": {"admin": ["Admin"], "agent": ["Employee"], "customer": ["Customer"]},
+    "bokamera": {
+        "admin": ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        "agent": ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        "customer": [],
+    },
+}
+
+
+def role_names(site: str, principal: Principal) -> list[str]:
+    """The names ``site`` gives ``principal``'s role."""
+    return list(ROLE_NAMES.get(site, ROLE_NAMES["pf"])[principal.role])
 
 
 @dataclass(frozen=True)
@@ -88,7 +106,7 @@ def bearer_token(core: Core, site: str, principal: Principal) -> str:
         "exp": int((now + TOKEN_LIFETIME).timestamp()),
         "name": principal.display_name or principal.login,
         "email": principal.login,
-        "roles": [ROLE_NAMES[principal.role]],
+        "roles": role_names(site, principal),
     }
     return jwt.encode(claims, _secret(core), algorithm="HS256", headers={"kid": site})
 
@@ -195,7 +213,7 @@ def describe(
         UserName=principal.login,
         DisplayName=principal.display_name or principal.login,
         BearerToken=bearer_token(core, site, principal),
-        Roles=[ROLE_NAMES[principal.role]],
+        Roles=role_names(site, principal),
         AuthProvider="credentials",
     )
 

@@ -241,3 +241,30 @@ def test_at_the_host_root_cookies_keep_path_slash(client: TestClient) -> None:
     cookies = response.headers.get_list("set-cookie")
     assert cookies
     assert all("Path=/;" in c or c.endswith("Path=/") for c in cookies)
+
+
+@pytest.mark.parametrize(
+    ("user", "roles"),
+    [
+        (
+            "admin@demo.local",
+            ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        ),
+        (
+            "agent@demo.local",
+            ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        ),
+        ("customer11@1to1service.com", []),
+    ],
+)
+def test_bokamera_role_names(client: TestClient, user: str, roles: list[str]) -> None:
+    """BokaMera's own role names, as its metadata pages state what a company administrator's
+    operation requires ("Requires any of the roles: bookingsupplier-administrator-write,
+    superadmin" on api.bokamera.se/xml/metadata?op=GDPRCustomerQuery; ``...-read`` on
+    testapi.bokamera.se/xml/metadata?op=CreateCustomer), in ``AuthenticateResponse.Roles``
+    (ServiceStack/ServiceStack, ServiceStack/src/ServiceStack.Client/AuthDtos.cs) and the
+    JWT's ``roles`` claim; a plain customer has none."""
+    body = sign_in(client, "bokamera", user)
+    assert body["Roles"] == roles
+    claims = jwt.decode(body["BearerToken"], options={"verify_signature": False})
+    assert claims["roles"] == roles
