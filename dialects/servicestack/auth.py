@@ -41,8 +41,11 @@ SECRET_ENV = "CRMGATE_SERVICESTACK_JWT_SECRET"
 #: ServiceStack's JwtAuthProvider defaults: 14 days, issuer "ssjwt".
 TOKEN_LIFETIME = timedelta(days=14)
 ISSUER = "ssjwt"
-#: A session cookie is forgotten after this long without use; a permanent one lives 20 years.
-IDLE_SECONDS = 2 * 60 * 60
+#: How long a session lives from sign-in (``SessionFeature.DefaultSessionExpiry``, two
+#: weeks; ``DefaultPermanentSessionExpiry``, four weeks, for a permanent one).
+SESSION_SECONDS = 14 * 24 * 60 * 60
+PERMANENT_SESSION_SECONDS = 28 * 24 * 60 * 60
+#: ``ss-pid`` and ``ss-opt`` cookies: ``Host/Cookies.cs`` ``PermanentCookieExpiry``, 20 years.
 PERMANENT_SECONDS = 20 * 365 * 24 * 60 * 60
 
 #: A site's role names per core role, in ``AuthenticateResponse.Roles`` and the JWT ``roles``.
@@ -196,8 +199,8 @@ def sign_in(
     core.sessions.open(
         principal,
         session_kind(site),
-        idle_seconds=None if permanent else IDLE_SECONDS,
-        lifetime_seconds=PERMANENT_SECONDS if permanent else None,
+        idle_seconds=None,
+        lifetime_seconds=PERMANENT_SESSION_SECONDS if permanent else SESSION_SECONDS,
         token=ids.active,
     )
     return describe(core, site, principal, ids.active), ids

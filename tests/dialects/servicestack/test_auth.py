@@ -268,3 +268,19 @@ def test_bokamera_role_names(client: TestClient, user: str, roles: list[str]) ->
     assert body["Roles"] == roles
     claims = jwt.decode(body["BearerToken"], options={"verify_signature": False})
     assert claims["roles"] == roles
+
+
+@pytest.mark.parametrize(("remember", "lives"), [(False, 14), (True, 28)])
+def test_session_lifetimes(
+    client: TestClient, clock: FakeClock, remember: bool, lives: int
+) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/ServiceStackHost.Runtime.cs
+    ``GetDefaultSessionExpiry``: a session is cached for ``SessionFeature.DefaultSessionExpiry``
+    (two weeks) from sign-in, a permanent one for ``DefaultPermanentSessionExpiry`` (four
+    weeks); using it does not extend it."""
+    body = {"UserName": "agent@demo.local", "Password": "demo-agent", "RememberMe": remember}
+    assert client.post("/pf/auth", json=body).status_code == 200
+    clock.advance(days=lives - 1)
+    assert client.get("/pf/auth").status_code == 200
+    clock.advance(days=1, seconds=1)
+    assert client.get("/pf/auth").status_code == 401
