@@ -23,6 +23,7 @@ from core.models import Principal
 from core.services import Core
 from dialects.base import Endpoint, Problem, core_of, no_endpoint
 from dialects.formats.errors import DecodeError
+from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
 from dialects.servicestack.service import ALL_VERBS, Call, HostSettings, Route, Service
@@ -252,6 +253,15 @@ class Site:
             hook(answer)
         return answer
 
+    def _debug(self, result: Any, headers: Mapping[str, str]) -> Response:
+        """A JSV answer with ``?debug=``: laid out by JsvFormatter, sent as ``text/plain``
+        (``ServiceStackHandlerBase.HandleResponseNext`` -> ``WriteDebugResponse``)."""
+        jsv = self.formats.codecs["jsv"]
+        assert isinstance(jsv, Jsv)
+        return Response(
+            jsv.encode_pretty(result), headers={**headers, "content-type": "text/plain"}
+        )
+
     def _page(self, request: Request) -> codecs.Page:
         """What an HTML answer shows of the request (HtmlFormat: ``req.OperationName``,
         ``req.Dto``)."""
@@ -279,6 +289,12 @@ class Site:
                 **headers,
                 "Content-Disposition": f'attachment;filename="{service.name}.csv"',
             }
+        if (
+            fmt.startswith("jsv")
+            and request.query_params.get("debug")
+            and not isinstance(result, list)
+        ):
+            return self._debug(result, headers)
         page = self._page(request) if fmt == "html" else None
         answer = codecs.response(
             self.formats,

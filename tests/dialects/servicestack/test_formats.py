@@ -207,3 +207,15 @@ def test_jsonp(client: TestClient) -> None:
     answer = client.get(f"{LINKS}?callback=cb")
     assert (answer.status_code, answer.headers["content-type"]) == (200, "text/javascript")
     assert answer.text.startswith('cb({"ResponseStatus":{"ErrorCode":"Unauthorized"')
+
+
+@pytest.mark.parametrize("url", [f"{LINKS}?format=jsv&debug=1", REPLY.format("jsv") + "&debug=x"])
+def test_jsv_debug(client: TestClient, url: str) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/Host/Handlers/
+    ServiceStackHandlerBase.cs ``HandleResponseNext``: a JSV answer with ``?debug=`` is
+    written by ``WriteDebugResponse``: ``SerializeAndFormat`` (JSV laid out by
+    JsvFormatter) as ``text/plain``."""
+    sign_in(client, "pf", USER["pf"])
+    answer = client.get(url)
+    assert (answer.status_code, answer.headers["content-type"]) == (200, "text/plain")
+    assert answer.text.startswith("{\n\tRoles: \n\t[\n")
