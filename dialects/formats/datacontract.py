@@ -27,6 +27,7 @@ from dialects.formats.xmlread import (
     INSTANCE,
     contract_order,
     item_contract,
+    member_namespace,
     namespace_of,
     read_root,
 )
@@ -178,7 +179,16 @@ class _Writers:
             "    add = out.append",
             f"    {unpack}, = tags(prefix)" if fields else "    pass",
         ]
+        own = namespace_of(info)
         for i, f in enumerate(fields):
+            ns = member_namespace(f, info)
+            if ns != own:
+                names[f"m{i}"] = self.nullable(f.node)
+                names["_foreign"] = _foreign
+                lines.append(
+                    f"    _foreign(out, {f.name!r}, obj.{f.name}, depth, scope, {ns!r}, m{i})"
+                )
+                continue
             lines += [
                 f"    v = obj.{f.name}",
                 "    if v is None:",
@@ -197,6 +207,32 @@ class _Writers:
 
 
 StructWriter = Callable[[list[str], Any, str, int, Scope], None]
+
+
+def _foreign(
+    out: list[str], name: str, v: Any, depth: int, scope: Scope, ns: str, write: MemberWriter
+) -> None:
+    """A member declared in another contract's namespace (an inherited one): its element is
+    written with the prefix in scope for that namespace, else with ``xmlns="{ns}"``
+    (referencesource ``XmlBaseWriter.StartElement``: no prefix found, the default namespace
+    is redeclared; declarations follow the attributes, as ``DeclareNamespaces`` writes
+    them)."""
+    prefix = scope.get(ns)
+    if prefix is not None:
+        write(out, prefix + name, v, depth, scope)
+        return
+    inner = {k: p for k, p in scope.items() if p}
+    inner[ns] = ""
+    start = len(out)
+    write(out, name, v, depth, inner)
+    first = out[start]
+    head = len(name) + 1
+    if first.endswith(' i:nil="true" />'):
+        out[start] = first[:-3] + f' xmlns="{ns}" />'
+    else:
+        out[start] = first[:head] + f' xmlns="{ns}"' + first[head:]
+
+
 #: How a member's text is written without a call, by kind (``t{i}`` is :func:`_text_of`).
 _TEXT_EXPRESSIONS = {
     "str": "(t{i}(v) if _search(v) else v)",

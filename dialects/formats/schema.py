@@ -53,6 +53,10 @@ class FieldPlan:
     node: Node
     #: How many Struct classes up the hierarchy declared it (0 = the root-most base).
     level: int
+    #: The data contract namespace of the class that declared it (``xml_namespace`` as that
+    #: class sees it): DataContractSerializer writes an inherited member in its base
+    #: contract's namespace.
+    namespace: str | None = None
 
 
 @dataclass(eq=False, slots=True)
@@ -90,19 +94,22 @@ def plan(cls: type[msgspec.Struct]) -> StructPlan:
     _plans[cls] = result
     levels = _levels(cls)
     for f in info.fields:
-        result.fields.append(FieldPlan(f.name, f.encode_name, _node(f.type), levels[f.name]))
+        level, owner = levels[f.name]
+        declared = getattr(owner, "xml_namespace", None)
+        result.fields.append(FieldPlan(f.name, f.encode_name, _node(f.type), level, declared))
         result.by_lower[f.name.lower()] = f.encode_name
         result.by_lower[f.encode_name.lower()] = f.encode_name
     result.wire_names = frozenset(f.wire for f in result.fields)
     return result
 
 
-def _levels(cls: type[msgspec.Struct]) -> dict[str, int]:
+def _levels(cls: type[msgspec.Struct]) -> dict[str, tuple[int, type]]:
+    """Each member's (depth in the hierarchy, the class that first declared it)."""
     bases = [c for c in reversed(cls.__mro__) if isinstance(c, type(msgspec.Struct))][1:]
-    levels: dict[str, int] = {}
+    levels: dict[str, tuple[int, type]] = {}
     for level, base in enumerate(bases):
         for name in base.__struct_fields__:
-            levels.setdefault(name, level)
+            levels.setdefault(name, (level, base))
     return levels
 
 

@@ -132,6 +132,15 @@ def item_contract(node: Node) -> tuple[str, str]:
     return PRIMITIVE_NAMES[node.kind], ARRAYS
 
 
+def member_namespace(f: FieldPlan, info: StructPlan) -> str:
+    """The namespace of a member's element: the contract that declared it (an inherited
+    member stays in its base contract's namespace: referencesource ``ClassDataContract``
+    ``MemberNames`` / ``ContractNamespaces`` hold one entry per class of the hierarchy)."""
+    if f.namespace == info.namespace:
+        return namespace_of(info)
+    return f.namespace or datacontract_namespace("")
+
+
 def contract_order(info: StructPlan) -> list[FieldPlan]:
     """Members in DataContract order: base class first, then ``[DataMember(Order=n)]``
     (members without one count as -1), then ordinal name."""
@@ -214,9 +223,10 @@ class _Readers:
             return out
 
         self.structs[info] = read
-        ns = namespace_of(info)
         for position, f in enumerate(contract_order(info)):
-            members[f"{{{ns}}}{f.name}"] = (position, f.wire, self.node(f.node))
+            # An inherited member is read in its base contract's namespace.
+            tag = f"{{{member_namespace(f, info)}}}{f.name}"
+            members[tag] = (position, f.wire, self.node(f.node))
         return read
 
 

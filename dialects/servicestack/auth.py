@@ -2,6 +2,12 @@
 (and ``/auth``), the session cookies ``ss-id`` / ``ss-pid`` / ``ss-opt``, a stateless HS256
 ``BearerToken`` (JWT) accepted in ``Authorization: Bearer``, and ``/auth/logout``.
 
+A sign-in makes two new random ids (``SessionExtensions.GenerateNewSessionCookiesAsync``):
+the temporary one in the ``ss-id`` browser-session cookie, the permanent one in the
+``ss-pid`` cookie (20 years); ``ss-opt`` (``perm`` or ``temp``) says which of them keys the
+session (``IsPermanentSession`` / ``GetSessionId``). Each is read from an ``X-ss-id`` /
+``X-ss-pid`` / ``X-ss-opt`` header before the cookie (``GetSessionParam``).
+
 Sessions live in the store (core's SessionService), so every worker sees them; the JWT secret
 is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else the store's signing secret (``core.keys``).
 """
@@ -11,6 +17,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -34,11 +41,45 @@ SECRET_ENV = "CRMGATE_SERVICESTACK_JWT_SECRET"
 #: ServiceStack's JwtAuthProvider defaults: 14 days, issuer "ssjwt".
 TOKEN_LIFETIME = timedelta(days=14)
 ISSUER = "ssjwt"
-#: A session cookie is forgotten after this long without use; a permanent one lives 20 years.
-IDLE_SECONDS = 2 * 60 * 60
+#: How long a session lives from sign-in (``SessionFeature.DefaultSessionExpiry``, two
+#: weeks; ``DefaultPermanentSessionExpiry``, four weeks, for a permanent one).
+SESSION_SECONDS = 14 * 24 * 60 * 60
+PERMANENT_SESSION_SECONDS = 28 * 24 * 60 * 60
+#: ``ss-pid`` and ``ss-opt`` cookies: ``Host/Cookies.cs`` ``PermanentCookieExpiry``, 20 years.
 PERMANENT_SECONDS = 20 * 365 * 24 * 60 * 60
 
-ROLE_NAMES = {"admin": "Admin", "agent": "Employee", "customer": "Customer"}
+#: A site's role names per core role, in ``AuthenticateResponse.Roles`` and the JWT ``roles``.
+#: PF: no public source names its roles; crmgate's own names. BokaMera: the roles its
+#: metadata pages say a company administrator's services require
+#: (``bookingsupplier-administrator-write`` / ``-read``; docs/wire/servicestack.md); crmgate's
+#: policy gives an agent the same rights on the company's customers as an admin, and a
+#: customer is a plain user without roles.
+ROLE_NAMES: dict[str, dict[str, list[str]]] = {
+    "pf": {"admin": ["Admin"], "agent": ["Employee"], "customer": ["Customer"]},
+    "bokamera": {
+        "admin": ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        "agent": ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        "customer": [],
+    },
+}
+
+
+def role_names(site: str, principal: Principal) -> list[str]:
+    """The names ``site`` gives ``principal``'s role."""
+    return list(ROLE_NAMES.get(site, ROLE_NAMES["pf"])[principal.role])
+
+
+@dataclass(frozen=True)
+class SessionIds:
+    """The ids a sign-in issues; ``permanent_session`` says which one keys the session."""
+
+    temporary: str
+    permanent: str
+    permanent_session: bool
+
+    @property
+    def active(self) -> str:
+        return self.permanent if self.permanent_session else self.temporary
 
 
 def session_kind(site: str) -> str:
@@ -68,7 +109,7 @@ def bearer_token(core: Core, site: str, principal: Principal) -> str:
         "exp": int((now + TOKEN_LIFETIME).timestamp()),
         "name": principal.display_name or principal.login,
         "email": principal.login,
-        "roles": [ROLE_NAMES[principal.role]],
+        "roles": role_names(site, principal),
     }
     return jwt.encode(claims, _secret(core), algorithm="HS256", headers={"kid": site})
 
@@ -109,12 +150,20 @@ def _verify_bearer(core: Core, site: str, token: str) -> tuple[float, Principal]
     return expires, core.auth.principal(user_id)
 
 
+def _param(request: Request, key: str) -> str | None:
+    """``GetSessionParam``: the ``X-{key}`` header, else the cookie."""
+    return request.headers.get("x-" + key) or request.cookies.get(key)
+
+
+def is_permanent(request: Request) -> bool:
+    """``IsPermanentSession``: ``ss-opt`` (a comma-separated set) holds ``perm``."""
+    return "perm" in (_param(request, OPTIONS) or "").split(",")
+
+
 def _session_tokens(request: Request) -> list[str]:
-    """Session ids to try: the permanent one first when ``ss-opt`` says ``perm``."""
-    names = [PERMANENT_ID, SESSION_ID]
-    if request.cookies.get(OPTIONS) != "perm":
-        names.reverse()
-    return [request.cookies[n] for n in names if request.cookies.get(n)]
+    """``GetSessionId``: the ``ss-pid`` id when ``ss-opt`` says ``perm``, else ``ss-id``."""
+    found = _param(request, PERMANENT_ID if is_permanent(request) else SESSION_ID)
+    return [found] if found else []
 
 
 def authenticate(core: Core, site: str, request: Request) -> Principal | None:
@@ -145,19 +194,24 @@ def credential(core: Core, site: str, request: Request) -> tuple[Principal, date
     return None
 
 
-def sign_in(core: Core, site: str, dto: Authenticate) -> tuple[AuthenticateResponse, str]:
-    """Check the credentials; the response and the new session id."""
+def sign_in(
+    core: Core, site: str, dto: Authenticate, request: Request
+) -> tuple[AuthenticateResponse, SessionIds]:
+    """Check the credentials; the response and the new session ids. ``RememberMe`` picks
+    the permanent session; left out, the request's ``ss-opt`` keeps its say
+    (``AuthenticateService.AuthenticateAsync`` only calls ``AddSessionOptions`` when
+    ``RememberMe`` has a value)."""
     principal = core.auth.login(dto.UserName or "", dto.Password or "")
-    lifetime = PERMANENT_SECONDS if dto.RememberMe else None
-    idle = None if dto.RememberMe else IDLE_SECONDS
-    session = core.sessions.open(
+    permanent = dto.RememberMe if dto.RememberMe is not None else is_permanent(request)
+    ids = SessionIds(new_session_id(), new_session_id(), permanent)
+    core.sessions.open(
         principal,
         session_kind(site),
-        idle_seconds=idle,
-        lifetime_seconds=lifetime,
-        token=new_session_id(),
+        idle_seconds=None,
+        lifetime_seconds=PERMANENT_SESSION_SECONDS if permanent else SESSION_SECONDS,
+        token=ids.active,
     )
-    return describe(core, site, principal, session), session
+    return describe(core, site, principal, ids.active), ids
 
 
 def describe(
@@ -170,7 +224,7 @@ def describe(
         UserName=principal.login,
         DisplayName=principal.display_name or principal.login,
         BearerToken=bearer_token(core, site, principal),
-        Roles=[ROLE_NAMES[principal.role]],
+        Roles=role_names(site, principal),
         AuthProvider="credentials",
     )
 
@@ -181,22 +235,23 @@ def cookie_path(request: Request) -> str:
     return request.scope.get("root_path") or "/"
 
 
-def set_cookies(request: Request, response: Response, session: str, remember: bool) -> None:
-    """``ss-id`` always, ``ss-pid`` too when remembered; ``ss-opt`` says which one counts."""
+def set_cookies(request: Request, response: Response, ids: SessionIds) -> None:
+    """``ss-id`` (a browser-session cookie) and ``ss-pid`` (permanent), each its own id;
+    ``ss-opt`` says which one keys the session (``Host/Cookies.cs`` ``AddSessionCookie`` /
+    ``AddPermanentCookie``: 20 years)."""
     path = cookie_path(request)
-    response.set_cookie(SESSION_ID, session, path=path, httponly=True, samesite="lax")
-    if remember:
-        response.set_cookie(
-            PERMANENT_ID,
-            session,
-            max_age=PERMANENT_SECONDS,
-            path=path,
-            httponly=True,
-            samesite="lax",
-        )
+    response.set_cookie(SESSION_ID, ids.temporary, path=path, httponly=True, samesite="lax")
+    response.set_cookie(
+        PERMANENT_ID,
+        ids.permanent,
+        max_age=PERMANENT_SECONDS,
+        path=path,
+        httponly=True,
+        samesite="lax",
+    )
     response.set_cookie(
         OPTIONS,
-        "perm" if remember else "temp",
+        "perm" if ids.permanent_session else "temp",
         max_age=PERMANENT_SECONDS,
         path=path,
         samesite="lax",

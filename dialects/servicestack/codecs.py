@@ -1,15 +1,18 @@
 """The formats a ServiceStack site speaks, taken from ``dialects.formats``: which codec reads a
 body, which one answers, and the answer itself. No grammar here, only the choice.
 
-A format key is ``json``, ``xml`` or ``jsv``; ``json:cc`` is JSON with camelCase names, what
-a request gets with ``?jsconfig=TextCase:CamelCase`` (or ``tc:cc``, ``EmitCamelCaseNames``)
-[ServiceStack.Text JsConfig.CreateScope; HostConfig.AllowJsConfig].
+A format key is ``json``, ``xml``, ``jsv``, ``csv`` or ``html``; ``json:cc`` is JSON with
+camelCase names, what a request gets with ``?jsconfig=TextCase:CamelCase`` (or ``tc:cc``,
+``EmitCamelCaseNames``) [ServiceStack.Text JsConfig.CreateScope; HostConfig.AllowJsConfig].
+HTML is the snapshot page (``snapshot.py``) around the JSON answer.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -17,11 +20,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from dialects.base import Problem
-from dialects.formats import form, json, jsv, schema, ssjson
+from dialects.formats import csv, form, json, jsv, schema, ssjson
 from dialects.formats.codec import Codec
 from dialects.formats.datacontract import DataContractXml
 from dialects.formats.errors import DecodeError
-from dialects.servicestack import negotiation
+from dialects.servicestack import negotiation, snapshot
+from dialects.servicestack.dto import SERVICESTACK_TYPES
 
 #: Formats a site answers in, and the Content-Type of each answer: ContentTypes'
 #: ``ContentTypeFormats``, with ``; charset=utf-8`` on JSON only
@@ -32,8 +36,12 @@ CONTENT_TYPES = {
     "xml": "application/xml",
     "jsv": "application/jsv",
     negotiation.TEXT_JSV: "text/jsv",
+    "csv": csv.MEDIA_TYPE,
+    "html": snapshot.MEDIA_TYPE,
 }
 FORMATS = ("json", "xml", "jsv")
+#: Predefined routes of the format plugins: ``/csv/reply/X``, ``/html/reply/X``.
+PLUGIN_FORMATS = ("csv", "html")
 DEFAULT = "json"
 CAMEL = ":cc"
 
@@ -53,15 +61,17 @@ class Formats:
     def encode(self, obj: Any, fmt: str) -> bytes:
         """``obj``, or a list of DTOs (an auto-batched answer: JSON and JSV only)."""
         codec = self.codecs.get(fmt) or self.codecs[fmt.split(":")[0]]
-        if not isinstance(obj, list):
+        if not isinstance(obj, list) or fmt == "csv":
             return codec.encode(obj)
         return b"[" + b",".join(codec.encode(item) for item in obj) + b"]"
 
     def decode(self, buf: bytes, fmt: str, type_: type) -> Any:
-        """The body, read in format ``fmt`` (``json``, ``xml``, ``jsv`` or ``form``), as
-        ``type_``."""
+        """The body, read in format ``fmt`` (``json``, ``xml``, ``jsv``, ``csv`` or
+        ``form``), as ``type_``; an HTML body is not read (HtmlFormat has no deserializer)."""
         if fmt == "form":
             return form.decode(buf, type_)
+        if fmt == "html":
+            return None
         return self.codecs[fmt].decode(buf, type_)
 
     def decode_list(self, buf: bytes, fmt: str, type_: type) -> list[Any]:
@@ -75,6 +85,13 @@ class Formats:
         return [schema.convert(item, type_) for item in tree]
 
 
+def data_contract(cls: type) -> bool:
+    """Whether a DTO carries ``[DataContract]`` (ServiceStack.Text ``IsDto``): ServiceStack's
+    own DTOs do (``[DataContract(Namespace = "http://schemas.servicestack.net/types")]``);
+    the sites' DTOs are POCOs (their XML namespace is the CLR default one)."""
+    return getattr(cls, "xml_namespace", None) == SERVICESTACK_TYPES
+
+
 def formats_for(guid_format: str, omit_defaults: tuple[str, ...] = ()) -> Formats:
     return Formats(
         {
@@ -82,6 +99,7 @@ def formats_for(guid_format: str, omit_defaults: tuple[str, ...] = ()) -> Format
             "json" + CAMEL: json.ServiceStackJson(guid_format, omit_defaults, ssjson.camel),
             "xml": DataContractXml(),
             "jsv": jsv.Jsv(guid_format, omit_defaults),
+            "csv": csv.Csv(guid_format, data_contract),
         }
     )
 
@@ -113,13 +131,19 @@ def with_case(request: Request, fmt: str, camel: bool = False) -> str:
     return fmt + CAMEL if fmt == "json" and (camel or _camel(request)) else fmt
 
 
-def negotiate(request: Request, path: str, camel: bool = False) -> tuple[str, str]:
+def negotiate(
+    request: Request,
+    path: str,
+    camel: bool = False,
+    plugins: negotiation.Plugins = negotiation.NONE,
+) -> tuple[str, str]:
     """The answer's format key on a user route, and the path without its format suffix."""
     fmt, stripped = negotiation.user_route_format(
         path,
         query_of(request),
         request.headers.get("accept"),
         request.headers.get("content-type"),
+        plugins,
     )
     return with_case(request, fmt, camel), stripped
 
@@ -129,12 +153,82 @@ def content_type(fmt: str) -> str:
     return CONTENT_TYPES.get(fmt) or CONTENT_TYPES[fmt.split(":")[0]]
 
 
+@dataclasses.dataclass(frozen=True)
+class Page:
+    """What an HTML snapshot shows besides the answer: the operation and its request."""
+
+    request: Request
+    request_name: str
+    request_dto: Any = None
+    json_format: str = "json"
+    now: datetime | None = None
+
+
 def response(
-    formats: Formats, body: Any, fmt: str, *, status: int = 200, headers: Mapping[str, str] = {}
+    formats: Formats,
+    body: Any,
+    fmt: str,
+    *,
+    status: int = 200,
+    headers: Mapping[str, str] = {},
+    page: Page | None = None,
+    csv_loaded: bool = True,
 ) -> Response:
-    """ServiceStack's exact Content-Type (Starlette would add a charset to ``text/jsv``)."""
+    """ServiceStack's exact Content-Type (Starlette would add a charset to ``text/jsv``).
+
+    CSV without CsvFormat (``csv_loaded`` false) is what ServiceStack does when no
+    serializer is registered for the answer's content type: ``ContentTypes.
+    SerializeUnknownContentType`` throws ``NotSupportedException``, answered as a 500 with
+    an empty body (HttpResponseExtensionsInternal ``HandleResponseWriteException``)."""
+    if fmt == "csv" and not csv_loaded:
+        return Response(b"", status_code=500, headers={"content-type": csv.MEDIA_TYPE})
+    content = _snapshot(formats, body, page) if fmt == "html" else formats.encode(body, fmt)
     return Response(
-        formats.encode(body, fmt),
+        content,
         status_code=status,
         headers={"content-type": content_type(fmt), **headers},
     )
+
+
+def _snapshot(formats: Formats, body: Any, page: Page | None) -> bytes:
+    json_format = page.json_format if page else "json"
+    request_json = None
+    if page is not None and page.request_dto is not None:
+        request_json = formats.encode(page.request_dto, json_format).decode()
+    name = page.request_name if page else type(body).__name__
+    url = str(page.request.url) if page else ""
+    base = str(page.request.base_url) if page else "/"
+    return snapshot.page(
+        request_name=name,
+        dto_json=formats.encode(body, json_format).decode(),
+        request_json=request_json,
+        url=url,
+        base_url=base,
+        now=(page.now if page else None) or datetime.now(UTC),
+    )
+
+
+_NOT_VAR = re.compile(r"[^A-Za-z0-9._]")
+#: HostConfig.JsonpContentType.
+JAVASCRIPT = "text/javascript"
+
+
+def jsonp_callback(request: Request) -> str | None:
+    """``?callback=`` made a safe name (``GetJsonpCallback``: ServiceStack.Text
+    ``SafeVarRef`` turns anything but letters, digits, ``.`` and ``_`` into ``_``)."""
+    callback = request.query_params.get("callback")
+    return _NOT_VAR.sub("_", callback) if callback else None
+
+
+def jsonp(answer: Response, callback: str, *, error: bool) -> Response:
+    """A JSONP answer: ``callback(`` body ``)``. A JSON answer becomes ``text/javascript``
+    (HttpResponseExtensionsInternal ``WriteToResponse``); an error is sent with status 200
+    as ``text/javascript`` whatever its format (``WriteErrorToResponse``)."""
+    body = callback.encode() + b"(" + bytes(answer.body) + b")"
+    if error or "json" in answer.headers.get("content-type", ""):
+        answer.headers["content-type"] = JAVASCRIPT
+    if error:
+        answer.status_code = 200
+    answer.body = body
+    answer.headers["content-length"] = str(len(body))
+    return answer

@@ -135,9 +135,13 @@ def render(
     fmt: str,
     response_type: type | None = None,
     meta: dict[str, str] | None = None,
+    *,
+    page: codecs.Page | None = None,
+    csv_loaded: bool = True,
 ) -> Response:
     """The error answer, as the operation's response DTO when it has a ``ResponseStatus``;
-    ``meta`` goes into ``ResponseStatus.Meta`` (an auto-batched item's ``AutoBatchIndex``)."""
+    ``meta`` goes into ``ResponseStatus.Meta`` (an auto-batched item's ``AutoBatchIndex``);
+    ``page`` and ``csv_loaded`` as in :func:`codecs.response`."""
     status, response_status = _status(exc)
     if meta:
         response_status.Meta = {**(response_status.Meta or {}), **meta}
@@ -146,4 +150,6 @@ def render(
     else:
         body = ErrorResponse(ResponseStatus=response_status)
     headers = dict(exc.headers) if isinstance(exc, Problem) else {}
-    return codecs.response(formats, body, fmt, status=status, headers=headers)
+    return codecs.response(
+        formats, body, fmt, status=status, headers=headers, page=page, csv_loaded=csv_loaded
+    )

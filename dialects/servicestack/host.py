@@ -9,7 +9,7 @@ path *and* verb (``RestPath.IsMatch``): anything else is a 404, never a 405.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from core.errors import CoreError, Unauthenticated
 from dialects.base import Endpoint, Problem, core_of, no_endpoint
 from dialects.context import reusable
 from dialects.formats.errors import DecodeError
+from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
 from dialects.servicestack.service import ALL_VERBS, Call, HostSettings, Route, Service
@@ -32,6 +33,8 @@ _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
 AUTO_BATCH_COMPLETED = "X-AutoBatch-Completed"
 FORMAT_KEY = "crmgate.servicestack.format"
 RESPONSE_TYPE_KEY = "crmgate.servicestack.response_type"
+OPERATION_KEY = "crmgate.servicestack.operation"
+REQUEST_DTO_KEY = "crmgate.servicestack.request_dto"
 
 
 @dataclass
@@ -63,7 +66,10 @@ class Site:
         self.settings = HostSettings.from_env(self.name, os.environ)
         self.services = [*SESSION_SERVICES, *self.services]
         self.by_name = {s.name.lower(): s for s in self.services}
-        media = tuple(codecs.CONTENT_TYPES.values())
+        loaded = [f for f in codecs.PLUGIN_FORMATS if self._loaded(f)]
+        media = tuple(
+            media for fmt, media in codecs.CONTENT_TYPES.items() if fmt not in codecs.PLUGIN_FORMATS
+        ) + tuple(codecs.CONTENT_TYPES[f] for f in loaded)
         user = [
             Endpoint(
                 path=route.path,
@@ -89,11 +95,22 @@ class Site:
                 media_types=(codecs.CONTENT_TYPES[fmt],) if fmt else media,
             )
             for s in self.services
-            for fmt in (*codecs.FORMATS, None)
+            for fmt in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS, None)
         ]
-        self.endpoints = (*pages.endpoints(typegen.GENERATORS), *user, *predefined)
+        listed = [e for e in predefined if e.path.split("/")[1] not in codecs.PLUGIN_FORMATS]
+        listed += [e for e in predefined if e.path.split("/")[1] in loaded]
+        self.endpoints = (*pages.endpoints(typegen.GENERATORS), *user, *listed)
         self._user_routes = [(Route(e.path, e.methods), e) for e in user]
+        # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
+
+    @property
+    def plugins(self) -> negotiation.Plugins:
+        """The format plugins this host loaded (its settings)."""
+        return negotiation.Plugins(html=self.settings.html_format, csv=self.settings.csv_format)
+
+    def _loaded(self, fmt: str) -> bool:
+        return getattr(self.plugins, fmt)
 
     # -- the Dialect protocol ---------------------------------------------------------
 
@@ -106,7 +123,16 @@ class Site:
         format the request negotiated."""
         fmt = request.scope.get(FORMAT_KEY) or codecs.negotiate(request, request.url.path)[0]
         if isinstance(exc, CoreError | DecodeError | Problem):
-            return errors.render(exc, self.formats, fmt, request.scope.get(RESPONSE_TYPE_KEY))
+            answer = errors.render(
+                exc,
+                self.formats,
+                fmt,
+                request.scope.get(RESPONSE_TYPE_KEY),
+                page=self._page(request),
+                csv_loaded=self.settings.csv_format,
+            )
+            callback = codecs.jsonp_callback(request)
+            return codecs.jsonp(answer, callback, error=True) if callback else answer
         raise TypeError(f"not an error ServiceStack renders: {exc!r}")
 
     def describe(self) -> Sequence[Endpoint]:
@@ -117,7 +143,8 @@ class Site:
     async def endpoint(self, request: Request) -> Response:
         raw = "/" + request.path_params["path"]
         camel = self.settings.use_camel_case
-        fmt, path = codecs.negotiate(request, raw, camel)
+        plugins = self.plugins
+        fmt, path = codecs.negotiate(request, raw, camel, plugins)
         request.scope[FORMAT_KEY] = fmt
         page = pages.page(self, request, path)
         if page is not None:
@@ -129,22 +156,29 @@ class Site:
             key = "/" + path.strip("/").lower()
             batch = key.endswith("[]")
             found = self._predefined.get(key.removesuffix("[]"))
-            if found is not None:
+            fixed = found.path.split("/")[1] if found is not None else ""
+            if found is not None and (fixed not in codecs.PLUGIN_FORMATS or self._loaded(fixed)):
                 service = self._service(found)
-                fixed = found.path.split("/")[1]
                 # /api/{Dto} is a JSON handler unless an extension names another format.
-                handler_format = fixed if fixed in codecs.FORMATS else None
-                handler_format = handler_format or negotiation.strip_suffix(raw)[1]
+                handler_format = (
+                    fixed if fixed in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS) else None
+                )
+                handler_format = handler_format or negotiation.strip_suffix(raw, plugins)[1]
                 handler_format = handler_format or codecs.DEFAULT
-                query = codecs.query_of(request)
-                chosen = negotiation.predefined_format(raw, query, handler_format)
+                # JsvReplyHandler's own content type is text/jsv (MimeTypes.JsvText).
+                own = negotiation.TEXT_JSV if fixed == "jsv" else handler_format
+                chosen = negotiation.predefined_format(raw, codecs.query_of(request), own, plugins)
                 fmt = codecs.with_case(request, chosen, camel)
                 request.scope[FORMAT_KEY] = fmt
         if service is None:
+            if fmt == "csv" and not plugins.csv:
+                # No route: crmgate's 404 envelope, in JSON when CSV cannot be written.
+                request.scope[FORMAT_KEY] = codecs.DEFAULT
             # A verb the route does not declare matches no route either (RestPath.IsMatch).
             message = f"Handler for Request not found: {request.method} {raw}"
             raise no_endpoint(request.scope, 404, message)
         request.scope[RESPONSE_TYPE_KEY] = service.response
+        request.scope[OPERATION_KEY] = service.name
         return await self._serve(request, service, variables, fmt, handler_format, batch)
 
     def _service(self, endpoint: Endpoint) -> Service:
@@ -197,7 +231,7 @@ class Site:
         call = Call(core=core, request=request, site=self.name, settings=self.settings)
         if service.authenticate:
             self._authenticate(call)
-        body_format = negotiation.body_format(content_type)
+        body_format = negotiation.body_format(content_type, self.plugins)
         if handler_format is not None and body_format != "form":
             body_format = handler_format
         if batch:
@@ -213,14 +247,69 @@ class Site:
             dto = bind(service.request, decoded, query, variables, codecs.parse_query_value)
         else:
             dto = bind_predefined(service.request, decoded, query, codecs.parse_query_value)
+        request.scope[REQUEST_DTO_KEY] = dto
         result = service.handler(call, dto)
-        answer = codecs.response(self.formats, result, fmt)
+        answer = self._answer(request, result, fmt, service)
         for hook in call.hooks:
             hook(answer)
         # Not on a site with API keys: those are read afresh on every call.
         if service.reusable and request.method == "GET" and not (call.hooks or self.api_key_env):
             reusable(request.scope, call.until)
         return answer
+
+    def _debug(self, result: Any, headers: Mapping[str, str]) -> Response:
+        """A JSV answer with ``?debug=``: laid out by JsvFormatter, sent as ``text/plain``
+        (``ServiceStackHandlerBase.HandleResponseNext`` -> ``WriteDebugResponse``)."""
+        jsv = self.formats.codecs["jsv"]
+        assert isinstance(jsv, Jsv)
+        return Response(
+            jsv.encode_pretty(result), headers={**headers, "content-type": "text/plain"}
+        )
+
+    def _page(self, request: Request) -> codecs.Page:
+        """What an HTML answer shows of the request (HtmlFormat: ``req.OperationName``,
+        ``req.Dto``)."""
+        name = request.scope.get(OPERATION_KEY) or "ErrorResponse"
+        return codecs.Page(
+            request,
+            name,
+            request.scope.get(REQUEST_DTO_KEY),
+            codecs.with_case(request, "json", self.settings.use_camel_case),
+        )
+
+    def _answer(
+        self,
+        request: Request,
+        result: Any,
+        fmt: str,
+        service: Service,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        """A successful answer; CSV ones carry ``Content-Disposition: attachment`` named
+        after the operation (CsvFormat's global response filter)."""
+        headers = dict(headers or {})
+        if fmt == "csv" and self.settings.csv_format:
+            headers = {
+                **headers,
+                "Content-Disposition": f'attachment;filename="{service.name}.csv"',
+            }
+        if (
+            fmt.startswith("jsv")
+            and request.query_params.get("debug")
+            and not isinstance(result, list)
+        ):
+            return self._debug(result, headers)
+        page = self._page(request) if fmt == "html" else None
+        answer = codecs.response(
+            self.formats,
+            result,
+            fmt,
+            headers=headers,
+            page=page,
+            csv_loaded=self.settings.csv_format,
+        )
+        callback = codecs.jsonp_callback(request)
+        return codecs.jsonp(answer, callback, error=False) if callback else answer
 
     def _read(
         self,
@@ -256,9 +345,17 @@ class Site:
                 results.append(service.handler(call, dto))
             except (CoreError, DecodeError, Problem) as exc:
                 meta = {"AutoBatchIndex": str(i)}
-                answer = errors.render(exc, self.formats, fmt, service.response, meta)
+                answer = errors.render(
+                    exc,
+                    self.formats,
+                    fmt,
+                    service.response,
+                    meta,
+                    page=self._page(call.request),
+                    csv_loaded=self.settings.csv_format,
+                )
                 answer.headers[AUTO_BATCH_COMPLETED] = str(i)
-                return answer
-        return codecs.response(
-            self.formats, results, fmt, headers={AUTO_BATCH_COMPLETED: str(len(results))}
-        )
+                callback = codecs.jsonp_callback(call.request)
+                return codecs.jsonp(answer, callback, error=True) if callback else answer
+        headers = {AUTO_BATCH_COMPLETED: str(len(results))}
+        return self._answer(call.request, results, fmt, service, headers)

@@ -25,11 +25,14 @@ Content types come from ``Host/ContentTypes.cs`` (``ContentTypeFormats``: ``jsv`
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from dialects.formats.negotiation import media_type_of
 
-#: ContentTypes.ContentTypeFormats: format name -> format key.
-FORMAT_NAMES = {"json": "json", "xml": "xml", "jsv": "jsv"}
+#: ContentTypes.ContentTypeFormats: format name -> format key (names are case-sensitive:
+#: a plain Dictionary; ``?format=`` and a path segment are lower-cased first). ``csv``
+#: names CSV even without CsvFormat (``GetFormatContentType``'s fallback switch).
+FORMAT_NAMES = {"json": "json", "xml": "xml", "jsv": "jsv", "csv": "csv"}
 #: Format key of a request body's media type (ContentFormat.NormalizeContentType aliases).
 BODY_FORMATS = {
     "application/json": "json",
@@ -40,78 +43,120 @@ BODY_FORMATS = {
     "text/jsv": "jsv",
     "application/x-www-form-urlencoded": "form",
 }
-#: HostConfig.PreferredContentTypes after start-up, JSON (the default) first.
+#: HostConfig.PreferredContentTypes after start-up, JSON (the default) first; HtmlFormat
+#: puts HTML first (it is the default content type then).
 PREFERRED = (("application/json", "json"), ("application/xml", "xml"), ("application/jsv", "jsv"))
+PREFERRED_HTML = (("text/html", "html"), *PREFERRED)
 #: The format key that answers ``text/jsv`` (seed 004 shows ``Accept: text/jsv`` answered
 #: with ``Content-Type: text/jsv``).
 TEXT_JSV = "jsv:text"
 DEFAULT = "json"
 
 
-def body_format(content_type: str | None) -> str | None:
+@dataclass(frozen=True)
+class Plugins:
+    """The format plugins a host loaded: ``HtmlFormat`` (``html``), ``CsvFormat`` (``csv``)."""
+
+    html: bool = False
+    csv: bool = False
+
+    @property
+    def default(self) -> str:
+        """``HostConfig.DefaultContentType``: HTML once HtmlFormat registered, else JSON."""
+        return "html" if self.html else DEFAULT
+
+    def name(self, name: str) -> str | None:
+        """``ContentTypes.GetFormatContentType``: the format key a name stands for."""
+        if name == "html":
+            return "html" if self.html else None
+        return FORMAT_NAMES.get(name)
+
+
+NONE = Plugins()
+
+
+def body_format(content_type: str | None, plugins: Plugins = NONE) -> str | None:
     """The format a user route reads a body in; None when no deserializer is registered for
     the Content-Type (the body is then not read)."""
-    return BODY_FORMATS.get(media_type_of(content_type))
+    media = media_type_of(content_type)
+    if media == "text/csv" and plugins.csv:
+        return "csv"
+    return BODY_FORMATS.get(media)
 
 
-def strip_suffix(path: str) -> tuple[str, str | None]:
+def strip_suffix(path: str, plugins: Plugins = NONE) -> tuple[str, str | None]:
     """(path without its format extension, the extension's format key) - RestHandler's
     ``GetSanitizedPathInfo`` (the text after the last dot, when it names a format)."""
     head, dot, ext = path.rpartition(".")
-    fmt = FORMAT_NAMES.get(ext.lower()) if dot else None
+    fmt = plugins.name(ext) if dot else None
     return (head, fmt) if fmt else (path, None)
 
 
-def query_format(query: Mapping[str, str], path: str) -> str | None:
+def query_format(query: Mapping[str, str], path: str, plugins: Plugins = NONE) -> str | None:
     """``GetQueryStringContentType``: ``?callback=``, ``?format=`` (before any dot), else the
     first path segment when it has at most four letters; None when nothing names a format."""
     if query.get("callback"):
         return DEFAULT
     named = query.get("format")
     if named is not None:
-        return FORMAT_NAMES.get(named.partition(".")[0].lower())
+        return plugins.name(named.partition(".")[0].lower())
     segment = (path[1:] if path.startswith("/") else path).partition("/")[0]
     if len(path) < 3 or len(segment) > 4:
         return None
-    return FORMAT_NAMES.get(segment.lower())
+    return plugins.name(segment.lower())
 
 
-def accept_format(accept: str | None, content_type: str | None) -> str:
+def accept_format(accept: str | None, content_type: str | None, plugins: Plugins = NONE) -> str:
     """``GetResponseContentType`` after the query: Accept against the preferred content types,
-    then ``*/*`` (the request's own format), then the default."""
+    then ``*/*`` (the request's own format), then a registered custom format (CSV), then
+    the default."""
     items = [media_type_of(item) for item in (accept or "").split(",")]
     request_type = media_type_of(content_type)
     if request_type in BODY_FORMATS and BODY_FORMATS[request_type] == "form":
         request_type = ""
+    preferred = PREFERRED_HTML if plugins.html else PREFERRED
     matched: set[str] = set()
     for item in items:
-        for media, fmt in PREFERRED:
+        for media, fmt in preferred:
             if fmt not in matched and item.startswith(media):
                 matched.add(fmt)
                 if media == request_type:
                     return fmt
-    for _, fmt in PREFERRED:
+    for _, fmt in preferred:
         if fmt in matched:
             return fmt
-    if "*/*" in items and request_type:
-        found = BODY_FORMATS.get(request_type)
+    if "*/*" in items:
+        found = body_format(request_type, plugins) if request_type else None
         if found:
             return TEXT_JSV if request_type == "text/jsv" else found
+        return plugins.default
+    if plugins.csv and any(item.startswith("text/csv") for item in items):
+        return "csv"
     if "text/jsv" in items:
         return TEXT_JSV
-    return DEFAULT
+    return plugins.default
 
 
 def user_route_format(
-    path: str, query: Mapping[str, str], accept: str | None, content_type: str | None
+    path: str,
+    query: Mapping[str, str],
+    accept: str | None,
+    content_type: str | None,
+    plugins: Plugins = NONE,
 ) -> tuple[str, str]:
     """(format key, path without its suffix) of a user route's answer."""
-    stripped, suffix = strip_suffix(path)
+    stripped, suffix = strip_suffix(path, plugins)
     if suffix:
         return suffix, stripped
-    return query_format(query, path) or accept_format(accept, content_type), path
+    fmt = query_format(query, path, plugins) or accept_format(accept, content_type, plugins)
+    return fmt, path
 
 
-def predefined_format(path: str, query: Mapping[str, str], handler_format: str) -> str:
-    """The answer of a predefined route: the query's format, else the handler's own."""
-    return query_format(query, path) or handler_format
+def predefined_format(
+    path: str, query: Mapping[str, str], handler_format: str, plugins: Plugins = NONE
+) -> str:
+    """The answer of a predefined route: ``GetQueryStringContentType() ??
+    HandlerContentType``. Without ``?format=`` the path's first segment names the format
+    (``/jsv/reply/`` answers ``application/jsv``); a ``?format=`` that names nothing hides
+    the path, so the handler's own content type answers (``text/jsv`` for ``/jsv/reply/``)."""
+    return query_format(query, path, plugins) or handler_format

@@ -31,19 +31,25 @@ class HostSettings:
     """The host settings of a ServiceStack site that change its wire (defaults: see
     docs/wire/servicestack.md). ``use_camel_case``: ``HostConfig.UseCamelCase`` (camelCase
     JSON names). ``use_token_cookie``: ``JwtAuthProvider.UseTokenCookie`` (the JWT goes in an
-    ``ss-tok`` cookie instead of ``BearerToken``)."""
+    ``ss-tok`` cookie instead of ``BearerToken``). ``html_format`` / ``csv_format``: whether
+    the ``HtmlFormat`` / ``CsvFormat`` plugins are loaded (``Feature.Html`` / ``Feature.Csv``)."""
 
     use_camel_case: bool = False
     use_token_cookie: bool = False
+    html_format: bool = False
+    csv_format: bool = True
 
     @classmethod
     def from_env(cls, site: str, environ: Mapping[str, str]) -> HostSettings:
-        """Defaults, overridden by ``CRMGATE_{SITE}_CAMEL_CASE`` / ``CRMGATE_{SITE}_TOKEN_COOKIE``
-        (``1``/``true``/``yes`` or ``0``/``false``/``no``)."""
+        """Defaults, overridden by ``CRMGATE_{SITE}_CAMEL_CASE``, ``..._TOKEN_COOKIE``,
+        ``..._HTML_FORMAT`` and ``..._CSV_FORMAT`` (``1``/``true``/``yes`` or
+        ``0``/``false``/``no``)."""
         prefix = f"CRMGATE_{site.upper()}_"
         return cls(
             use_camel_case=_flag(environ.get(prefix + "CAMEL_CASE"), cls.use_camel_case),
             use_token_cookie=_flag(environ.get(prefix + "TOKEN_COOKIE"), cls.use_token_cookie),
+            html_format=_flag(environ.get(prefix + "HTML_FORMAT"), cls.html_format),
+            csv_format=_flag(environ.get(prefix + "CSV_FORMAT"), cls.csv_format),
         )
 
 

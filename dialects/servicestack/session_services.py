@@ -19,11 +19,10 @@ def authenticate(call: Call, dto: Authenticate) -> AuthenticateResponse:
     if provider == "logout":
         return logout(call, AuthenticateLogout())
     if provider == "credentials" or (not provider and dto.UserName):
-        response, session = auth.sign_in(call.core, call.site, dto)
-        remember = bool(dto.RememberMe)
-        call.hooks.append(lambda r: auth.set_cookies(call.request, r, session, remember))
+        response, ids = auth.sign_in(call.core, call.site, dto, call.request)
+        call.hooks.append(lambda r: auth.set_cookies(call.request, r, ids))
         if call.settings.use_token_cookie:
-            return auth.to_token_cookie(call, response, session)
+            return auth.to_token_cookie(call, response, ids.active)
         return response
     if provider:
         raise NotFound("auth provider", provider)

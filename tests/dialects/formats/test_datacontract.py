@@ -310,3 +310,41 @@ def test_a_generic_of_built_in_types_has_no_digest() -> None:
         )
         == "KeyValuePairOfstringint"
     )
+
+
+class PagedBase(msgspec.Struct):
+    """Like ServiceStack's ``QueryBase`` (``[DataContract]`` in its own namespace)."""
+
+    xml_namespace: ClassVar[str] = "http://schemas.servicestack.net/types"
+    Take: int | None = None
+    Info: Leaf | None = None
+
+
+class Paged(PagedBase):
+    xml_namespace: ClassVar[str] = datacontract_namespace("Sites")
+    Search: str | None = None
+    Base: PagedBase | None = None
+
+
+def test_inherited_members_stay_in_their_base_contracts_namespace() -> None:
+    """DataContractSerializer writes the members of each class of the hierarchy, base first,
+    in the namespace of the contract that declares them (mono/mono referencesource
+    ``ClassDataContract`` ``ContractNamespaces``/``MemberNames``, ``XmlFormatWriterGenerator``
+    ``WriteMembers``); with no prefix in scope for it, dotnet/runtime
+    ``System/Xml/XmlBaseWriter.cs`` ``StartElement`` redeclares the default namespace on the
+    member element (declarations after attributes: ``i:nil`` first). Reading binds an
+    inherited member only in its base's namespace (``XmlObjectSerializerReadContext``
+    ``GetMemberIndex`` compares name and namespace)."""
+    ss = "http://schemas.servicestack.net/types"
+    sites = datacontract_namespace("Sites")
+    value = Paged(Take=5, Info=None, Search="x", Base=PagedBase(Take=1))
+    text = XML.encode(value).decode()
+    assert text.startswith(
+        f'<Paged xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns="{sites}">'
+        f'<Info i:nil="true" xmlns="{ss}" /><Take xmlns="{ss}">5</Take>'
+        f'<Base xmlns:d2p1="{ss}"><d2p1:Info i:nil="true" /><d2p1:Take>1</d2p1:Take></Base>'
+        "<Search>x</Search></Paged>"
+    )
+    assert XML.decode(text.encode(), Paged) == value
+    wrong = text.replace(f'<Take xmlns="{ss}">5</Take>', "<Take>5</Take>")
+    assert XML.decode(wrong.encode(), Paged).Take is None

@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.dialects.servicestack.conftest import sign_in
-from tests.helpers import JOHN_ID, FakeClock
+from tests.helpers import JOHN_ID, PASSWORDS, FakeClock
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
 
@@ -32,7 +32,7 @@ def test_credentials_sign_in_answers_authenticate_response_and_cookies(
     assert body["Roles"] == ["Customer"]
     assert client.cookies["ss-id"] == body["SessionId"]
     assert client.cookies["ss-opt"] == "temp"
-    assert "ss-pid" not in client.cookies
+    assert client.cookies["ss-pid"] != body["SessionId"]
     claims = jwt.decode(body["BearerToken"], options={"verify_signature": False})
     assert claims["sub"] == body["UserId"]
     assert claims["aud"] == "pf"
@@ -51,13 +51,42 @@ def test_session_ids_are_shaped_like_servicestacks(client: TestClient) -> None:
 
 
 def test_remember_me_sets_the_permanent_session(client: TestClient) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/SessionExtensions.cs
+    ``GenerateNewSessionCookiesAsync`` issues a new ``ss-id`` and a new ``ss-pid``, two
+    ``CreateRandomSessionId`` values; ``RememberMe`` sets ``ss-opt`` to ``perm``
+    (``Auth/AuthenticateService.cs`` ``AuthenticateAsync`` -> ``AddSessionOptions``), and
+    ``GetSessionId`` then keys the session by ``ss-pid`` alone."""
     body = {"UserName": "agent@demo.local", "Password": "demo-agent", "RememberMe": True}
     response = client.post("/pf/auth", json=body)
     assert response.status_code == 200
     assert client.cookies["ss-opt"] == "perm"
     assert client.cookies["ss-pid"] == response.json()["SessionId"]
+    assert re.fullmatch(r"[A-Za-z0-9]{20}", client.cookies["ss-id"])
+    assert client.cookies["ss-id"] != client.cookies["ss-pid"]
+    temporary = client.cookies["ss-id"]
     del client.cookies["ss-id"]
     assert client.get(LINKS).status_code == 200
+    client.cookies.clear()
+    assert client.get(LINKS, headers={"Cookie": f"ss-id={temporary}"}).status_code == 401
+
+
+def test_only_the_id_ss_opt_names_keys_the_session(client: TestClient) -> None:
+    """SessionExtensions.cs ``GetSessionId``: ``IsPermanentSession`` (``ss-opt`` holds
+    ``perm``) picks ``ss-pid``, else ``ss-id``; ``GetSessionParam`` reads an ``X-ss-id`` /
+    ``X-ss-pid`` / ``X-ss-opt`` header before the cookie. Without ``RememberMe`` a sign-in
+    keeps the ``ss-opt`` the request brought (``AddSessionOptions`` is only called when
+    ``RememberMe`` has a value)."""
+    session = sign_in(client, "pf", "jane@demo.local")["SessionId"]
+    permanent = client.cookies["ss-pid"]
+    client.cookies.clear()
+    assert client.get(LINKS, headers={"X-ss-id": session}).status_code != 401
+    assert client.get(LINKS, headers={"X-ss-pid": permanent}).status_code == 401
+    both = {"X-ss-id": session, "X-ss-pid": permanent, "X-ss-opt": "perm"}
+    assert client.get(LINKS, headers=both).status_code == 401
+    body = {"UserName": "jane@demo.local", "Password": PASSWORDS["jane@demo.local"]}
+    response = client.post("/pf/auth/credentials", json=body, headers={"X-ss-opt": "perm"})
+    assert client.cookies["ss-opt"] == "perm"
+    assert client.cookies["ss-pid"] == response.json()["SessionId"]
 
 
 @pytest.mark.parametrize(
@@ -212,3 +241,46 @@ def test_at_the_host_root_cookies_keep_path_slash(client: TestClient) -> None:
     cookies = response.headers.get_list("set-cookie")
     assert cookies
     assert all("Path=/;" in c or c.endswith("Path=/") for c in cookies)
+
+
+@pytest.mark.parametrize(
+    ("user", "roles"),
+    [
+        (
+            "admin@demo.local",
+            ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        ),
+        (
+            "agent@demo.local",
+            ["bookingsupplier-administrator-write", "bookingsupplier-administrator-read"],
+        ),
+        ("customer11@1to1service.com", []),
+    ],
+)
+def test_bokamera_role_names(client: TestClient, user: str, roles: list[str]) -> None:
+    """BokaMera's own role names, as its metadata pages state what a company administrator's
+    operation requires ("Requires any of the roles: bookingsupplier-administrator-write,
+    superadmin" on api.bokamera.se/xml/metadata?op=GDPRCustomerQuery; ``...-read`` on
+    testapi.bokamera.se/xml/metadata?op=CreateCustomer), in ``AuthenticateResponse.Roles``
+    (ServiceStack/ServiceStack, ServiceStack/src/ServiceStack.Client/AuthDtos.cs) and the
+    JWT's ``roles`` claim; a plain customer has none."""
+    body = sign_in(client, "bokamera", user)
+    assert body["Roles"] == roles
+    claims = jwt.decode(body["BearerToken"], options={"verify_signature": False})
+    assert claims["roles"] == roles
+
+
+@pytest.mark.parametrize(("remember", "lives"), [(False, 14), (True, 28)])
+def test_session_lifetimes(
+    client: TestClient, clock: FakeClock, remember: bool, lives: int
+) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/ServiceStackHost.Runtime.cs
+    ``GetDefaultSessionExpiry``: a session is cached for ``SessionFeature.DefaultSessionExpiry``
+    (two weeks) from sign-in, a permanent one for ``DefaultPermanentSessionExpiry`` (four
+    weeks); using it does not extend it."""
+    body = {"UserName": "agent@demo.local", "Password": "demo-agent", "RememberMe": remember}
+    assert client.post("/pf/auth", json=body).status_code == 200
+    clock.advance(days=lives - 1)
+    assert client.get("/pf/auth").status_code == 200
+    clock.advance(days=1, seconds=1)
+    assert client.get("/pf/auth").status_code == 401

@@ -295,9 +295,16 @@ def test_empty_path_variable_matches_no_route(pf: TestClient) -> None:
     assert pf.get("/pf/api/contacts//links").status_code == 404
 
 
-def test_unsupported_format_query_falls_back_to_json(pf: TestClient) -> None:
-    response = pf.get(f"/pf/api/contacts/{JOHN_ID}/links?format=csv")
+def test_an_unknown_format_query_falls_back_to_accept(pf: TestClient) -> None:
+    """ServiceStack/ServiceStack, ServiceStack/src/ServiceStack/HttpRequestExtensions.cs
+    ``GetQueryStringContentType``: ``ContentTypes.GetFormatContentType`` knows no ``yaml``, so
+    ``GetResponseContentType`` goes on to Accept (here nothing: the default, JSON)."""
+    response = pf.get(f"/pf/api/contacts/{JOHN_ID}/links?format=yaml")
     assert response.headers["content-type"] == "application/json; charset=utf-8"
+    response = pf.get(
+        f"/pf/api/contacts/{JOHN_ID}/links?format=yaml", headers={"Accept": "application/xml"}
+    )
+    assert response.headers["content-type"] == "application/xml"
 
 
 def test_lists_and_nested_dtos_in_query_strings_are_jsv(login_as: Login) -> None:
