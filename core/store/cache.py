@@ -11,6 +11,11 @@ A gateway serving requests calls ``sync()`` once per request instead: it reads t
 transactions of that request then trust the cache without asking the database anything; one
 that misses begins for real and checks the version again. Writes always check under their lock.
 
+A per-process memory derived from some models only (verified tokens) asks for
+``models_version(*models)``: it moves with every write of those models here, and with every
+write by another connection (which this process cannot attribute), but not with a write here
+of any other model.
+
 Inside a transaction, a model this transaction has changed is always read from the
 database; the others come from the cache (a writer holds the write lock, so what it cached
 is what is committed). Outside a transaction nothing is cached. Hits are shallow copies (every
@@ -48,6 +53,10 @@ class ReadCache(ABC):
     _synced: bool = False
     #: The operating state's version as of the last ``sync()`` or ``set_control`` here.
     state_version: str | None = None
+    #: Moves each time the cache forgets everything (another connection wrote, or it was full).
+    _epoch: int = 0
+    #: Commits through this store that changed each model.
+    _model_writes: dict[type, int]
 
     @abstractmethod
     def _read_versions(self) -> tuple[str | None, str | None]:
@@ -77,6 +86,14 @@ class ReadCache(ABC):
         """The data version this store's cache is valid for (inside a transaction: the one
         it trusts); None before the first stamp."""
         return self._version
+
+    def models_version(self, *models: type) -> tuple[int, ...] | None:
+        """A stamp that moves whenever rows of ``models`` may have changed (see above); None
+        before the data has a version."""
+        if self._version is None:
+            return None
+        writes = self._model_writes
+        return (self._epoch, *[writes.get(m, 0) for m in models])
 
     def _others_committed(self) -> bool:
         """Whether another connection may have committed since the last ``sync`` (a store
@@ -164,9 +181,15 @@ class ReadCache(ABC):
 
     # -- hooks for the store's transactions and writes ----------------------------------------
 
+    def _cache_start(self) -> None:
+        """Called once by the store's constructor: nothing cached, nothing written yet."""
+        self._model_writes = {}
+        self._forget()
+
     def _forget(self) -> None:
         self._cached = {}
         self._size = 0
+        self._epoch += 1
 
     def _changed(self, model: type) -> None:
         """A statement changed ``model``'s rows: this transaction reads them from the database."""
@@ -203,8 +226,10 @@ class ReadCache(ABC):
         if self._touched and self._cache_ready:
             self._version = secrets.token_hex(8)
             self._set("control", VERSION_KEY, self._version)
+            writes = self._model_writes
             for model in self._touched:
                 self._size -= len(self._cached.pop(model, {}))
+                writes[model] = writes.get(model, 0) + 1
             self._touched = set()
 
     def _cache_abort(self) -> None:

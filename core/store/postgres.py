@@ -102,7 +102,7 @@ class PostgresStore(SqlStoreBase):
         self.placeholder = "%s"
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
         self._depth = 0
-        self._forget()
+        self._cache_start()
         self._in_transaction = False
         self._begun_version = _UNREAD
         # Until the control table exists, a write begins with BEGIN and the lock only.

@@ -52,7 +52,7 @@ class SqliteStore(SqlStoreBase):
         self.placeholder = "?"
         self._mappers: dict[type, RowMapper] = {m: RowMapper(m) for m in ALL_MODELS}
         self._depth = 0
-        self._forget()
+        self._cache_start()
         self.migrate()
         self._cache_ready = True
 

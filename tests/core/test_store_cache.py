@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import Conflict
-from core.models import Company
+from core.models import Company, Role, User
 from core.store import Store, open_store
 from core.store import cache as cache_module
 from core.store.postgres import PostgresStore
@@ -117,6 +117,43 @@ def test_a_transaction_reads_what_it_changed(pair: tuple[Store, Store], kind: st
         assert one.find(Company, code="ACME")[0].name == "Changed"
     assert read_name(one, acme.id) == "Changed"
     assert read_name(two, acme.id) == "Changed"
+
+
+def models_version(store: Store) -> tuple[int, ...] | None:
+    with store.read():
+        return store.models_version(Company)
+
+
+def test_a_models_version_moves_with_those_models_and_with_any_other_writer(
+    pair: tuple[Store, Store],
+) -> None:
+    """What another connection wrote is unknown here: it moves every models version."""
+    one, two = pair
+    acme = saved(one)
+    seen = models_version(one)
+    assert seen is not None
+    with one.write():
+        one.insert(
+            User(id=uuid.uuid4(), company_id=acme.id, login="u", password_hash="x", role=Role.AGENT)
+        )
+    assert models_version(one) == seen
+    with two.write():
+        two.update(Company(id=acme.id, code="ACME", name="Elsewhere"))
+    moved = models_version(one)
+    assert moved != seen
+    with one.write():
+        one.update(Company(id=acme.id, code="ACME", name="Here"))
+    assert models_version(one) not in (seen, moved)
+    with two.write():
+        two.delete(User, login="u")
+    assert models_version(one) not in (seen, moved)
+
+
+def test_no_models_version_before_the_first_stamp(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "a.db")
+    with store.read():
+        assert store.models_version(Company) is None
+    store.close()
 
 
 def test_wipe_forgets_everything(pair: tuple[Store, Store]) -> None:
