@@ -16,6 +16,10 @@ A per-process memory derived from some models only (verified tokens) asks for
 write by another connection (which this process cannot attribute), but not with a write here
 of any other model.
 
+A write forgets the cached reads of the models it changed, but remembers the rows it
+updated, as the database now holds them, under their keys: a service that reads a row, changes
+it and reads it again (the next request) does not read back what it just wrote.
+
 Inside a transaction, a model this transaction has changed is always read from the
 database; the others come from the cache (a writer holds the write lock, so what it cached
 is what is committed). Outside a transaction nothing is cached. Hits are shallow copies (every
@@ -57,6 +61,8 @@ class ReadCache(ABC):
     _epoch: int = 0
     #: Commits through this store that changed each model.
     _model_writes: dict[type, int]
+    #: The rows this transaction updated, by model and key: cached as ``get`` at commit.
+    _updated: dict[type, dict[tuple[Any, ...], Any]]
 
     @abstractmethod
     def _read_versions(self) -> tuple[str | None, str | None]:
@@ -191,13 +197,25 @@ class ReadCache(ABC):
         self._size = 0
         self._epoch += 1
 
-    def _changed(self, model: type) -> None:
-        """A statement changed ``model``'s rows: this transaction reads them from the database."""
+    def _changed(self, model: type, row: Any = None) -> None:
+        """A statement changed ``model``'s rows: this transaction reads them from the database.
+        ``row``: the statement updated exactly that row (a model Struct, as loaded), which the
+        cache may then keep; without it, which rows changed is unknown."""
         if not self._depth:  # autocommitted already: stamp at once
             self._touched = {model}
+            self._updated = {}
             self._cache_commit()
             return
         self._touched.add(model)
+        if row is None:
+            self._updated.pop(model, None)
+        else:
+            key = tuple(getattr(row, name) for name in model.__key__)
+            self._updated.setdefault(model, {})[key] = row
+
+    def _cache_undo(self) -> None:
+        """Rolled back to a savepoint: what it updated is not what commits."""
+        self._updated = {}
 
     def _read_version(self) -> str | None:
         return self._get("control", VERSION_KEY)
@@ -206,6 +224,7 @@ class ReadCache(ABC):
         """Called right after an outermost BEGIN (and, for a write, its lock); ``trusted``: a
         read after ``sync()`` that has not begun in the database."""
         self._touched = set()
+        self._updated = {}
         if not self._cache_ready:
             return
         if not trusted:
@@ -230,7 +249,11 @@ class ReadCache(ABC):
             for model in self._touched:
                 self._size -= len(self._cached.pop(model, {}))
                 writes[model] = writes.get(model, 0) + 1
+            for model, rows in self._updated.items():
+                self._cached[model] = {("get", *key): row for key, row in rows.items()}
+                self._size += len(rows)
             self._touched = set()
+            self._updated = {}
 
     def _cache_abort(self) -> None:
         """Rolled back: the database holds what the cache saw (a failed commit left a stamp

@@ -264,8 +264,8 @@ class PostgresStore(SqlStoreBase):
     def update(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
-            self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
-            self._changed(mapper.model)
+            cursor = self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+            self._changed(mapper.model, mapper.stored(obj) if cursor.rowcount == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:
         query, params = self._mappers[model].delete(where)

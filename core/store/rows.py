@@ -100,6 +100,14 @@ class RowMapper:
             ]
         )
 
+    def stored(self, obj: Any) -> Any:
+        """``obj`` as the database hands it back once written (the types of its columns), or
+        None when that cannot be told here (a value of another type than its field's)."""
+        try:
+            return self.load(tuple(self.dump(obj)))
+        except msgspec.ValidationError:
+            return None
+
     def _checked(self, row: list[Any]) -> list[Any]:
         """Text never holds NUL characters, in any store (PostgreSQL cannot keep them)."""
         if any(type(v) is str and "\x00" in v for v in row):

@@ -136,8 +136,8 @@ class SqliteStore(SqlStoreBase):
     def update(self, obj: Any) -> None:
         mapper = self._mapper(type(obj))
         with _constraints(mapper.table):
-            self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
-        self._changed(mapper.model)
+            updated = self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj)).rowcount
+        self._changed(mapper.model, mapper.stored(obj) if updated == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:
         sql, params = self._mapper(model).delete(where)

@@ -289,3 +289,65 @@ def test_a_nested_write_inside_a_trusting_read_begins_first(tmp_path: Path) -> N
     store.sync()
     assert read_name(store, acme.id) == "Nested"
     store.close()
+
+
+def test_a_row_the_writer_updated_is_not_read_back(tmp_path: Path) -> None:
+    """The updated row is remembered as stored; the model's other reads are asked again."""
+    store = open_store(tmp_path / "one.db")
+    acme = saved(store)
+    with store.write():
+        store.update(Company(id=acme.id, code="ACME", name="Changed"))
+    seen = statements(store)
+    assert read_name(store, acme.id) == "Changed"
+    assert not any(s.startswith('SELECT "id"') for s in seen)
+    with store.read():
+        assert [c.name for c in store.find(Company)] == ["Changed"]
+    assert any(s.startswith('SELECT "id"') for s in seen)
+    store.close()
+
+
+def test_an_updated_row_is_cached_as_the_database_holds_it(tmp_path: Path) -> None:
+    """A value of another type than its field's is stored in the column's type (SQLite
+    converts it): such a row is not remembered, it is read back."""
+    one, two = (open_store(tmp_path / "one.db") for _ in range(2))
+    acme = saved(one)
+    with one.write():
+        one.update(Company(id=acme.id, code=1234, name="Typed"))  # type: ignore[arg-type]
+    with one.read(), two.read():
+        assert one.get(Company, acme.id) == two.get(Company, acme.id)
+        assert one.get(Company, acme.id).code == "1234"
+    one.close()
+    two.close()
+
+
+def update_then_fail(store: Store, acme: Company) -> None:
+    """A nested write (a savepoint) that updates ``acme``, then fails."""
+    with store.write():
+        store.update(Company(id=acme.id, code="ACME", name="Undone"))
+        store.insert(Company(id=acme.id, code="DUP", name="Dup"))
+
+
+def test_an_update_undone_by_a_savepoint_is_not_cached(pair: tuple[Store, Store]) -> None:
+    one, _ = pair
+    acme = saved(one)
+    with one.write(), pytest.raises(Conflict):
+        update_then_fail(one, acme)
+    assert read_name(one, acme.id) == "Acme"
+
+
+def test_a_row_updated_then_deleted_is_not_cached(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = saved(one)
+    with one.write():
+        one.update(Company(id=acme.id, code="ACME", name="Gone"))
+        one.delete(Company, id=acme.id)
+    assert read_name(one, acme.id) is None
+    assert read_name(two, acme.id) is None
+
+
+def test_an_update_of_a_missing_row_is_not_cached(pair: tuple[Store, Store]) -> None:
+    one, _ = pair
+    ghost = company("GHOST")
+    with one.write():
+        one.update(ghost)
+    assert read_name(one, ghost.id) is None
