@@ -174,7 +174,7 @@ class CustomerEventService:
         unit = lookup.one(Unit, "unit", unit_ref)
         classification = (
             lookup.one(EventClassification, "classification", item.classification)
-            if item.classification and item.classification.where()
+            if item.classification and item.classification.given()
             else None
         )
         account, participant, customer_id = lookup.holder(item.account, item.participant)
@@ -242,7 +242,7 @@ class CustomerEventService:
         where: dict[str, Any] = {"company_id": principal.company_id, "kind": SOCIAL_MEDIA}
         with self.store.read():
             lookup = Lookup(self.store, principal)
-            if query.account and query.account.where():
+            if query.account and query.account.given():
                 account = lookup.one(AccountReceivable, "account", query.account)
                 check_customer_access(principal, lookup.customer(account.customer_id), ref=account)
                 where["account_id"] = account.id
@@ -251,7 +251,7 @@ class CustomerEventService:
                 owner = lookup.customer(participant.customer_id)
                 check_customer_access(principal, owner, ref=participant)
                 where["participant_id"] = participant.id
-            if query.classification and query.classification.where():
+            if query.classification and query.classification.given():
                 classification = lookup.one(
                     EventClassification, "classification", query.classification
                 )
@@ -285,7 +285,7 @@ _STORED_TEXT = (
 def _validate(item: NewSocialMediaEvent) -> tuple[Ref, datetime]:
     """The unit reference and date of a complete item; every missing or invalid value refused."""
     errors: list[FieldError] = []
-    if item.unit is None or not item.unit.where():
+    if item.unit is None or not item.unit.given():
         errors.append(required("unit"))
     if item.account is None and item.participant is None:
         errors.append(required("account_or_participant"))

@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import (
     Forbidden,
@@ -156,3 +158,16 @@ def test_show_and_list_read_back(core: Core) -> None:
         core.events.show_social_media(principal)
     with pytest.raises(ValidationFailed):
         core.events.list_social_media(principal, EventQuery(account=Ref()))
+
+
+@given(
+    st.builds(
+        Ref,
+        id=st.none() | st.text(max_size=3),
+        number=st.none() | st.text(max_size=3),
+        name=st.none() | st.text(max_size=3),
+        alternative_code=st.none() | st.text(max_size=3),
+    )
+)
+def test_a_ref_is_given_when_it_has_a_where(ref: Ref) -> None:
+    assert ref.given() == bool(ref.where())
