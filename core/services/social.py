@@ -133,23 +133,6 @@ class SocialService:
             events_on = _events_account_id(accounts)
             return [self._view(a, events_on) for a in accounts]
 
-    def _account_id(self, me: UUID, new: SocialAccountInput) -> tuple[UUID, bool]:
-        """The id the saved account takes, and whether it is already stored."""
-        if new.id is not None:
-            known = self.store.get(SocialAccount, new.id)
-            if known is not None and known.customer_id != me:
-                raise Conflict(f"social account {new.id} belongs to another customer")
-            if known is not None:
-                return new.id, True
-        same = self.store.find(
-            SocialAccount, customer_id=me, provider=new.provider, external_id=new.external_id
-        )
-        if same:
-            return same[0].id, True
-        if new.id is not None:
-            return new.id, False
-        return uuid.uuid4(), False
-
     def _view(
         self,
         account: SocialAccount,
