@@ -22,7 +22,3 @@ integrity_check  # core/store/sqlite.py
 # The pytest plugin's public helpers (gateway/testing.py): called by users' tests.
 unmatched  # gateway/testing.py
 fault  # gateway/testing.py
-
-# The Store protocol's stamp of all the data, for a per-process cache derived from any of it
-# (verified tokens use the narrower ``models_version``).
-data_version  # core/store/base.py, core/store/cache.py
