@@ -17,9 +17,11 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import NamedTuple
 
+import msgspec
 from pyinstrument import Profiler
 from starlette.types import ASGIApp, Message
 
+from bench.crmcom import body as crmcom_body
 from bench.servicestack import JOHN, JSON_UPDATE, JSV_UPDATE, ROOT, SEED_002, WALTER
 from gateway.app import create_app
 from gateway.config import Config
@@ -28,9 +30,14 @@ JSON = (("content-type", "application/json"),)
 Headers = tuple[tuple[str, str], ...]
 SETDETAILS = (ROOT / "fixtures/golden/003/setdetails-request.json").read_bytes()
 SOCIAL = (ROOT / "fixtures/golden/000/cus-social-account.json").read_bytes()
+#: Where a CRM.COM body carries the token its login answered.
+TOKEN = "{token}"
+BULK = "/crmcom/customer_events/bulk/social_media/create"
 
 
 class Profiled(NamedTuple):
+    """``body`` may hold ``TOKEN``, replaced by the token the login answered."""
+
     login: str
     method: str
     path: str
@@ -67,6 +74,12 @@ PATHS: dict[str, Profiled] = {
     ),
     "webapi-post": Profiled(
         "webapi", "POST", "/webapi/api/v1/customers/me/socialCredentials", JSON, SOCIAL
+    ),
+    "crmcom-bulk-100": Profiled(
+        "crmcom", "POST", BULK, JSON, msgspec.json.encode(crmcom_body(TOKEN, 100))
+    ),
+    "crmcom-bulk-1000": Profiled(
+        "crmcom", "POST", BULK, JSON, msgspec.json.encode(crmcom_body(TOKEN, 1000))
     ),
 }
 
@@ -129,11 +142,20 @@ async def webapi(app: ASGIApp, _: str) -> Headers:
     return (("authorization", f"Bearer {token}"),)
 
 
-LOGINS: dict[str, Callable[[ASGIApp, str], Awaitable[Headers]]] = {
+async def crmcom(app: ASGIApp, _: str) -> str:
+    """The token, which travels in the body (see ``TOKEN``)."""
+    credentials = b'{"username":"admin@demo.local","password":"demo-admin","organisation":"DEMO"}'
+    answer = await call(app, "POST", "/crmcom/authentication/token", JSON, credentials)
+    return json.loads(answer[1]["body"])["data"]["token"]
+
+
+#: Each answers the headers that sign a request in, or (CRM.COM) the token for its body.
+LOGINS: dict[str, Callable[[ASGIApp, str], Awaitable[Headers | str]]] = {
     "pf": servicestack,
     "bokamera": servicestack,
     "iservice": iservice,
     "webapi": webapi,
+    "crmcom": crmcom,
 }
 
 
@@ -141,8 +163,11 @@ async def main_async(name: str, requests: int) -> None:
     target = PATHS[name]
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(Config(db=str(Path(tmp) / "profile.db"), log_level="warning", processes=1))
-        headers = (*target.headers, *await LOGINS[target.login](app, target.login))
-        request = (app, target.method, target.path, headers, target.body, target.query)
+        signed = await LOGINS[target.login](app, target.login)
+        token, signed = (signed, ()) if isinstance(signed, str) else ("", signed)
+        headers = (*target.headers, *signed)
+        body = target.body.replace(TOKEN.encode(), token.encode())
+        request = (app, target.method, target.path, headers, body, target.query)
         first = await call(*request)
         if first[0]["status"] != 200:
             sys.exit(f"{name}: status {first[0]['status']}: {first[1].get('body', b'')[:300]!r}")

@@ -166,7 +166,7 @@ class CustomerService:
     ) -> CustomerView:
         """Apply ``patch`` in one transaction (see :meth:`save`) and answer the view."""
         with self.store.write():
-            return self._view(self.save(principal, patch, id=id, number=number))
+            return self._view(self.apply(principal, patch, id=id, number=number))
 
     def save(
         self,
@@ -179,52 +179,61 @@ class CustomerService:
         """Apply ``patch`` in one transaction: all of it or, on any error, none of it.
         Answers the stored customer, without reading its view back."""
         with self.store.write():
-            customer = self._load(principal, id=id, number=number)
-            definitions = {
-                d.id: d for d in self.store.find(PropertyDefinition, company_id=customer.company_id)
-            }
-            updated = msgspec.structs.replace(customer)
-            for name in PROPERTY_FIELDS:
-                value = getattr(patch, name)
-                if value is not UNSET:
-                    setattr(updated, name, value or None)
-            for name in PLAIN_FIELDS:
-                value = getattr(patch, name)
-                if value is not UNSET:
-                    setattr(updated, name, None if value == "" else value)
-            (generic, direct), errors = self._check_properties(patch, definitions)
-            for name, value in direct.items():
-                setattr(updated, name, value)
-            logins, login_errors = self._check_logins(patch)
-            if logins is not None:
-                emails = [x.name for x in logins if x.kind == LoginKind.EMAIL]
-                updated.email = emails[0] if emails else None
-            segments, segment_errors = self._check_segments(patch, customer)
-            errors += login_errors + segment_errors
-            errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
-            values = None
-            if patch.custom_values is not UNSET:
-                values, value_errors = check_custom_values(
-                    self.store, customer, patch.custom_values
-                )
-                errors += value_errors
-            keys = None
-            if patch.access_keys is not UNSET or patch.access_keys_to_delete is not UNSET:
-                add = [] if patch.access_keys is UNSET else patch.access_keys
-                drop = [] if patch.access_keys_to_delete is UNSET else patch.access_keys_to_delete
-                keys, key_errors = check_access_keys(self.store, customer, add, drop)
-                errors += key_errors
-            if errors:
-                raise ValidationFailed(errors)
-            account = next(iter(self.store.find(User, customer_id=customer.id)), None)
-            if (updated.email or "").lower() != (customer.email or "").lower():
-                check_email_change(principal, customer, has_account=account is not None)
-                self._move_login(account, updated)
-            updated.updated = self.clock()
-            self.store.update(updated)
-            self._store_children(updated, generic, logins, segments)
-            store_extras(self.store, updated, values, keys)
-            return updated
+            return self.apply(principal, patch, id=id, number=number)
+
+    def apply(
+        self,
+        principal: Principal,
+        patch: CustomerPatch,
+        *,
+        id: UUID | None = None,
+        number: int | None = None,
+    ) -> Customer:
+        """:meth:`save` inside the caller's write transaction (no savepoint of its own)."""
+        customer = self._load(principal, id=id, number=number)
+        definitions = {
+            d.id: d for d in self.store.find(PropertyDefinition, company_id=customer.company_id)
+        }
+        updated = msgspec.structs.replace(customer)
+        for name in PROPERTY_FIELDS:
+            value = getattr(patch, name)
+            if value is not UNSET:
+                setattr(updated, name, value or None)
+        for name in PLAIN_FIELDS:
+            value = getattr(patch, name)
+            if value is not UNSET:
+                setattr(updated, name, None if value == "" else value)
+        (generic, direct), errors = self._check_properties(patch, definitions)
+        for name, value in direct.items():
+            setattr(updated, name, value)
+        logins, login_errors = self._check_logins(patch)
+        if logins is not None:
+            emails = [x.name for x in logins if x.kind == LoginKind.EMAIL]
+            updated.email = emails[0] if emails else None
+        segments, segment_errors = self._check_segments(patch, customer)
+        errors += login_errors + segment_errors
+        errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
+        values = None
+        if patch.custom_values is not UNSET:
+            values, value_errors = check_custom_values(self.store, customer, patch.custom_values)
+            errors += value_errors
+        keys = None
+        if patch.access_keys is not UNSET or patch.access_keys_to_delete is not UNSET:
+            add = [] if patch.access_keys is UNSET else patch.access_keys
+            drop = [] if patch.access_keys_to_delete is UNSET else patch.access_keys_to_delete
+            keys, key_errors = check_access_keys(self.store, customer, add, drop)
+            errors += key_errors
+        if errors:
+            raise ValidationFailed(errors)
+        account = next(iter(self.store.find(User, customer_id=customer.id)), None)
+        if (updated.email or "").lower() != (customer.email or "").lower():
+            check_email_change(principal, customer, has_account=account is not None)
+            self._move_login(account, updated)
+        updated.updated = self.clock()
+        self.store.update(updated)
+        self._store_children(updated, generic, logins, segments)
+        store_extras(self.store, updated, values, keys)
+        return updated
 
     def _check_properties(
         self, patch: CustomerPatch, definitions: dict[int, PropertyDefinition]
@@ -323,8 +332,13 @@ class CustomerService:
         logins: list[LoginEntry] | None,
         segments: list[int] | None,
     ) -> None:
+        """Replace the lists the patch gives; a list sent again unchanged costs no statement
+        (clients re-send the whole customer), so its model's cached reads stay valid."""
         cid = customer.id
         for pid, values in generic.items():
+            stored = self.store.find(PropertyValue, customer_id=cid, property_id=pid)
+            if [v.value for v in stored] == values:  # in key order: by position
+                continue
             self.store.delete(PropertyValue, customer_id=cid, property_id=pid)
             self.store.insert_many(
                 [
@@ -333,13 +347,19 @@ class CustomerService:
                 ]
             )
         if logins is not None:
-            self.store.delete(CustomerLogin, customer_id=cid)
-            self.store.insert_many(
-                [
-                    CustomerLogin(customer_id=cid, position=i, name=x.name, kind=x.kind)
-                    for i, x in enumerate(logins)
-                ]
-            )
+            stored_logins = self.store.find(CustomerLogin, customer_id=cid)  # by position
+            if [LoginEntry(x.name, x.kind) for x in stored_logins] != logins:
+                self.store.delete(CustomerLogin, customer_id=cid)
+                self.store.insert_many(
+                    [
+                        CustomerLogin(customer_id=cid, position=i, name=x.name, kind=x.kind)
+                        for i, x in enumerate(logins)
+                    ]
+                )
         if segments is not None:
-            self.store.delete(Membership, customer_id=cid)
-            self.store.insert_many([Membership(customer_id=cid, segment_id=s) for s in segments])
+            stored_segments = self.store.find(Membership, customer_id=cid, order_by="segment_id")
+            if [m.segment_id for m in stored_segments] != segments:
+                self.store.delete(Membership, customer_id=cid)
+                self.store.insert_many(
+                    [Membership(customer_id=cid, segment_id=s) for s in segments]
+                )

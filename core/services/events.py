@@ -89,9 +89,14 @@ class EventQuery(msgspec.Struct, kw_only=True):
     offset: int = 0
 
 
-def new_id() -> str:
-    """CRM ids are 32 upper-case hex digits."""
-    return secrets.token_hex(16).upper()
+def new_ids(count: int, now: datetime) -> list[str]:
+    """CRM ids are 32 upper-case hex digits: here the millisecond of ``now`` (12 digits), then
+    80 random bits, ascending within the batch. Ids that rise with time land at the end of the
+    id index, so a bulk call writes a few pages of it instead of one page per event."""
+    millis = f"{int(now.timestamp() * 1000) & (2**48 - 1):012X}"
+    random = secrets.token_bytes(10 * count)
+    tails = sorted(random[i : i + 10].hex().upper() for i in range(0, len(random), 10))
+    return [millis + tail for tail in tails]
 
 
 class CustomerEventService:
@@ -146,8 +151,10 @@ class CustomerEventService:
                 except CoreError as exc:
                     results.append(exc)
             created = [r for r in results if isinstance(r, CustomerEvent)]
-            for event, number in zip(created, self._numbers(principal, len(created)), strict=True):
-                event.number = number
+            numbers = self._numbers(principal, len(created))
+            ids = new_ids(len(created), self.clock())
+            for event, number, id in zip(created, numbers, ids, strict=True):
+                event.number, event.id = number, id
             self.store.insert_many(created)
         return results
 
@@ -167,15 +174,15 @@ class CustomerEventService:
         unit = lookup.one(Unit, "unit", unit_ref)
         classification = (
             lookup.one(EventClassification, "classification", item.classification)
-            if item.classification and item.classification.where()
+            if item.classification and item.classification.given()
             else None
         )
         account, participant, customer_id = lookup.holder(item.account, item.participant)
         customer = lookup.customer(customer_id)
         check_customer_access(principal, customer, ref=customer_id)
         return CustomerEvent(
-            id=new_id(),
-            number=0,  # numbered when the batch is written
+            id="",  # identified and numbered when the batch is written
+            number=0,
             company_id=principal.company_id,
             customer_id=customer_id,
             kind=SOCIAL_MEDIA,
@@ -235,7 +242,7 @@ class CustomerEventService:
         where: dict[str, Any] = {"company_id": principal.company_id, "kind": SOCIAL_MEDIA}
         with self.store.read():
             lookup = Lookup(self.store, principal)
-            if query.account and query.account.where():
+            if query.account and query.account.given():
                 account = lookup.one(AccountReceivable, "account", query.account)
                 check_customer_access(principal, lookup.customer(account.customer_id), ref=account)
                 where["account_id"] = account.id
@@ -244,7 +251,7 @@ class CustomerEventService:
                 owner = lookup.customer(participant.customer_id)
                 check_customer_access(principal, owner, ref=participant)
                 where["participant_id"] = participant.id
-            if query.classification and query.classification.where():
+            if query.classification and query.classification.given():
                 classification = lookup.one(
                     EventClassification, "classification", query.classification
                 )
@@ -278,7 +285,7 @@ _STORED_TEXT = (
 def _validate(item: NewSocialMediaEvent) -> tuple[Ref, datetime]:
     """The unit reference and date of a complete item; every missing or invalid value refused."""
     errors: list[FieldError] = []
-    if item.unit is None or not item.unit.where():
+    if item.unit is None or not item.unit.given():
         errors.append(required("unit"))
     if item.account is None and item.participant is None:
         errors.append(required("account_or_participant"))

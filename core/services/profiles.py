@@ -103,7 +103,7 @@ class ProfileService:
         if company_id is not None and company_id != principal.company_id:
             raise NotFound("customer", id)
         with self.store.write():
-            customer = self.customers.save(principal, patch, id=id)
+            customer = self.customers.apply(principal, patch, id=id)
             return Profile(customer=customer, extras=load_extras(self.store, customer))
 
     def query(self, principal: Principal, q: CustomerQuery) -> QueryPage:

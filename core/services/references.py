@@ -28,6 +28,15 @@ class Ref(msgspec.Struct, frozen=True, kw_only=True):
     def where(self) -> dict[str, str]:
         return {k: v for k, v in msgspec.structs.asdict(self).items() if v is not None}
 
+    def given(self) -> bool:
+        """Whether any field is given (``where()`` is not empty), without building it."""
+        return not (
+            self.id is None
+            and self.number is None
+            and self.name is None
+            and self.alternative_code is None
+        )
+
     def label(self) -> str:
         return next(iter(self.where().values()), "")
 
@@ -75,9 +84,9 @@ class Lookup:
         self._seen: dict[tuple[Any, ...], Any] = {}
 
     def one(self, model: type[T], kind: str, ref: Ref) -> T:
-        where = ref.where()
-        key = (model, *sorted(where.items()))
+        key = (model, ref)  # a frozen Ref: equal when the same fields are given alike
         if key not in self._seen:
+            where = ref.where()
             fields = model.__struct_fields__  # type: ignore[attr-defined]
             if any(name not in fields for name in where):
                 raise NotFound(kind, ref.label())
@@ -136,7 +145,7 @@ class Lookup:
         other, so an event made through either reads back through both."""
         account = (
             self.one(AccountReceivable, "account", account_ref)
-            if account_ref and account_ref.where()
+            if account_ref and account_ref.given()
             else None
         )
         participant = (

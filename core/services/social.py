@@ -77,13 +77,10 @@ class SocialService:
         me = own_customer(principal)
         _validate(new, me)
         with self.store.write():
-            account_id, exists = self._account_id(me, new)
+            mine = self.store.find(SocialAccount, customer_id=me)
+            stored = self._stored(me, new, mine)
+            account_id = stored.id if stored else new.id or uuid.uuid4()
             account = _account(new, account_id, me)
-            if exists:
-                self.store.update(account)
-                self.store.delete(LikedMessage, social_account_id=account_id)
-            else:
-                self.store.insert(account)
             liked = [
                 LikedMessage(
                     social_account_id=account_id,
@@ -94,9 +91,39 @@ class SocialService:
                 )
                 for n, m in enumerate(new.liked_messages)
             ]
+            if stored is None:
+                self.store.insert(account)
+                self.store.insert_many(liked)
+            else:
+                self._replace(stored, account, liked)
+            mine = [a for a in mine if a.id != account_id] + [account]
+            return self._view(account, _events_account_id(_ordered(mine)), liked)
+
+    def _stored(
+        self, me: UUID, new: SocialAccountInput, mine: list[SocialAccount]
+    ) -> SocialAccount | None:
+        """The stored account a save replaces: by id when that id is already one of the
+        caller's, else the first of the caller's with the same provider and external id."""
+        if new.id is not None:
+            known = self.store.get(SocialAccount, new.id)
+            if known is not None and known.customer_id != me:
+                raise Conflict(f"social account {new.id} belongs to another customer")
+            if known is not None:
+                return known
+        same = (a for a in mine if a.provider == new.provider and a.external_id == new.external_id)
+        return next(same, None)
+
+    def _replace(
+        self, stored: SocialAccount, account: SocialAccount, liked: list[LikedMessage]
+    ) -> None:
+        """Write what differs from the stored account and its messages (clients save back
+        what they read): an unchanged account or message list costs no statement."""
+        if _exact(stored) != _exact(account):
+            self.store.update(account)
+        old = self.store.find(LikedMessage, social_account_id=account.id, order_by="position")
+        if _exact(old) != _exact(liked):
+            self.store.delete(LikedMessage, social_account_id=account.id)
             self.store.insert_many(liked)
-            mine = _ordered(self.store.find(SocialAccount, customer_id=me))
-            return self._view(account, _events_account_id(mine), liked)
 
     def list(self, principal: Principal) -> list[SocialAccountView]:
         """The caller's accounts, by provider, external id and id."""
@@ -105,23 +132,6 @@ class SocialService:
             accounts = _ordered(self.store.find(SocialAccount, customer_id=me))
             events_on = _events_account_id(accounts)
             return [self._view(a, events_on) for a in accounts]
-
-    def _account_id(self, me: UUID, new: SocialAccountInput) -> tuple[UUID, bool]:
-        """The id the saved account takes, and whether it is already stored."""
-        if new.id is not None:
-            known = self.store.get(SocialAccount, new.id)
-            if known is not None and known.customer_id != me:
-                raise Conflict(f"social account {new.id} belongs to another customer")
-            if known is not None:
-                return new.id, True
-        same = self.store.find(
-            SocialAccount, customer_id=me, provider=new.provider, external_id=new.external_id
-        )
-        if same:
-            return same[0].id, True
-        if new.id is not None:
-            return new.id, False
-        return uuid.uuid4(), False
 
     def _view(
         self,
@@ -158,6 +168,11 @@ class SocialService:
                 )
             )
         return SocialAccountView(account=account, liked_messages=liked)
+
+
+def _exact(value: object) -> object:
+    """``value`` as builtins: dates compared with their offsets, not only as instants."""
+    return msgspec.to_builtins(value)
 
 
 def _ordered(accounts: list[SocialAccount]) -> list[SocialAccount]:

@@ -1,7 +1,10 @@
-"""Verified tokens remembered per process while nobody writes: a session token or a signed
-bearer token checked once is not looked up (or its signature verified) again until the store's
-data version moves - a sign-out, an expiry, a changed user or secret all move it. The same
-memory (``VersionMemo``) serves other answers derived from the data alone (a contact's links).
+"""Answers derived from the store, remembered per process while nobody writes what they
+depend on. A ``VersionMemo`` holds for one data version (any write moves it): other answers
+derived from the data alone use it (a contact's links). Verified tokens depend on sessions and
+users only: a session token or a signed bearer token checked once is not looked up (or its
+signature verified) again until sessions or users change here, or anything changes through
+another connection - a sign-out, an expiry, a changed user all do; a reset (which rotates the
+signing secrets) writes every model. A customer update in between keeps them.
 
 Only what does not depend on the time is remembered; callers still check expiry each time.
 """
@@ -9,8 +12,9 @@ Only what does not depend on the time is remembered; callers still check expiry 
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, ClassVar
 
+from core.models import Session, User
 from core.store import Store
 
 #: Beyond this many tokens the memory starts afresh: it stays bounded.
@@ -18,24 +22,30 @@ MAX_TOKENS = 10_000
 
 
 class VersionMemo:
-    """What was derived from the store, remembered for one data version. Use inside a
-    ``store.read()`` (or write): the data version is then the one the transaction trusts, and
-    what is remembered is valid for exactly that version."""
+    """What was derived from the store, remembered for one version of what it depends on
+    (``depends_on`` models, or all the data when None). Use inside a ``store.read()`` (or
+    write): the version is then the one the transaction trusts, and what is remembered is
+    valid for exactly that version."""
+
+    depends_on: ClassVar[tuple[type, ...] | None] = None
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._known: dict[Hashable, Any] = {}
-        self._version: str | None = None
+        self._version: object = None
 
     def _current(self) -> dict[Hashable, Any]:
-        version = self.store.data_version
+        if self.depends_on is None:
+            version: object = self.store.data_version
+        else:
+            version = self.store.models_version(*self.depends_on)
         if version != self._version or version is None:
             self._known = {}
             self._version = version
         return self._known
 
     def get(self, key: Hashable) -> Any:
-        """What was remembered for ``key`` under the current data version, else None."""
+        """What was remembered for ``key`` under the current version, else None."""
         return self._current().get(key)
 
     def put(self, key: Hashable, value: Any) -> None:
@@ -48,4 +58,7 @@ class VersionMemo:
 
 
 class VerifiedTokens(VersionMemo):
-    """The tokens verified under the current data version, and what they stand for."""
+    """The tokens verified under the current version of sessions and users, and what they
+    stand for (its session, its user: the principal)."""
+
+    depends_on = (Session, User)

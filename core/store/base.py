@@ -37,6 +37,10 @@ class Store(Protocol):
     def data_version(self) -> str | None:
         """A stamp that changes with every committed change of the data (None before any)."""
 
+    def models_version(self, *models: type) -> tuple[int, ...] | None:
+        """A stamp that moves whenever rows of ``models`` may have changed: with every write
+        of them, and with any write another connection made (None before any data version)."""
+
     def sync(self) -> None:
         """A request starts: one look at whether anyone wrote; the request's reads may then be
         served from memory as of now (see ``core.store.cache``)."""

@@ -11,6 +11,15 @@ A gateway serving requests calls ``sync()`` once per request instead: it reads t
 transactions of that request then trust the cache without asking the database anything; one
 that misses begins for real and checks the version again. Writes always check under their lock.
 
+A per-process memory derived from some models only (verified tokens) asks for
+``models_version(*models)``: it moves with every write of those models here, and with every
+write by another connection (which this process cannot attribute), but not with a write here
+of any other model.
+
+A write forgets the cached reads of the models it changed, but remembers the rows it
+updated, as the database now holds them, under their keys: a service that reads a row, changes
+it and reads it again (the next request) does not read back what it just wrote.
+
 Inside a transaction, a model this transaction has changed is always read from the
 database; the others come from the cache (a writer holds the write lock, so what it cached
 is what is committed). Outside a transaction nothing is cached. Hits are shallow copies (every
@@ -48,6 +57,12 @@ class ReadCache(ABC):
     _synced: bool = False
     #: The operating state's version as of the last ``sync()`` or ``set_control`` here.
     state_version: str | None = None
+    #: Moves each time the cache forgets everything (another connection wrote, or it was full).
+    _epoch: int = 0
+    #: Commits through this store that changed each model.
+    _model_writes: dict[type, int]
+    #: The rows this transaction updated, by model and key: cached as ``get`` at commit.
+    _updated: dict[type, dict[tuple[Any, ...], Any]]
 
     @abstractmethod
     def _read_versions(self) -> tuple[str | None, str | None]:
@@ -77,6 +92,14 @@ class ReadCache(ABC):
         """The data version this store's cache is valid for (inside a transaction: the one
         it trusts); None before the first stamp."""
         return self._version
+
+    def models_version(self, *models: type) -> tuple[int, ...] | None:
+        """A stamp that moves whenever rows of ``models`` may have changed (see above); None
+        before the data has a version."""
+        if self._version is None:
+            return None
+        writes = self._model_writes
+        return (self._epoch, *[writes.get(m, 0) for m in models])
 
     def _others_committed(self) -> bool:
         """Whether another connection may have committed since the last ``sync`` (a store
@@ -164,17 +187,35 @@ class ReadCache(ABC):
 
     # -- hooks for the store's transactions and writes ----------------------------------------
 
+    def _cache_start(self) -> None:
+        """Called once by the store's constructor: nothing cached, nothing written yet."""
+        self._model_writes = {}
+        self._forget()
+
     def _forget(self) -> None:
         self._cached = {}
         self._size = 0
+        self._epoch += 1
 
-    def _changed(self, model: type) -> None:
-        """A statement changed ``model``'s rows: this transaction reads them from the database."""
+    def _changed(self, model: type, row: Any = None) -> None:
+        """A statement changed ``model``'s rows: this transaction reads them from the database.
+        ``row``: the statement updated exactly that row (a model Struct, as loaded), which the
+        cache may then keep; without it, which rows changed is unknown."""
         if not self._depth:  # autocommitted already: stamp at once
             self._touched = {model}
+            self._updated = {}
             self._cache_commit()
             return
         self._touched.add(model)
+        if row is None:
+            self._updated.pop(model, None)
+        else:
+            key = tuple(getattr(row, name) for name in model.__key__)
+            self._updated.setdefault(model, {})[key] = row
+
+    def _cache_undo(self) -> None:
+        """Rolled back to a savepoint: what it updated is not what commits."""
+        self._updated = {}
 
     def _read_version(self) -> str | None:
         return self._get("control", VERSION_KEY)
@@ -183,6 +224,7 @@ class ReadCache(ABC):
         """Called right after an outermost BEGIN (and, for a write, its lock); ``trusted``: a
         read after ``sync()`` that has not begun in the database."""
         self._touched = set()
+        self._updated = {}
         if not self._cache_ready:
             return
         if not trusted:
@@ -203,9 +245,15 @@ class ReadCache(ABC):
         if self._touched and self._cache_ready:
             self._version = secrets.token_hex(8)
             self._set("control", VERSION_KEY, self._version)
+            writes = self._model_writes
             for model in self._touched:
                 self._size -= len(self._cached.pop(model, {}))
+                writes[model] = writes.get(model, 0) + 1
+            for model, rows in self._updated.items():
+                self._cached[model] = {("get", *key): row for key, row in rows.items()}
+                self._size += len(rows)
             self._touched = set()
+            self._updated = {}
 
     def _cache_abort(self) -> None:
         """Rolled back: the database holds what the cache saw (a failed commit left a stamp

@@ -102,7 +102,7 @@ class PostgresStore(SqlStoreBase):
         self.placeholder = "%s"
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
         self._depth = 0
-        self._forget()
+        self._cache_start()
         self._in_transaction = False
         self._begun_version = _UNREAD
         # Until the control table exists, a write begins with BEGIN and the lock only.
@@ -264,8 +264,8 @@ class PostgresStore(SqlStoreBase):
     def update(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
-            self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
-            self._changed(mapper.model)
+            cursor = self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
+            self._changed(mapper.model, mapper.stored(obj) if cursor.rowcount == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:
         query, params = self._mappers[model].delete(where)

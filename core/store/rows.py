@@ -100,11 +100,20 @@ class RowMapper:
             ]
         )
 
+    def stored(self, obj: Any) -> Any:
+        """``obj`` as the database hands it back once written (the types of its columns), or
+        None when that cannot be told here (a value of another type than its field's)."""
+        try:
+            return self.load(tuple(self.dump(obj)))
+        except msgspec.ValidationError:
+            return None
+
     def _checked(self, row: list[Any]) -> list[Any]:
         """Text never holds NUL characters, in any store (PostgreSQL cannot keep them)."""
-        if any(type(v) is str and "\x00" in v for v in row):
-            message = "text may not contain NUL characters"
-            raise ValidationFailed([FieldError(self.table, "invalid", message)])
+        for v in row:  # a plain loop: this runs for every row written
+            if type(v) is str and "\x00" in v:
+                message = "text may not contain NUL characters"
+                raise ValidationFailed([FieldError(self.table, "invalid", message)])
         return row
 
     def _row(self, row: tuple[Any, ...]) -> dict[str, Any]:

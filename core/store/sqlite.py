@@ -1,5 +1,5 @@
 """The SQLite store on the standard library's ``sqlite3``: WAL, busy timeout, foreign keys,
-migrations.
+migrations, checkpoints on a worker thread (``core.store.checkpoint``).
 
 Transactions are ``SqlStoreBase``'s (shared with PostgreSQL, with the read cache's hooks):
 writes need ``BEGIN IMMEDIATE``, which sqlite-utils' ``Database.atomic()`` (a deferred
@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from core.errors import Conflict
 from core.models import ALL_MODELS
 from core.store.base import StoreError
+from core.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
 from core.store.tables import SqlStoreBase
@@ -41,14 +42,17 @@ class SqliteStore(SqlStoreBase):
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn = conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._checkpointer: Checkpointer | None = None
         if self.path != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
+            self._checkpointer = Checkpointer(self.path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA synchronous = NORMAL")
         self.placeholder = "?"
         self._mappers: dict[type, RowMapper] = {m: RowMapper(m) for m in ALL_MODELS}
         self._depth = 0
-        self._forget()
+        self._cache_start()
         self.migrate()
         self._cache_ready = True
 
@@ -84,7 +88,17 @@ class SqliteStore(SqlStoreBase):
     def _begin(self, write: bool) -> None:
         self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
 
+    def _end(self, commit: bool) -> None:
+        changes = self._conn.total_changes
+        super()._end(commit)
+        if commit and changes != self._changes:
+            self._changes = changes
+            if self._checkpointer is not None:
+                self._checkpointer.committed()
+
     _pragma_version: int | None = None
+    #: ``total_changes`` at the last commit: a commit that changed nothing dirtied no page.
+    _changes = 0
 
     def _others_committed(self) -> bool:
         """SQLite counts the commits of other connections (``PRAGMA data_version``): reading
@@ -122,8 +136,8 @@ class SqliteStore(SqlStoreBase):
     def update(self, obj: Any) -> None:
         mapper = self._mapper(type(obj))
         with _constraints(mapper.table):
-            self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
-        self._changed(mapper.model)
+            updated = self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj)).rowcount
+        self._changed(mapper.model, mapper.stored(obj) if updated == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:
         sql, params = self._mapper(model).delete(where)
@@ -159,6 +173,8 @@ class SqliteStore(SqlStoreBase):
 
     def close(self) -> None:
         self._close_logs()
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         self._conn.close()
 
     # -- bounded logs ---------------------------------------------------------------------

@@ -71,6 +71,7 @@ class SqlStoreBase(ReadCache):
                 yield
             except BaseException:
                 self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._cache_undo()
                 raise
             finally:
                 self._depth -= 1

@@ -53,7 +53,12 @@ def encode(obj: Any) -> bytes:
 
 
 def _without_nbsp(buf: bytes) -> bytes:
-    """Replace no-break spaces outside strings with plain spaces."""
+    """Replace no-break spaces outside strings with plain spaces. Without an escaped quote
+    every ``"`` opens or closes a string, so splitting on them finds the strings at C speed."""
+    if b'\\"' not in buf:
+        parts = buf.split(b'"')
+        parts[::2] = [part.replace(_NBSP, b"  ") for part in parts[::2]]
+        return b'"'.join(parts)
     parts, pos = [], 0
     for string in _STRING.finditer(buf):
         parts += [buf[pos : string.start()].replace(_NBSP, b"  "), string.group()]

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from core.errors import Unauthenticated
-from core.models import Role, Session
+from core.models import Role, Session, User
 from core.services import Core
 from core.services.sessions import FOREVER, token_hash
 from tests.helpers import JOHN_ID, FakeClock
@@ -125,6 +125,35 @@ def test_a_resolved_session_is_remembered_until_the_data_changes(core: Core) -> 
         core.store.sync()
         with pytest.raises(Unauthenticated):
             core.sessions.resolve(token, "web")
+    finally:
+        del core.store.get
+
+
+def test_a_remembered_session_outlives_a_customer_update(core: Core) -> None:
+    """A write of other models (a profile saved) does not make the session be looked up
+    again; a write of users does."""
+    from core.services.customers import CustomerPatch
+
+    principal = core.auth.login("jane@demo.local", "demo-jane")
+    token = core.sessions.open(principal, "web")
+    core.store.sync()
+    assert core.sessions.resolve(token, "web") == principal
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    core.customers.save(admin, CustomerPatch(phone="+46 1"), number=466)
+    asked = []
+    real_get = core.store.get
+    core.store.get = lambda *a, **k: asked.append(a) or real_get(*a, **k)  # type: ignore[method-assign]
+    try:
+        core.store.sync()
+        assert core.sessions.resolve(token, "web") == principal
+        assert asked == []
+        with core.store.write():
+            user = real_get(User, principal.user_id)
+            user.display_name = "Jane D."
+            core.store.update(user)
+        core.store.sync()
+        assert core.sessions.resolve(token, "web").display_name == "Jane D."
+        assert [a[0] for a in asked] == [Session, User]
     finally:
         del core.store.get
 

@@ -72,6 +72,62 @@ def test_update_sets_fields_properties_logins_and_segments(core: Core, clock: Fa
     assert core.customers.get(john, number=466) == view
 
 
+def writes_of(core: Core, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The tables ``core.store`` deletes from or inserts into from now on."""
+    written: list[str] = []
+    store = core.store
+    delete, insert_many = store.delete, store.insert_many
+
+    def spy_delete(model: type, **where: object) -> int:
+        written.append(model.__table__)
+        return delete(model, **where)
+
+    def spy_insert_many(objs: list) -> None:
+        written.extend(type(o).__table__ for o in objs[:1])
+        insert_many(objs)
+
+    monkeypatch.setattr(store, "delete", spy_delete)
+    monkeypatch.setattr(store, "insert_many", spy_insert_many)
+    return written
+
+
+def test_lists_sent_again_unchanged_are_not_rewritten(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    john = login(core, "customer11@1to1service.com")
+    patch = CustomerPatch(
+        properties={7: ["golf", "chess"]},
+        logins=[LoginEntry("customer11@1to1service.com", LoginKind.EMAIL)],
+        segment_ids=[4, 2, 3],
+    )
+    written = writes_of(core, monkeypatch)
+    core.customers.save(john, patch, number=466)
+    assert written == ["property_values", "property_values"]  # the only list that changed
+    written.clear()
+    core.customers.save(john, patch, number=466)
+    assert written == []
+    view = core.customers.update(
+        john,
+        CustomerPatch(
+            properties={7: ["chess", "golf"]},
+            logins=[LoginEntry("john@example.com", LoginKind.EMAIL)],
+            segment_ids=[2, 3],
+        ),
+        number=466,
+    )
+    assert written == [
+        "property_values",
+        "property_values",
+        "customer_logins",
+        "customer_logins",
+        "memberships",
+        "memberships",
+    ]
+    assert {p.name: p.values for p in view.properties}["Interests"] == ["chess", "golf"]
+    assert view.logins == [LoginEntry("john@example.com", LoginKind.EMAIL)]
+    assert view.segment_ids == [2, 3]
+
+
 def test_empty_values_clear_a_field(core: Core) -> None:
     john = login(core, "customer11@1to1service.com")
     view = core.customers.update(john, CustomerPatch(properties={5: []}, phone=None), number=466)

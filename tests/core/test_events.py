@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.errors import (
     Forbidden,
@@ -18,7 +21,7 @@ from core.models import CustomerEvent, Principal
 from core.services import Core
 from core.services.events import MAX_BULK, EventQuery, NewSocialMediaEvent
 from core.services.references import ParticipantRef, Ref, TokenRef
-from tests.helpers import JOHN_ID
+from tests.helpers import JOHN_ID, FakeClock
 
 WHEN = datetime(2016, 6, 22, 15, 0, tzinfo=UTC)
 
@@ -50,6 +53,20 @@ def test_a_facebook_like_is_stored_for_the_web_api_to_read(core: Core) -> None:
     assert stored.performed_on == WHEN
     assert len(stored.id) == 32
     assert stored.id == stored.id.upper()
+
+
+def test_ids_rise_with_time_and_within_a_call(core: Core, clock: FakeClock) -> None:
+    """32 upper-case hex digits, the first 12 the millisecond: a bulk call appends to the id
+    index instead of touching one page of it per event."""
+    first = core.events.create_social_media(admin(core), [new() for _ in range(50)])
+    clock.advance(seconds=1)
+    second = core.events.create_social_media(admin(core), [new() for _ in range(50)])
+    ids = [e.id for e in [*first, *second]]  # type: ignore[union-attr]
+    assert ids == sorted(ids)
+    assert len(set(ids)) == 100
+    assert all(re.fullmatch("[0-9A-F]{32}", i) for i in ids)
+    assert ids[0][:12] == f"{int(clock.now.timestamp() * 1000) - 1000:012X}"
+    assert ids[0][:12] != ids[-1][:12]
 
 
 def test_failed_items_roll_back_alone_and_keep_their_place(core: Core) -> None:
@@ -141,3 +158,16 @@ def test_show_and_list_read_back(core: Core) -> None:
         core.events.show_social_media(principal)
     with pytest.raises(ValidationFailed):
         core.events.list_social_media(principal, EventQuery(account=Ref()))
+
+
+@given(
+    st.builds(
+        Ref,
+        id=st.none() | st.text(max_size=3),
+        number=st.none() | st.text(max_size=3),
+        name=st.none() | st.text(max_size=3),
+        alternative_code=st.none() | st.text(max_size=3),
+    )
+)
+def test_a_ref_is_given_when_it_has_a_where(ref: Ref) -> None:
+    assert ref.given() == bool(ref.where())

@@ -93,6 +93,22 @@ def test_saving_the_same_provider_and_external_id_updates(core: Core) -> None:
     assert core.store.count(LikedMessage, social_account_id=first.account.id) == 0
 
 
+def test_an_account_saved_back_unchanged_costs_no_statement(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = core.social.save(login(core), account())
+    written: list[str] = []
+    for name in ("insert", "insert_many", "update", "delete"):
+        monkeypatch.setattr(core.store, name, lambda *a, n=name, **k: written.append(n))
+    again = core.social.save(login(core), account())
+    assert written == []
+    assert again == first
+    same_instant = WHEN.astimezone(UTC)  # equal as an instant, not as what is shown
+    core.social.save(login(core), account(last_connection_date=same_instant))
+    core.social.save(login(core), account(liked_messages=[NewLikedMessage(text="hi")]))
+    assert written == ["update", "delete", "insert_many"]
+
+
 def test_an_own_id_wins_over_provider_and_external_id(core: Core) -> None:
     moved = core.social.save(login(core), account(id=JOHN_FB, provider="Facebook"))
     assert moved.account.id == JOHN_FB

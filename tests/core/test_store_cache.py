@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import Conflict
-from core.models import Company
+from core.models import Company, Role, User
 from core.store import Store, open_store
 from core.store import cache as cache_module
 from core.store.postgres import PostgresStore
@@ -117,6 +117,43 @@ def test_a_transaction_reads_what_it_changed(pair: tuple[Store, Store], kind: st
         assert one.find(Company, code="ACME")[0].name == "Changed"
     assert read_name(one, acme.id) == "Changed"
     assert read_name(two, acme.id) == "Changed"
+
+
+def models_version(store: Store) -> tuple[int, ...] | None:
+    with store.read():
+        return store.models_version(Company)
+
+
+def test_a_models_version_moves_with_those_models_and_with_any_other_writer(
+    pair: tuple[Store, Store],
+) -> None:
+    """What another connection wrote is unknown here: it moves every models version."""
+    one, two = pair
+    acme = saved(one)
+    seen = models_version(one)
+    assert seen is not None
+    with one.write():
+        one.insert(
+            User(id=uuid.uuid4(), company_id=acme.id, login="u", password_hash="x", role=Role.AGENT)
+        )
+    assert models_version(one) == seen
+    with two.write():
+        two.update(Company(id=acme.id, code="ACME", name="Elsewhere"))
+    moved = models_version(one)
+    assert moved != seen
+    with one.write():
+        one.update(Company(id=acme.id, code="ACME", name="Here"))
+    assert models_version(one) not in (seen, moved)
+    with two.write():
+        two.delete(User, login="u")
+    assert models_version(one) not in (seen, moved)
+
+
+def test_no_models_version_before_the_first_stamp(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "a.db")
+    with store.read():
+        assert store.models_version(Company) is None
+    store.close()
 
 
 def test_wipe_forgets_everything(pair: tuple[Store, Store]) -> None:
@@ -252,3 +289,65 @@ def test_a_nested_write_inside_a_trusting_read_begins_first(tmp_path: Path) -> N
     store.sync()
     assert read_name(store, acme.id) == "Nested"
     store.close()
+
+
+def test_a_row_the_writer_updated_is_not_read_back(tmp_path: Path) -> None:
+    """The updated row is remembered as stored; the model's other reads are asked again."""
+    store = open_store(tmp_path / "one.db")
+    acme = saved(store)
+    with store.write():
+        store.update(Company(id=acme.id, code="ACME", name="Changed"))
+    seen = statements(store)
+    assert read_name(store, acme.id) == "Changed"
+    assert not any(s.startswith('SELECT "id"') for s in seen)
+    with store.read():
+        assert [c.name for c in store.find(Company)] == ["Changed"]
+    assert any(s.startswith('SELECT "id"') for s in seen)
+    store.close()
+
+
+def test_an_updated_row_is_cached_as_the_database_holds_it(tmp_path: Path) -> None:
+    """A value of another type than its field's is stored in the column's type (SQLite
+    converts it): such a row is not remembered, it is read back."""
+    one, two = (open_store(tmp_path / "one.db") for _ in range(2))
+    acme = saved(one)
+    with one.write():
+        one.update(Company(id=acme.id, code=1234, name="Typed"))  # type: ignore[arg-type]
+    with one.read(), two.read():
+        assert one.get(Company, acme.id) == two.get(Company, acme.id)
+        assert one.get(Company, acme.id).code == "1234"
+    one.close()
+    two.close()
+
+
+def update_then_fail(store: Store, acme: Company) -> None:
+    """A nested write (a savepoint) that updates ``acme``, then fails."""
+    with store.write():
+        store.update(Company(id=acme.id, code="ACME", name="Undone"))
+        store.insert(Company(id=acme.id, code="DUP", name="Dup"))
+
+
+def test_an_update_undone_by_a_savepoint_is_not_cached(pair: tuple[Store, Store]) -> None:
+    one, _ = pair
+    acme = saved(one)
+    with one.write(), pytest.raises(Conflict):
+        update_then_fail(one, acme)
+    assert read_name(one, acme.id) == "Acme"
+
+
+def test_a_row_updated_then_deleted_is_not_cached(pair: tuple[Store, Store]) -> None:
+    one, two = pair
+    acme = saved(one)
+    with one.write():
+        one.update(Company(id=acme.id, code="ACME", name="Gone"))
+        one.delete(Company, id=acme.id)
+    assert read_name(one, acme.id) is None
+    assert read_name(two, acme.id) is None
+
+
+def test_an_update_of_a_missing_row_is_not_cached(pair: tuple[Store, Store]) -> None:
+    one, _ = pair
+    ghost = company("GHOST")
+    with one.write():
+        one.update(ghost)
+    assert read_name(one, ghost.id) is None

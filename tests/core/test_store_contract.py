@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 import pytest
 
 from core.errors import Conflict
-from core.models import Company, Customer, InvoiceAddress, Segment, User
+from core.models import ALL_MODELS, Company, Customer, InvoiceAddress, Segment, User
 from core.services import Core
 from core.store import Store
 from core.store.migrations import LATEST
-from tests.helpers import DEMO
+from tests.helpers import DEMO, FakeClock
 
 NOW = datetime(2026, 1, 1, 12, 30, 15, 123456, tzinfo=UTC)
 
@@ -125,3 +125,14 @@ def test_one_of_no_values_matches_no_row(store: Store, empty: object) -> None:
     assert store.find(Company, id=[acme.id]) == [acme]
     with store.read():  # and through the read cache
         assert store.find(Company, id=empty) == []
+
+
+def test_a_row_as_stored_is_the_row_as_read(store: Store, clock: FakeClock) -> None:
+    """What the cache remembers of an updated row (``RowMapper.stored``) is what a read of
+    it answers, for every row of the demo data."""
+    Core(store, clock=clock).fixtures.load(DEMO, source="demo")
+    with store.read():
+        for model in ALL_MODELS:
+            mapper = store._mappers[model]  # type: ignore[attr-defined]
+            for row in store.find(model):
+                assert mapper.stored(row) == row
