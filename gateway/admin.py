@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -362,6 +362,8 @@ class AdminBodyLimit:
             await self.app(scope, bounded, send)
         except AdminError as exc:
             await _error(exc.status, exc.message)(scope, receive, send)
+        except ClientDisconnect:  # the caller hung up mid-body: nobody to answer
+            return
 
 
 def admin_app(state: AdminState, token: str | None, max_body: int) -> ASGIApp:
