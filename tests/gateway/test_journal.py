@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +12,14 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.services import Core
-from core.store import Store, open_store
+from core.store import Store, StoreUnavailable, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
 from gateway.exchange import Exchange, Route
 from gateway.journal import (
     PAGE,
+    RETRY_SECONDS,
     Captured,
     Journal,
     MemoryJournal,
@@ -402,6 +404,56 @@ def test_a_shared_journal_commits_in_groups_off_the_request_path(tmp_path: Path)
     assert len(committed) <= 2
     ids = [e.request_id for e in gateway.journal.query(RequestFilter(limit=100))]
     assert ids == [f"g{i}" for i in reversed(range(50))]
+    store.close()
+
+
+class _AwayState:
+    """A state store whose database is away for its first ``away`` appends."""
+
+    def __init__(self, store: Store, away: int) -> None:
+        self.store = store
+        self.away = away
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        if self.away:
+            self.away -= 1
+            raise StoreUnavailable("the database connection was lost")
+        return self.store.log_append_many(log, records, keep)
+
+
+@pytest.mark.parametrize("away", [1, 2, 7])
+def test_a_batch_the_database_did_not_take_is_journaled_when_it_is_back(
+    tmp_path: Path, away: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 17: the first append after a restart failed on the dead connection and its
+    entries were dropped. One failure is retried at once (a fresh connection); a database that
+    stays away keeps the records waiting, in order, for a later flush."""
+    store = open_store(tmp_path / "away.db")
+    journal_ = SharedJournal(_AwayState(store, away))  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="crmgate.journal"):
+        for i in range(away + 2):
+            journal_._write([_captured(i)])
+            time.sleep(RETRY_SECONDS if i < away else 0)
+    ids = [e.request_id for e in journal_.query(RequestFilter(limit=100))]
+    assert ids == [f"r{i}" for i in reversed(range(away + 2))]
+    assert "Traceback" not in caplog.text
+    store.close()
+
+
+def test_records_waiting_for_the_database_stay_within_the_journal_bound(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "bound.db")
+    state = _AwayState(store, 10**6)
+    journal_ = SharedJournal(state, max_entries=5)  # type: ignore[arg-type]
+    for i in range(12):
+        journal_._write([_captured(i)])
+    state.away = 0
+    time.sleep(RETRY_SECONDS)
+    journal_.flush()
+    ids = [e.request_id for e in journal_.query(RequestFilter(limit=100))]
+    assert ids == [f"r{i}" for i in reversed(range(7, 12))]
     store.close()
 
 

@@ -77,3 +77,17 @@ def test_while_the_database_is_away_calls_are_503_then_served_at_once(
     assert response.status_code == 200, response.text
     assert response.json()["membership"] == before != []  # the refused write left no trace
     assert gateway.get("/__admin/health").status_code == 200
+
+
+def test_the_first_request_after_a_restart_is_journaled(
+    cluster: Postgres, gateway: httpx.Client
+) -> None:
+    """The journal appends on a connection of its own, which the restart killed too: its first
+    group commit afterwards found it dead and the batch was dropped; now it is tried again on
+    a fresh connection, so the request served first after the restart is in the journal."""
+    assert gateway.get(DETAILS, headers={"X-Request-Id": "before-restart"}).status_code == 200
+    assert gateway.get("/__admin/requests").status_code == 200  # the journal's connection is up
+    cluster.ctl("restart")
+    assert gateway.get(DETAILS, headers={"X-Request-Id": "after-restart"}).status_code == 200
+    found = gateway.get("/__admin/requests", params={"path": "*custinfo*"}).json()["requests"]
+    assert [e["request_id"] for e in found] == ["after-restart", "before-restart"]
