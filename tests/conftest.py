@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from starlette.testclient import TestClient
 
 from core.services import Core
+from core.services.keys import KEY_ENV
 from core.store import Store, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app
@@ -52,6 +53,15 @@ def postgres_dsn() -> Iterator[str]:
         pytest.skip(f"PostgreSQL store not tested here: {exc}")
     yield dsn
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def postgres_signing_key(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PostgreSQL store needs its signing key from outside the data, as an operator's does."""
+    callspec = getattr(request.node, "callspec", None)
+    params = list(callspec.params.values()) if callspec is not None else []
+    if "postgres_dsn" in request.fixturenames or "postgresql" in params:
+        monkeypatch.setenv(KEY_ENV, "the test suite's PostgreSQL signing key")
 
 
 @pytest.fixture(params=STORES)

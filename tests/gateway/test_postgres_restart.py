@@ -4,6 +4,7 @@ throwaway cluster of its own, which the test stops, starts and restarts (issue 1
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -30,8 +31,8 @@ def cluster() -> Iterator[Postgres]:
 
 
 @pytest.fixture
-def gateway(cluster: Postgres) -> Iterator[httpx.Client]:
-    server = Server(cluster.dsn)
+def gateway(cluster: Postgres, tmp_path: Path) -> Iterator[httpx.Client]:
+    server = Server(cluster.dsn, "--secret-key-file", str(tmp_path / "signing.key"))
     server.start()
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         assert client.post(LOGIN, json=JOHN).json()["errors"] == []
