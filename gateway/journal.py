@@ -48,7 +48,8 @@ FLUSH_SECONDS = 0.02
 SETTLE_SECONDS = 2.5 * FLUSH_SECONDS
 #: While the database is away, a shared journal tries its waiting records this often.
 RETRY_SECONDS = 0.25
-#: Captures a shared journal lets wait before it flushes in line (no flusher running).
+#: Captures a shared journal lets wait before it flushes in line (no flusher running) or
+#: lets the oldest beyond ``max_entries`` go (a flusher held up by a slow database).
 MAX_WAITING = 1000
 
 log = logging.getLogger("crmgate.journal")
@@ -315,11 +316,16 @@ class SharedJournal:
         self._flusher: asyncio.Task[None] | None = None
 
     def add(self, captured: Captured) -> None:
+        """Never waits for the database: with a flusher running, captures beyond the ring's
+        ``max_entries`` (which it would not keep) are let go while a slow database holds it."""
         self._waiting.append(captured)
         if self._flusher is None or self._flusher.done():
             self._start()
         if len(self._waiting) >= MAX_WAITING:
-            self.flush()
+            if self._flusher is None:  # no event loop: nobody else writes them
+                self.flush()
+            elif len(self._waiting) > self.max_entries:
+                del self._waiting[: len(self._waiting) - self.max_entries]
 
     def _start(self) -> None:
         try:

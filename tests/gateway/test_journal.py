@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
 from gateway.exchange import Exchange, Route
 from gateway.journal import (
+    FLUSH_SECONDS,
     PAGE,
     RETRY_SECONDS,
     Captured,
@@ -491,3 +493,43 @@ def test_the_journal_never_holds_a_password_however_it_was_spelled(
     journal = client.get("/__admin/requests", headers={"Authorization": "Bearer test-admin-token"})
     assert journal.json()["returned"] >= 1
     assert "demo-jane" not in journal.text
+
+
+class _SlowState:
+    """A state store whose appends take long (a database that is slow to answer), and that
+    notes the thread each append ran on."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.threads: list[threading.Thread] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        self.threads.append(threading.current_thread())
+        time.sleep(0.2)
+        return self.store.log_append_many(log, records, keep)
+
+
+def test_requests_never_wait_for_a_slow_journal(tmp_path: Path) -> None:
+    """Captures pile up while the flusher waits for the database: the requests' thread never
+    writes in line (it would wait on the flusher's lock), and the newest ``max_entries``
+    captures reach the journal."""
+    store = open_store(tmp_path / "slow.db")
+    state = _SlowState(store)
+    journal_ = SharedJournal(state, max_entries=1500)  # type: ignore[arg-type]
+
+    async def run() -> None:
+        for n in range(3000):
+            journal_.add(_captured(n))
+            if n % 500 == 0:
+                await asyncio.sleep(FLUSH_SECONDS * 2)  # the flusher takes what waits
+        await journal_.settle()
+
+    asyncio.run(run())
+    assert threading.main_thread() not in state.threads
+    ids = [e.request_id for e in journal_.query(RequestFilter(limit=1500))]
+    assert ids[:3] == ["r2999", "r2998", "r2997"]
+    assert len(ids) == 1500
+    store.close()
