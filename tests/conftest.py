@@ -56,12 +56,18 @@ def postgres_dsn() -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def postgres_signing_key(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A PostgreSQL store needs its signing key from outside the data, as an operator's does."""
+def postgres_signing_key(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A PostgreSQL store needs its signing key from outside the data, as an operator's does.
+    Not the ``monkeypatch`` fixture: a test's own patches must be undone before its fixtures'
+    teardown, which they would not be if this fixture made ``monkeypatch`` first."""
     callspec = getattr(request.node, "callspec", None)
     params = list(callspec.params.values()) if callspec is not None else []
-    if "postgres_dsn" in request.fixturenames or "postgresql" in params:
-        monkeypatch.setenv(KEY_ENV, "the test suite's PostgreSQL signing key")
+    if "postgres_dsn" not in request.fixturenames and "postgresql" not in params:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_ENV, "the test suite's PostgreSQL signing key")
+        yield
 
 
 @pytest.fixture(params=STORES)
