@@ -8,6 +8,7 @@ endpoints and prints one table of requests/s.
 from __future__ import annotations
 
 import argparse
+import secrets
 import sys
 import tempfile
 from pathlib import Path
@@ -25,7 +26,8 @@ WORKERS = (1, 2, 4)
 def measure(db: str, workers: int, seconds: float) -> dict[str, float]:
     crmgate = [str(Path(sys.executable).parent / "crmgate"), "serve", "--log-level", "warning"]
     args = [*crmgate, "--db", db, "--workers", str(workers)]
-    with served(args, "/__admin/health", {"CRMGATE_ADMIN_TOKEN": ""}) as (base, _):
+    env = {"CRMGATE_ADMIN_TOKEN": "", "CRMGATE_SECRET_KEY": secrets.token_urlsafe(32)}
+    with served(args, "/__admin/health", env) as (base, _):
         targets = [t for build in TARGETS.values() for t in build(base)]
         results = {}
         for target in targets:

@@ -88,6 +88,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Exchange:
     owns_store = core is None
     if core is None:
         core = Core(open_store(config.db))
+        core.keys.require()
         fixtures.seed(core, config.fixtures)
     dialects = load_dialects()
     unknown_upstream = sorted(set(config.upstream) - {d.name for d in dialects})

@@ -7,12 +7,14 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import msgspec
 
 from core.errors import CoreError
 from core.services import Core
+from core.services.keys import KEY_ENV, KEY_FILE_ENV
 from core.store import StoreError, open_store
 from gateway import fixtures
 from gateway.config import DEFAULT_MAX_BODY, DEFAULT_MAX_HEAD_BYTES, Config
@@ -68,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     _env_option(serve, "--log-level", default="info", choices=LOG_LEVELS)
     _env_option(serve, "--max-body", type=int, default=DEFAULT_MAX_BODY, help="bytes")
     _env_option(serve, "--admin-token", default=None)
+    _env_option(
+        serve,
+        "--secret-key-file",
+        default=None,
+        help="file holding the signing key (made 0600 if missing); PostgreSQL needs it or "
+        f"{KEY_ENV}",
+    )
     _env_option(
         serve,
         "--max-header",
@@ -176,7 +185,10 @@ def serve(args: argparse.Namespace) -> int:
     if args.shadow and (not args.upstream or args.replay):
         raise UsageError("--shadow needs --upstream DIALECT=URL (and no --replay)")
     config = serve_config(args)
+    if args.secret_key_file:  # the workers read it from the environment too
+        os.environ[KEY_FILE_ENV] = str(Path(args.secret_key_file).resolve())
     core = Core(open_store(config.db))
+    core.keys.require()
     loaded = fixtures.seed(core, config.fixtures)
     core.store.close()
     logging.getLogger("crmgate").info("database %s ready (%d fixture rows loaded)", args.db, loaded)

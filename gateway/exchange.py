@@ -54,6 +54,9 @@ _REASONS = {404: "not found", 405: "method not allowed"}
 #: Errors a dialect renders in its own envelope; anything else is a 500.
 RENDERED = (Problem, CoreError, DecodeError)
 UNAVAILABLE = "The service is temporarily unavailable."
+#: The journal's status for a client that went away before its answer (nginx's 499, "client
+#: closed request"): no answer was sent, and the failure is the client's, not the gateway's.
+CLIENT_GONE = 499
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -207,11 +210,14 @@ class Exchange:
         keep = self.keep
         limit = self.max_body_bytes
         received = 0
+        gone = False
 
         async def receive_and_keep() -> Message:
-            nonlocal received
+            nonlocal received, gone
             message = await receive()
-            if message["type"] == "http.request":
+            if message["type"] == "http.disconnect":
+                gone = True
+            elif message["type"] == "http.request":
                 chunk = message.get("body", b"")
                 received += len(chunk)
                 if received > limit:
@@ -262,6 +268,9 @@ class Exchange:
         except Exception as exc:
             if context.status:  # the answer has begun: nothing left to render it in
                 raise
+            if gone:  # the client left mid-request: nobody to answer, nothing went wrong here
+                context.status = CLIENT_GONE
+                return
             response = self._error_response(route.dialect, exc, scope)
             await response(scope, receive_and_keep, send_and_keep)
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -29,6 +30,7 @@ from typing import Annotated, Protocol
 
 import msgspec
 
+from core.store import StoreUnavailable
 from gateway.masking import mask_body, mask_headers, mask_query
 from gateway.state import StateStore
 
@@ -44,7 +46,10 @@ _MAX_ID = 2**63 - 1
 FLUSH_SECONDS = 0.02
 #: What an admin read of a shared journal waits for the other processes' flushes.
 SETTLE_SECONDS = 2.5 * FLUSH_SECONDS
-#: Captures a shared journal lets wait before it flushes in line (no flusher running).
+#: While the database is away, a shared journal tries its waiting records this often.
+RETRY_SECONDS = 0.25
+#: Captures a shared journal lets wait before it flushes in line (no flusher running) or
+#: lets the oldest beyond ``max_entries`` go (a flusher held up by a slow database).
 MAX_WAITING = 1000
 
 log = logging.getLogger("crmgate.journal")
@@ -303,16 +308,24 @@ class SharedJournal:
         self.max_entries = max_entries
         self.body_chars = body_chars
         self._waiting: list[Captured] = []
+        #: Encoded records a database that was away did not take, oldest first (under the lock).
+        self._kept: list[str] = []
+        self._retry_at = 0.0
         #: One flush at a time: the flusher's thread and an admin read may both flush.
         self._lock = threading.Lock()
         self._flusher: asyncio.Task[None] | None = None
 
     def add(self, captured: Captured) -> None:
+        """Never waits for the database: with a flusher running, captures beyond the ring's
+        ``max_entries`` (which it would not keep) are let go while a slow database holds it."""
         self._waiting.append(captured)
         if self._flusher is None or self._flusher.done():
             self._start()
         if len(self._waiting) >= MAX_WAITING:
-            self.flush()
+            if self._flusher is None:  # no event loop: nobody else writes them
+                self.flush()
+            elif len(self._waiting) > self.max_entries:
+                del self._waiting[: len(self._waiting) - self.max_entries]
 
     def _start(self) -> None:
         try:
@@ -329,7 +342,7 @@ class SharedJournal:
     async def _flush_every_period(self) -> None:
         while True:
             await asyncio.sleep(FLUSH_SECONDS)
-            if self._waiting:
+            if self._waiting or self._kept:
                 await asyncio.to_thread(self._write, self._take())
 
     def flush(self) -> None:
@@ -337,15 +350,50 @@ class SharedJournal:
 
     def _write(self, batch: list[Captured]) -> None:
         """Mask, encode and append ``batch`` in one commit (a failure is logged, never raised:
-        a journal that cannot write never breaks a response)."""
-        if not batch:
-            return
+        a journal that cannot write never breaks a response).
+
+        A connection that broke (a database restart) is replaced and the append tried once
+        more at once; while the database stays away the records wait for the next flush, the
+        newest ``max_entries`` of them (the ring would keep no more). If a connection breaks
+        after the commit reached the database, the retried records appear twice: never lost.
+        """
         with self._lock:
             try:
                 records = [_ENCODER.encode(c.entry(self.body_chars)).decode() for c in batch]
-                self.state.log_append_many(LOG, records, self.max_entries)
             except Exception:
                 log.exception("%d requests not journaled", len(batch))
+                return
+            records = self._kept + records
+            if not records:
+                return
+            now = time.monotonic()
+            if self._kept and now < self._retry_at:
+                self._keep(records)
+                return
+            try:
+                self._append(records)
+            except StoreUnavailable as exc:
+                if not self._kept:
+                    log.warning("database unavailable, requests wait to be journaled: %s", exc)
+                self._retry_at = now + RETRY_SECONDS
+                self._keep(records)
+            except Exception:
+                log.exception("%d requests not journaled", len(records))
+                self._kept = []
+            else:
+                if self._kept:
+                    log.warning("database back: %d waiting requests journaled", len(records))
+                self._kept = []
+
+    def _keep(self, records: list[str]) -> None:
+        del records[: max(len(records) - self.max_entries, 0)]
+        self._kept = records
+
+    def _append(self, records: list[str]) -> None:
+        try:
+            self.state.log_append_many(LOG, records, self.max_entries)
+        except StoreUnavailable:  # a connection found broken: once more, on a fresh one
+            self.state.log_append_many(LOG, records, self.max_entries)
 
     async def settle(self) -> None:
         await asyncio.to_thread(self._write, self._take())

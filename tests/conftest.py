@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from starlette.testclient import TestClient
 
 from core.services import Core
+from core.services.keys import KEY_ENV
 from core.store import Store, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app
@@ -52,6 +53,21 @@ def postgres_dsn() -> Iterator[str]:
         pytest.skip(f"PostgreSQL store not tested here: {exc}")
     yield dsn
     server.stop()
+
+
+@pytest.fixture(autouse=True)
+def postgres_signing_key(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A PostgreSQL store needs its signing key from outside the data, as an operator's does.
+    Not the ``monkeypatch`` fixture: a test's own patches must be undone before its fixtures'
+    teardown, which they would not be if this fixture made ``monkeypatch`` first."""
+    callspec = getattr(request.node, "callspec", None)
+    params = list(callspec.params.values()) if callspec is not None else []
+    if "postgres_dsn" not in request.fixturenames and "postgresql" not in params:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(KEY_ENV, "the test suite's PostgreSQL signing key")
+        yield
 
 
 @pytest.fixture(params=STORES)

@@ -2,13 +2,14 @@
 kept out of the data: a copy of the database must not mint tokens.
 
 Each named secret is an HMAC of a master key and the name with the store's key epoch. The
-master key comes from ``CRMGATE_SECRET_KEY``, else from a key file beside the database (mode
-0600, made once at random; workers racing to make it agree on one); the epoch is a random
-stamp in the store's metadata, useless alone, which a reset wipes, so a reset rotates every
-secret. A store with no file beside it and no key in the environment (PostgreSQL without
-``CRMGATE_SECRET_KEY``; ``:memory:``, which no one can copy) keeps its secrets in its
-metadata, as before. Secrets an older crmgate kept in the metadata move into the key file when
-it is made, so tokens already issued stay valid.
+master key comes from ``CRMGATE_SECRET_KEY``, else from the key file ``CRMGATE_SECRET_KEY_FILE``
+names, else from a key file beside the database (mode 0600, made once at random; workers racing
+to make it agree on one); the epoch is a random stamp in the store's metadata, useless alone,
+which a reset wipes, so a reset rotates every secret. A database server (PostgreSQL) has no
+file beside it and is shared by processes on many hosts: it needs the key or a key file, and
+``require`` says so at start-up. Only ``:memory:``, which no one can copy, keeps its secrets
+in its metadata. Secrets an older crmgate kept in the metadata move into the key file when it
+is made, so tokens already issued stay valid.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import logging
 import os
 import secrets
 import tempfile
@@ -24,14 +24,25 @@ from pathlib import Path
 
 import msgspec
 
-from core.store import Store
+from core.store import Store, StoreError
 
 KEY_ENV = "CRMGATE_SECRET_KEY"
+KEY_FILE_ENV = "CRMGATE_SECRET_KEY_FILE"
 EPOCH_KEY = "keys:epoch"
 _LEGACY_PREFIX = "secret:"
 #: The secrets older crmgate versions kept in the metadata.
 _LEGACY_NAMES = ("servicestack-jwt",)
-log = logging.getLogger("crmgate.keys")
+
+
+NO_KEY = (
+    "a database server keeps no signing secret in its data: set CRMGATE_SECRET_KEY to a long "
+    "random string, or --secret-key-file PATH (CRMGATE_SECRET_KEY_FILE: a file crmgate makes, "
+    "mode 0600, if it is missing); every gateway on the database needs the same one"
+)
+
+
+class NoSigningKey(StoreError):
+    """The store's signing secrets have nowhere to live outside the data."""
 
 
 class KeyFile(msgspec.Struct, kw_only=True):
@@ -57,17 +68,27 @@ class KeyService:
         digest = hmac.new(keys.master.encode(), f"{name}@{epoch}".encode(), hashlib.sha256)
         return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
 
+    def require(self) -> None:
+        """Fail at start-up, not on the first signed token, when the secrets have no place
+        outside the data (``NoSigningKey``); make the key file now when one is due."""
+        self._key_file()
+
     def _key_file(self) -> KeyFile | None:
         if self._keys is not None:
             return self._keys
         if master := os.environ.get(KEY_ENV):
             self._keys = KeyFile(master=master)
             return self._keys
-        path = self.store.key_file()
+        named = os.environ.get(KEY_FILE_ENV)
+        path = Path(named) if named else self.store.key_file()
         if path is None:
-            _warn_once()
+            if self.store.reach == "network":
+                raise NoSigningKey(NO_KEY)
             return None
-        self._keys = _read(path) if path.exists() else self._create(path)
+        try:
+            self._keys = _read(path) if path.exists() else self._create(path)
+        except (OSError, msgspec.DecodeError) as exc:
+            raise NoSigningKey(f"cannot use the key file {path}: {exc}") from exc
         return self._keys
 
     def _create(self, path: Path) -> KeyFile:
@@ -132,14 +153,3 @@ class KeyService:
 
 def _read(path: Path) -> KeyFile:
     return msgspec.json.decode(path.read_bytes(), type=KeyFile)
-
-
-_warned: list[bool] = []
-
-
-def _warn_once() -> None:
-    if not _warned:
-        _warned.append(True)
-        log.info(
-            "no key file beside this database: signing secrets are kept in it (set %s)", KEY_ENV
-        )

@@ -77,6 +77,10 @@ class Store(Protocol):
 
     def delete_meta(self, key: str) -> None: ...
 
+    @property
+    def reach(self) -> str:
+        """Who else can open this database: ``process`` (nobody), ``host``, ``network``."""
+
     def key_file(self) -> Path | None:
         """Where secrets that must stay out of the data live beside this database (None: no
         file of its own, as ``:memory:`` or a database server)."""

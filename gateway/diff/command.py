@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -49,11 +50,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-async def _replay(args: argparse.Namespace, client: httpx.AsyncClient) -> report.Report:
+async def _replay(
+    args: argparse.Namespace, client: httpx.AsyncClient, admin_token: str | None
+) -> report.Report:
     recorded = load(Path(args.dir))
     credentials = read_credentials(args.credentials)
     prefixes = {d.name: d.prefix for d in load_dialects()}
-    target = Target(client, args.admin_token if args.url else None)
+    target = Target(client, admin_token)
     try:
         await target.open(args.fixtures)
         outcomes = await replay(recorded, target, credentials, prefixes)
@@ -66,16 +69,20 @@ def _run(args: argparse.Namespace) -> report.Report:
     """Against ``--url``, or a gateway in this process on ``--db`` (seeded if new)."""
     if args.url:
         client = httpx.AsyncClient(base_url=args.url.rstrip("/"), timeout=TIMEOUT)
-        return asyncio.run(_replay(args, client))
+        return asyncio.run(_replay(args, client, args.admin_token))
     from gateway.app import create_app
 
     core = Core(open_store(args.db))
     try:
         fixtures.seed(core, args.fixtures or "demo")
-        app = create_app(Config(db=args.db, processes=1), core=core)
+        # a token of this run's own: without one the admin API would refuse a Host that is
+        # not a loopback name, and the replay's Host is its own
+        token = secrets.token_urlsafe(16)
+        config = Config(db=args.db, processes=1, admin_token=token)
+        app = create_app(config, core=core)
         transport = httpx.ASGITransport(app=app)
         client = httpx.AsyncClient(transport=transport, base_url="http://crmgate.diff")
-        return asyncio.run(_replay(args, client))
+        return asyncio.run(_replay(args, client, token))
     finally:
         core.store.close()
 

@@ -4,13 +4,16 @@ or the environment; a reset rotates them; an older database's secret moves out."
 from __future__ import annotations
 
 import stat
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from core.services import Core
-from core.services.keys import KEY_ENV
+from core.services.keys import KEY_ENV, KEY_FILE_ENV, NO_KEY, NoSigningKey
 from core.store import open_store
+from core.store.postgres import PostgresStore
 
 
 def test_a_secret_is_made_once_and_kept(core: Core) -> None:
@@ -100,3 +103,64 @@ def test_workers_racing_to_make_the_key_file_agree(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.glob("*.key*")) == ["w.db.key"]
     first.store.close()
     second.store.close()
+
+
+@pytest.fixture
+def server_store(postgres_dsn: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[PostgresStore]:
+    """A PostgreSQL store with no signing key configured yet."""
+    monkeypatch.delenv(KEY_ENV)
+    store = PostgresStore(postgres_dsn, schema=f"k_{uuid.uuid4().hex}")
+    yield store
+    store.drop()
+    store.close()
+
+
+def test_a_database_server_without_a_key_is_refused_at_start(server_store: PostgresStore) -> None:
+    """Issue 17: PostgreSQL kept the JWT signing secret in its own data, so a dump of the
+    database minted admin tokens; now it has no place for one, and says where to put it."""
+    with pytest.raises(NoSigningKey) as refused:
+        Core(server_store).keys.require()
+    assert str(refused.value) == NO_KEY
+    with server_store.read():
+        assert server_store.get_meta("secret:servicestack-jwt") is None
+
+
+def test_a_database_server_shares_a_named_key_file(
+    server_store: PostgresStore, postgres_dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = tmp_path / "fleet.key"
+    monkeypatch.setenv(KEY_FILE_ENV, str(key))
+    one = Core(server_store)
+    one.keys.require()
+    assert mode(key) == 0o600
+    other = Core(PostgresStore(postgres_dsn, schema=server_store.schema))  # another gateway
+    assert other.keys.secret("servicestack-jwt") == one.keys.secret("servicestack-jwt")
+    with server_store.read():
+        assert server_store.get_meta("secret:servicestack-jwt") is None
+    other.store.close()
+
+
+def test_a_secret_an_older_crmgate_kept_in_postgresql_moves_to_the_key_file(
+    server_store: PostgresStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with server_store.write():
+        server_store.set_meta("secret:servicestack-jwt", "kept-in-the-database")
+    monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "moved.key"))
+    assert Core(server_store).keys.secret("servicestack-jwt") == "kept-in-the-database"
+    with server_store.read():
+        assert server_store.get_meta("secret:servicestack-jwt") is None
+
+
+@pytest.mark.parametrize("content", [b"not json", None])
+def test_a_key_file_that_cannot_be_used_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None
+) -> None:
+    key = tmp_path / "bad.key"
+    if content is None:  # a folder that does not exist: nowhere to make it
+        key = tmp_path / "missing" / "bad.key"
+    else:
+        key.write_bytes(content)
+    monkeypatch.setenv(KEY_FILE_ENV, str(key))
+    core = Core(open_store(":memory:"))
+    with pytest.raises(NoSigningKey, match=f"cannot use the key file {key}"):
+        core.keys.require()

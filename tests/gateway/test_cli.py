@@ -14,6 +14,7 @@ import pytest
 
 from core.models import Customer
 from core.services import Core
+from core.services.keys import KEY_ENV, KEY_FILE_ENV, NO_KEY
 from core.store import open_store
 from gateway.cli import build_parser, env_name, main
 from gateway.config import Config
@@ -64,6 +65,16 @@ def test_serve_shadows_only_an_upstream(capsys: pytest.CaptureFixture[str]) -> N
     assert main(["serve", "--shadow"]) == 2
     assert "--shadow needs --upstream" in capsys.readouterr().err
     assert main(["serve", "--shadow", "--upstream", "pf=http://x", "--replay", "r"]) == 2
+
+
+def test_serve_on_postgresql_needs_a_signing_key_from_outside_the_data(
+    postgres_dsn: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Refused before a server starts, in one line that says what to set."""
+    monkeypatch.delenv(KEY_ENV)
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    assert main(["serve", "--db", postgres_dsn, "--fixtures", "none"]) == 2
+    assert capsys.readouterr().err == f"crmgate: {NO_KEY}\n"
 
 
 def test_cli_errors_are_one_line_and_exit_2(

@@ -5,6 +5,9 @@ costing nothing."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from gateway import fixtures
 from gateway.app import create_app
 from gateway.config import Config
 from gateway.exchange import Exchange, Route
+from gateway.journal import RequestFilter
+from tests.gateway.conftest import Server
 
 LOGGEDIN = "/f/webapp-api-login?api=loggedin"
 
@@ -246,3 +251,119 @@ def test_a_store_without_gateway_state_is_refused() -> None:
 
     with pytest.raises(TypeError, match="keeps no gateway state"):
         state_of(object())
+
+
+BODY_READERS = [
+    "/iservice/f/webapp-api-login?api=login",
+    "/webapi/Token",
+    "/crmcom/authentication/token",
+    "/pf/auth/credentials",
+    "/bokamera/json/reply/Authenticate",
+]
+
+
+def _hanging_up(body: bytes) -> Receive:
+    """A client that sends part of its body, then goes away."""
+    messages = [{"type": "http.request", "body": body, "more_body": True}]
+
+    async def receive() -> Message:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    return receive
+
+
+def _post(target: str, length: int) -> Scope:
+    path, _, query = target.partition("?")
+    headers = [(b"host", b"127.0.0.1"), (b"content-type", b"application/json")]
+    headers.append((b"content-length", str(length).encode()))
+    return {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query.encode(),
+        "headers": headers,
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8080),
+        "scheme": "http",
+        "http_version": "1.1",
+    }
+
+
+@pytest.mark.parametrize("target", BODY_READERS)
+def test_a_client_gone_mid_body_is_journaled_as_499_without_an_error_log(
+    gateway: Exchange, target: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 17: the hang-up was logged as an unhandled error and journaled as a 500. Nobody
+    is left to answer: nothing is sent, nothing is logged, the journal says the client left."""
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(gateway(_post(target, 100), _hanging_up(b'{"UserName": "ja'), send))
+    assert sent == []
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    asyncio.run(gateway.journal.settle())
+    (entry,) = gateway.journal.query(RequestFilter())
+    assert (entry.status, entry.path, entry.request_body) == (
+        499,
+        target.partition("?")[0],
+        '{"UserName": "ja',
+    )
+
+
+def test_an_admin_caller_gone_mid_body_is_not_an_error(
+    core: Core, caplog: pytest.LogCaptureFixture
+) -> None:
+    gateway = create_app(Config(db=":memory:"), core=core)
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(gateway(_post("/__admin/fixtures", 100), _hanging_up(b'{"na'), send))
+    assert sent == []
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_a_client_that_answers_after_a_disconnect_is_still_journaled_as_answered(
+    gateway: Exchange,
+) -> None:
+    """Only a request that failed because its client left is a 499: a handler that read the
+    hang-up and answered anyway keeps its own status."""
+
+    async def patient(scope: Scope, receive: Receive, send: Send) -> None:
+        while (await receive())["type"] == "http.request":
+            pass
+        await PlainTextResponse("late", 201)(scope, receive, send)
+
+    _replace(gateway, "/iservice", patient)
+    asyncio.run(gateway(_post("/iservice/x", 10), _hanging_up(b"{"), _discard))
+    asyncio.run(gateway.journal.settle())
+    assert [e.status for e in gateway.journal.query(RequestFilter())] == [201]
+
+
+async def _discard(message: Message) -> None:
+    pass
+
+
+def test_a_live_client_gone_mid_body_leaves_no_traceback(server: Server) -> None:
+    with socket.create_connection(("127.0.0.1", server.port)) as sock:
+        sock.sendall(
+            b"POST /webapi/Token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n"
+            b"grant_type=password&username=jane"
+        )
+    deadline = time.monotonic() + 10
+    while not (
+        found := server.admin("GET", "/requests", params={"status": 499}).json()["requests"]
+    ):
+        assert time.monotonic() < deadline, server.output()
+        time.sleep(0.05)
+    assert [(e["path"], e["request_body"]) for e in found] == [
+        ("/webapi/Token", "grant_type=password&username=jane")
+    ]
+    assert "Traceback" not in server.output()
+    assert "ERROR" not in server.output()

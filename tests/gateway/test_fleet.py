@@ -27,9 +27,12 @@ def fleet_dsn(postgres_dsn: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def fleet(fleet_dsn: str) -> Iterator[Fleet]:
-    """Two ``crmgate serve`` processes on the same database (tests leave no fault rules)."""
-    first, second = Server(fleet_dsn), Server(fleet_dsn)
+def fleet(fleet_dsn: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
+    """Two ``crmgate serve`` processes on the same database and signing key file (tests leave
+    no fault rules): a bearer token one signs, the other accepts."""
+    key = str(tmp_path_factory.mktemp("fleet") / "signing.key")
+    first = Server(fleet_dsn, "--secret-key-file", key)
+    second = Server(fleet_dsn, "--secret-key-file", key)
     first.start()
     second.start()
     yield first.base_url, second.base_url

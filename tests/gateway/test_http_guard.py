@@ -97,6 +97,8 @@ def test_the_bound_holds_for_each_request_of_a_kept_alive_connection(guarded: Se
         sock.sendall(HEAD + b"\r\n")
         first = one_response(sock)
         assert first.startswith(b"HTTP/1.1 200 ")
+        while not first.endswith(b"}"):  # the body may come in a later segment
+            first += sock.recv(65536)
         reply = send_head(sock, 40000)
     assert reply == b"" or reply.startswith(b"HTTP/1.1 431 ")
 

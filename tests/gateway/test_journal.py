@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +13,15 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.services import Core
-from core.store import Store, open_store
+from core.store import Store, StoreUnavailable, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
 from gateway.exchange import Exchange, Route
 from gateway.journal import (
+    FLUSH_SECONDS,
     PAGE,
+    RETRY_SECONDS,
     Captured,
     Journal,
     MemoryJournal,
@@ -405,6 +409,56 @@ def test_a_shared_journal_commits_in_groups_off_the_request_path(tmp_path: Path)
     store.close()
 
 
+class _AwayState:
+    """A state store whose database is away for its first ``away`` appends."""
+
+    def __init__(self, store: Store, away: int) -> None:
+        self.store = store
+        self.away = away
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        if self.away:
+            self.away -= 1
+            raise StoreUnavailable("the database connection was lost")
+        return self.store.log_append_many(log, records, keep)
+
+
+@pytest.mark.parametrize("away", [1, 2, 7])
+def test_a_batch_the_database_did_not_take_is_journaled_when_it_is_back(
+    tmp_path: Path, away: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 17: the first append after a restart failed on the dead connection and its
+    entries were dropped. One failure is retried at once (a fresh connection); a database that
+    stays away keeps the records waiting, in order, for a later flush."""
+    store = open_store(tmp_path / "away.db")
+    journal_ = SharedJournal(_AwayState(store, away))  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="crmgate.journal"):
+        for i in range(away + 2):
+            journal_._write([_captured(i)])
+            time.sleep(RETRY_SECONDS if i < away else 0)
+    ids = [e.request_id for e in journal_.query(RequestFilter(limit=100))]
+    assert ids == [f"r{i}" for i in reversed(range(away + 2))]
+    assert "Traceback" not in caplog.text
+    store.close()
+
+
+def test_records_waiting_for_the_database_stay_within_the_journal_bound(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "bound.db")
+    state = _AwayState(store, 10**6)
+    journal_ = SharedJournal(state, max_entries=5)  # type: ignore[arg-type]
+    for i in range(12):
+        journal_._write([_captured(i)])
+    state.away = 0
+    time.sleep(RETRY_SECONDS)
+    journal_.flush()
+    ids = [e.request_id for e in journal_.query(RequestFilter(limit=100))]
+    assert ids == [f"r{i}" for i in reversed(range(7, 12))]
+    store.close()
+
+
 @pytest.mark.parametrize(
     ("path", "content_type", "body"),
     [
@@ -439,3 +493,43 @@ def test_the_journal_never_holds_a_password_however_it_was_spelled(
     journal = client.get("/__admin/requests", headers={"Authorization": "Bearer test-admin-token"})
     assert journal.json()["returned"] >= 1
     assert "demo-jane" not in journal.text
+
+
+class _SlowState:
+    """A state store whose appends take long (a database that is slow to answer), and that
+    notes the thread each append ran on."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.threads: list[threading.Thread] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
+        self.threads.append(threading.current_thread())
+        time.sleep(0.2)
+        return self.store.log_append_many(log, records, keep)
+
+
+def test_requests_never_wait_for_a_slow_journal(tmp_path: Path) -> None:
+    """Captures pile up while the flusher waits for the database: the requests' thread never
+    writes in line (it would wait on the flusher's lock), and the newest ``max_entries``
+    captures reach the journal."""
+    store = open_store(tmp_path / "slow.db")
+    state = _SlowState(store)
+    journal_ = SharedJournal(state, max_entries=1500)  # type: ignore[arg-type]
+
+    async def run() -> None:
+        for n in range(3000):
+            journal_.add(_captured(n))
+            if n % 500 == 0:
+                await asyncio.sleep(FLUSH_SECONDS * 2)  # the flusher takes what waits
+        await journal_.settle()
+
+    asyncio.run(run())
+    assert threading.main_thread() not in state.threads
+    ids = [e.request_id for e in journal_.query(RequestFilter(limit=1500))]
+    assert ids[:3] == ["r2999", "r2998", "r2997"]
+    assert len(ids) == 1500
+    store.close()

@@ -4,6 +4,7 @@ throwaway cluster of its own, which the test stops, starts and restarts (issue 1
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -30,8 +31,8 @@ def cluster() -> Iterator[Postgres]:
 
 
 @pytest.fixture
-def gateway(cluster: Postgres) -> Iterator[httpx.Client]:
-    server = Server(cluster.dsn)
+def gateway(cluster: Postgres, tmp_path: Path) -> Iterator[httpx.Client]:
+    server = Server(cluster.dsn, "--secret-key-file", str(tmp_path / "signing.key"))
     server.start()
     with httpx.Client(base_url=server.base_url, timeout=30) as client:
         assert client.post(LOGIN, json=JOHN).json()["errors"] == []
@@ -77,3 +78,17 @@ def test_while_the_database_is_away_calls_are_503_then_served_at_once(
     assert response.status_code == 200, response.text
     assert response.json()["membership"] == before != []  # the refused write left no trace
     assert gateway.get("/__admin/health").status_code == 200
+
+
+def test_the_first_request_after_a_restart_is_journaled(
+    cluster: Postgres, gateway: httpx.Client
+) -> None:
+    """The journal appends on a connection of its own, which the restart killed too: its first
+    group commit afterwards found it dead and the batch was dropped; now it is tried again on
+    a fresh connection, so the request served first after the restart is in the journal."""
+    assert gateway.get(DETAILS, headers={"X-Request-Id": "before-restart"}).status_code == 200
+    assert gateway.get("/__admin/requests").status_code == 200  # the journal's connection is up
+    cluster.ctl("restart")
+    assert gateway.get(DETAILS, headers={"X-Request-Id": "after-restart"}).status_code == 200
+    found = gateway.get("/__admin/requests", params={"path": "*custinfo*"}).json()["requests"]
+    assert [e["request_id"] for e in found] == ["after-restart", "before-restart"]

@@ -1,14 +1,20 @@
 """Schemathesis against a live ``crmgate serve``, every check (``--checks all``), signed in to
 each dialect the way its clients are (issue 17): no 5xx, and every answer conforms to the
-OpenAPI document the gateway serves.
+OpenAPI document the gateway serves. Every operation runs: each dialect's (ServiceStack's
+predefined routes ``/json|xml|jsv/reply/X`` and ``/api/X`` included) and the admin API's, with
+schema-valid and schema-violating data alike (CLI ``--mode all``).
 
-The admin API and ServiceStack's predefined routes are described too but not run here yet
-(see ``PREDEFINED``: a call there that goes unanswered in a generated sequence).
+Two settings are the vendors', not the document's:
 
-One setting is the vendors', not the document's: a request the schema allows may still be
-refused with 400 by the vendor's own rules (FluentValidation's NotEmpty on a ServiceStack Id,
-an unknown fixture table, OAuth's invalid_grant), so 400 counts as an accepted answer to
-schema-valid data; every other check runs as it is.
+- a request the schema allows may still be refused with 400 by the vendor's own rules
+  (FluentValidation's NotEmpty on a ServiceStack Id, an unknown fixture table, OAuth's
+  invalid_grant), so 400 counts as an accepted answer to schema-valid data;
+- ``negative_data_rejection`` (a schema-violating request must get a 4xx) is off: the vendors
+  take what OpenAPI cannot call valid - ServiceStack and the admin API ignore query
+  parameters they do not know and read an empty one as unset, CRM.COM answers a body it
+  cannot read with 200 and its error envelope (which the document describes) - and
+  OpenAPI has no way to say "unknown query parameters are ignored". What such a request gets
+  is still checked: no 5xx, and an answer the document describes.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
 from tests.gateway.conftest import Server
@@ -31,9 +39,10 @@ ADMIN_TOKEN = "schemathesis-admin"
 CONFIG = SchemathesisConfig.from_dict(
     {
         "checks": {
+            "negative_data_rejection": {"enabled": False},
             "positive_data_acceptance": {
                 "expected-statuses": ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
-            }
+            },
         }
     }
 )
@@ -88,11 +97,11 @@ LOGINS: dict[str, Callable[[str], dict[str, str]]] = {
     "webapi": _webapi,
     "pf": _servicestack("pf"),
     "bokamera": _servicestack("bokamera"),
+    "admin": _admin,
 }
-#: ServiceStack's predefined routes (``/json/reply/X``, ``/api/X``): in a generated sequence
-#: one call there stops being answered (the server idles, every later call there times out),
-#: while each call replayed alone is answered; left out until the cause is found.
-PREDEFINED = r"^/(pf|bokamera)/((json|xml|jsv)/reply|api)/[A-Za-z]+$"
+#: Sessions a generated call can end (iService's ``api=logout``): signed in again before each
+#: call, so the calls after a sign-out still reach the signed-in code.
+PER_CALL = {"iservice"}
 
 
 def _with_crmcom_token(case: schemathesis.Case, token: str) -> None:
@@ -106,13 +115,9 @@ def _with_crmcom_token(case: schemathesis.Case, token: str) -> None:
 def test_every_operation_passes_every_check(live: str, tag: str) -> None:
     headers = LOGINS[tag](live)
     crmcom_token = headers.pop("X-Crmcom-Token", None)
-    schema = (
-        schemathesis.openapi.from_url(
-            f"{live}/__admin/openapi.json", config=CONFIG, headers=_admin(live)
-        )
-        .include(tag=tag)
-        .exclude(path_regex=PREDEFINED)
-    )
+    schema = schemathesis.openapi.from_url(
+        f"{live}/__admin/openapi.json", config=CONFIG, headers=_admin(live)
+    ).include(tag=tag)
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -123,11 +128,17 @@ def test_every_operation_passes_every_check(live: str, tag: str) -> None:
             phases=[Phase.explicit, Phase.generate],
             suppress_health_check=list(HealthCheck),
         )
-        @given(operation.as_strategy())
+        @given(
+            st.one_of(
+                operation.as_strategy(GenerationMode.POSITIVE),
+                operation.as_strategy(GenerationMode.NEGATIVE),
+            )
+        )
         def check(case: schemathesis.Case) -> None:
             if crmcom_token:
                 _with_crmcom_token(case, crmcom_token)
-            case.call_and_validate(headers=headers)
+            signed_in = LOGINS[tag](live) if tag in PER_CALL else headers
+            case.call_and_validate(headers=signed_in)
 
         try:
             check()

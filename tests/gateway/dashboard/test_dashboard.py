@@ -86,8 +86,12 @@ def test_without_a_token_the_page_is_for_loopback_only(core: Core) -> None:
     app = create_app(Config(db=":memory:"), core=core)
     with TestClient(app) as remote:
         assert remote.get("/__admin/").status_code == 403
-    with TestClient(app, client=("127.0.0.1", 5555)) as local:
+    with TestClient(app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 5555)) as local:
         assert local.get("/__admin/").status_code == 200
+        page_call = {"Origin": "http://127.0.0.1:8080"}
+        assert local.get("/__admin/requests", headers=page_call).status_code == 200
+        rebound = local.get("/__admin/", headers={"Host": "evil.example:8080"})
+        assert rebound.status_code == 403
 
 
 def test_one_exchange_with_its_bodies_laid_out(client: TestClient) -> None:
