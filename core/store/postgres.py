@@ -25,8 +25,9 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError, StoreUnavailable
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
+from core.store.probe import VersionProbe
 from core.store.rows import RowMapper
-from core.store.tables import SqlStoreBase
+from core.store.tables import VERSION_KEYS, SqlStoreBase
 
 T = TypeVar("T")
 
@@ -109,6 +110,7 @@ class PostgresStore(SqlStoreBase):
         self._begin_write = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SELECT NULL"
         self.migrate()
         self._begin_write = _BEGIN_WRITE
+        self._probe = VersionProbe(dsn, schema, VERSION_KEYS)
         self._cache_ready = True
 
     @property
@@ -247,6 +249,15 @@ class PostgresStore(SqlStoreBase):
     def _read_versions(self) -> tuple[str | None, str | None]:
         return self._autocommitted(lambda: super(PostgresStore, self)._read_versions())
 
+    async def sync_async(self) -> None:
+        """The versions from the probe (``core.store.probe``): the process serves other
+        requests while the database answers, and one query serves every request waiting."""
+        if not self._cache_ready or self._depth:
+            return
+        versions = await self._probe.read()
+        if not self._depth:  # no transaction began meanwhile
+            self._synced_to(*versions)
+
     def insert(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
@@ -303,6 +314,7 @@ class PostgresStore(SqlStoreBase):
 
     def close(self) -> None:
         self._close_logs()
+        self._probe.close()
         self._drop_held()
         self._pool.close()
 
@@ -348,6 +360,17 @@ class PostgresStore(SqlStoreBase):
         if self._log_conn is not None:
             self._log_conn.close()
         self._log_conn = None
+
+    def _write_slots(self, conn: Any, slots: list[tuple[str, int, int, str]]) -> None:
+        """One statement for the whole batch (arrays, not a row of parameters each)."""
+        _, numbers, ids, records = zip(*slots, strict=True)
+        conn.execute(
+            "INSERT INTO log_slots (log, slot, id, record) "
+            "SELECT %s, s.slot, s.id, s.record FROM unnest(%b::bigint[], %b::bigint[], %b::text[]) "
+            "AS s (slot, id, record) ON CONFLICT (log, slot) "
+            "DO UPDATE SET id = excluded.id, record = excluded.record",
+            [slots[0][0], list(numbers), list(ids), list(records)],
+        )
 
     def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[Any]:
         with self._log_errors():

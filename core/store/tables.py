@@ -14,7 +14,8 @@ from core.store.base import StoreUnavailable
 from core.store.cache import STATE_KEY, VERSION_KEY, ReadCache
 from core.store.rows import RowMapper
 
-_VERSION_KEYS = (VERSION_KEY, STATE_KEY)
+#: The keys ``sync`` reads in one query: the data version, then the state version.
+VERSION_KEYS = (VERSION_KEY, STATE_KEY)
 #: Above every log id (the largest BIGINT).
 _NO_ID = 2**63 - 1
 #: A log record: ``(id, record)``.
@@ -143,7 +144,7 @@ class SqlStoreBase(ReadCache):
             self._cache_recheck()
 
     def _read_versions(self) -> tuple[str | None, str | None]:
-        found = dict(self._conn.execute(self._versions_sql, _VERSION_KEYS).fetchall())
+        found = dict(self._conn.execute(self._versions_sql, VERSION_KEYS).fetchall())
         return found.get(VERSION_KEY), found.get(STATE_KEY)
 
     @property
@@ -279,13 +280,18 @@ class SqlStoreBase(ReadCache):
                 if i > last - keep
             ]
             if slots:
-                conn.cursor().executemany(
-                    "INSERT INTO log_slots (log, slot, id, record) "
-                    f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT (log, slot) "
-                    "DO UPDATE SET id = excluded.id, record = excluded.record",
-                    slots,
-                )
+                self._write_slots(conn, slots)
         return list(range(first, last + 1))
+
+    def _write_slots(self, conn: Any, slots: list[tuple[str, int, int, str]]) -> None:
+        """Write ``(log, slot, id, record)`` rows over whatever the slots held."""
+        ph = self.placeholder
+        conn.cursor().executemany(
+            "INSERT INTO log_slots (log, slot, id, record) "
+            f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT (log, slot) "
+            "DO UPDATE SET id = excluded.id, record = excluded.record",
+            slots,
+        )
 
     def _visible(self) -> str:
         return "s.id > l.last_id - l.keep AND s.id > l.cleared"
