@@ -247,7 +247,7 @@ class Exchange:
         request_id = context.request_id.encode()
         whole: list[bytes] | None = None
         try:
-            self.core.store.sync()  # first: it tells whether the sandbox registry changed
+            await self.core.store.sync_async()  # first: did the sandbox registry change?
             if sandbox is not None:
                 self._bind_sandbox(context, sandbox.decode("latin-1"))
             if length is not None and (not length.isdigit() or int(length) > limit):
