@@ -347,6 +347,7 @@ class Exchange:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                await self.journal.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.journal.close()

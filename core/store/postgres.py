@@ -379,3 +379,7 @@ class PostgresStore(SqlStoreBase):
     def log_count(self, log: str) -> int:
         with self._log_errors():
             return super().log_count(log)
+
+    def signals(self, prefix: str) -> dict[str, str]:
+        with self._log_errors():
+            return super().signals(prefix)

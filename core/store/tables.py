@@ -328,6 +328,40 @@ class SqlStoreBase(ReadCache):
             conn.execute(f"DELETE FROM log_slots WHERE log = {ph}", [log])
         return seen
 
+    # -- signals between the processes of a store: small values, committed at once ---------
+
+    def signal_next(self, key: str) -> int:
+        """Add one to the counter ``key`` (0 before) and return it (no new state version)."""
+        ph = self.placeholder
+        with self._log_transaction() as conn:
+            (value,) = conn.execute(
+                f"INSERT INTO control (key, value) VALUES ({ph}, '1') ON CONFLICT (key) DO UPDATE "
+                "SET value = CAST(CAST(control.value AS BIGINT) + 1 AS TEXT) RETURNING value",
+                [key],
+            ).fetchone()
+        return int(value)
+
+    def signal_set(self, key: str, value: str | None) -> None:
+        """Set ``key`` (None: remove it), with no new state version."""
+        ph = self.placeholder
+        with self._log_transaction() as conn:
+            if value is None:
+                conn.execute(f"DELETE FROM control WHERE key = {ph}", [key])
+            else:
+                conn.execute(
+                    f"INSERT INTO control (key, value) VALUES ({ph}, {ph}) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    def signals(self, prefix: str) -> dict[str, str]:
+        """Every signal whose key starts with ``prefix``."""
+        ph = self.placeholder
+        rows = self._logs.execute(
+            f"SELECT key, value FROM control WHERE substr(key, 1, {len(prefix)}) = {ph}", [prefix]
+        )
+        return {row[0]: row[1] for row in rows}
+
     def _close_logs(self) -> None:
         if self._log_conn is not None and self._log_conn is not self._conn:
             self._log_conn.close()

@@ -159,7 +159,11 @@ def test_a_database_away_when_a_request_starts_is_a_503_to_dialects_and_admin(
     def away() -> None:
         raise StoreUnavailable("no connection to the database")
 
+    async def away_async() -> None:
+        away()
+
     monkeypatch.setattr(core.store, "sync", away)
+    monkeypatch.setattr(core.store, "sync_async", away_async)
     with TestClient(gateway, raise_server_exceptions=False) as client:
         dialect = client.get("/pf/api/contacts/x/links")
         admin = client.get("/__admin/health", headers={"Authorization": "Bearer t"})
