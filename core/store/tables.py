@@ -53,6 +53,15 @@ class SqlStoreBase(ReadCache):
     def _end(self, commit: bool) -> None:
         self._conn.execute("COMMIT" if commit else "ROLLBACK")
 
+    def _savepoint(self, name: str) -> None:
+        self._conn.execute(f"SAVEPOINT {name}")
+
+    def _rollback_to(self, name: str) -> None:
+        self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+
+    def _release(self, name: str) -> None:
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+
     @contextmanager
     def write(self) -> Iterator[None]:
         yield from self._transaction(write=True)
@@ -66,17 +75,17 @@ class SqlStoreBase(ReadCache):
             self._materialize()
             self._nest(write)
             name = f"sp{self._depth}"
-            self._conn.execute(f"SAVEPOINT {name}")
+            self._savepoint(name)
             self._depth += 1
             try:
                 yield
             except BaseException:
-                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._rollback_to(name)
                 self._cache_undo()
                 raise
             finally:
                 self._depth -= 1
-                self._conn.execute(f"RELEASE SAVEPOINT {name}")
+                self._release(name)
             return
         self._open(write)
         try:

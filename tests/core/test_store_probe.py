@@ -13,7 +13,7 @@ import pytest
 
 from core.models import Company
 from core.store import StoreUnavailable
-from core.store.postgres import PostgresStore
+from core.store.postgres import WRITE_LOCK, PostgresStore
 from core.store.probe import VersionProbe
 
 
@@ -91,18 +91,20 @@ def test_a_round_never_serves_a_caller_that_arrived_after_it_was_sent(
     shows a commit made after the first read was sent."""
     other = PostgresStore(postgres_dsn, schema=pg.schema)
 
-    async def requests() -> tuple[object, object]:
-        first = asyncio.ensure_future(pg._probe.read())
+    async def requests() -> object:
+        probe = pg._probe
+        first = asyncio.ensure_future(probe.read())
         await asyncio.sleep(0)  # the first round is sent
         with other.write():
             other.insert(company("LATER"))
-        second = await pg._probe.read()
-        return await first, second
+        second = asyncio.ensure_future(probe.read())
+        await asyncio.sleep(0)
+        assert (len(probe._flying or []), len(probe._next)) == (1, 1)  # it waits for the next
+        await first
+        return await second
 
     try:
-        first, second = asyncio.run(requests())
-        assert second == (other.data_version, other.state_version)
-        assert first != second
+        assert asyncio.run(requests()) == (other.data_version, other.state_version)
     finally:
         other.close()
 
@@ -133,3 +135,38 @@ def test_a_new_event_loop_gets_a_connection_of_its_own(pg: PostgresStore) -> Non
     first = asyncio.run(pg._probe.read())
     second = asyncio.run(pg._probe.read())
     assert first == second
+
+
+def test_a_write_makes_savepoints_only_around_changes_and_stamps_with_its_commit(
+    pg: PostgresStore,
+) -> None:
+    """Round trips of a write under the writers' lock: nested blocks that only read make no
+    savepoint, those around a change are made in one go, and the new data version travels
+    with COMMIT."""
+    acme = company("ACME")
+    with pg.write():
+        pg.insert(acme)
+    sent: list[str] = []
+    conn = pg._conn
+    real = conn.execute
+
+    def execute(query: object, params: object = None, **kw: object) -> object:
+        sent.append(str(query).split(" (")[0][:40])
+        return real(query, params, **kw)  # type: ignore[arg-type]
+
+    conn.execute = execute  # type: ignore[method-assign]
+    try:
+        with pg.write(), pg.write():
+            with pg.read():
+                pg.get(Company, acme.id)
+            pg.update(Company(id=acme.id, code="ACME", name="Renamed"))
+    finally:
+        del conn.execute
+    assert sent == [
+        f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}"[:40],
+        'SELECT "id", "code", "name" FROM compani',
+        "SAVEPOINT sp1; SAVEPOINT sp2",
+        'UPDATE companies SET "code" = %s, "name"',
+        "INSERT INTO control",  # ... ; COMMIT
+    ]
+    assert pg.get(Company, acme.id).name == "Renamed"
