@@ -1,8 +1,8 @@
-"""``python -m bench.fleet``: gateway processes on one PostgreSQL beside single-process SQLite.
+"""``python -m bench.fleet``: gateway processes on one PostgreSQL beside SQLite.
 
 For 1, 2 and 4 ``crmgate serve --workers N --db postgresql://...`` processes (the kernel
-balances one listening socket across them) and for SQLite with one process, loads the same
-endpoints and prints one table of requests/s.
+balances one listening socket across them) and for SQLite with one and two processes, loads the
+same endpoints (``--only TEXT``: those whose name holds TEXT) and prints one table of requests/s.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from tests.postgres import Postgres
 WORKERS = (1, 2, 4)
 
 
-def measure(db: str, workers: int, seconds: float) -> dict[str, float]:
+def measure(db: str, workers: int, seconds: float, only: str = "") -> dict[str, float]:
     crmgate = [str(Path(sys.executable).parent / "crmgate"), "serve", "--log-level", "warning"]
     args = [*crmgate, "--db", db, "--workers", str(workers)]
     env = {"CRMGATE_ADMIN_TOKEN": "", "CRMGATE_SECRET_KEY": secrets.token_urlsafe(32)}
     with served(args, "/__admin/health", env) as (base, _):
-        targets = [t for build in TARGETS.values() for t in build(base)]
+        targets = [t for build in TARGETS.values() for t in build(base) if only in t.name]
         results = {}
         for target in targets:
             load.run(target, 1)
@@ -39,10 +39,13 @@ def measure(db: str, workers: int, seconds: float) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench.fleet")
     parser.add_argument("--seconds", type=float, default=5)
+    parser.add_argument("--only", default="", help="only the endpoints whose name holds this")
     args = parser.parse_args()
     columns: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        columns["SQLite, 1 process"] = measure(str(Path(tmp) / "b.db"), 1, args.seconds)
+    for n in (1, 2):
+        with tempfile.TemporaryDirectory() as tmp:
+            db = str(Path(tmp) / "b.db")
+            columns[f"SQLite, {n} proc"] = measure(db, n, args.seconds, args.only)
     server = Postgres()
     dsn = server.start()
     try:
@@ -51,7 +54,7 @@ def main() -> int:
             with psycopg.connect(dsn, autocommit=True) as conn:
                 conn.execute(f"CREATE DATABASE {name}")
             columns[f"PostgreSQL, {n} proc"] = measure(
-                dsn.rsplit("/", 1)[0] + f"/{name}", n, args.seconds
+                dsn.rsplit("/", 1)[0] + f"/{name}", n, args.seconds, args.only
             )
     finally:
         server.stop()

@@ -1,7 +1,7 @@
 """The exchange wrapper: the one ASGI layer between the server and the dialects.
 
 Per request it makes the request context (``dialects.context``), picks the dialect from a
-table built at start-up (the admin API and the dialects' prefixes first, then the Host), binds
+table built at start-up (the admin API first, then the Host, then the path prefix), binds
 the core (the sandbox's when the request names one), applies fault rules and the body limit,
 renders every error in the dialect's envelope (a database that went away as the dialect's 503),
 serves again a GET answer the dialect marked reusable (``gateway.answers``) and hands the
@@ -119,17 +119,19 @@ class Exchange:
     # -- dispatch ----------------------------------------------------------------------------
 
     def _route(self, scope: Scope, host: bytes) -> tuple[Route | None, str]:
-        """The dialect route and the prefix it is mounted at ("" at the root of a Host)."""
+        """The dialect route and the prefix it is mounted at: a Host that names a site is
+        served at its root (""), whatever the path; any other Host by the path's prefix."""
+        if host:
+            name = host.decode("latin-1")
+            if ":" in name:
+                name = name.rsplit(":", 1)[0]
+            route = self.hosts.get(name.lower())
+            if route is not None:
+                return route, ""
         path: str = scope["path"]
         end = path.find("/", 1)
         prefix = path if end < 0 else path[:end]
-        route = self.prefixes.get(prefix)
-        if route is not None:
-            return route, prefix
-        name = host.decode("latin-1")
-        if ":" in name:
-            name = name.rsplit(":", 1)[0]
-        return self.hosts.get(name.lower()), ""
+        return self.prefixes.get(prefix), prefix
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
@@ -245,7 +247,7 @@ class Exchange:
         request_id = context.request_id.encode()
         whole: list[bytes] | None = None
         try:
-            self.core.store.sync()  # first: it tells whether the sandbox registry changed
+            await self.core.store.sync_async()  # first: did the sandbox registry change?
             if sandbox is not None:
                 self._bind_sandbox(context, sandbox.decode("latin-1"))
             if length is not None and (not length.isdigit() or int(length) > limit):
@@ -345,6 +347,7 @@ class Exchange:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                await self.journal.start()
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await self.journal.close()

@@ -10,14 +10,24 @@ response's path. Where the captures go is chosen at start-up (``open_journal``):
 - ``SharedJournal``: processes share the database (``--workers N``, PostgreSQL). A background
   task masks the waiting captures and appends them in one commit (group commit) at least every
   ``FLUSH_SECONDS``; never one commit per request. The store keeps a ring of the newest
-  ``max_entries`` records. An admin read flushes this process's captures, waits one flush
-  period for the other processes', then reads: it sees every request answered before it.
+  ``max_entries`` records. An admin read flushes this process's captures, then asks the
+  others to flush theirs and waits for each one's answer (below), then reads: it sees every
+  request answered before it.
+
+The handshake of a shared journal, through the state store's signals: the counter
+``FLUSH_ASKED`` counts the admin reads that asked for a flush, and each serving process keeps
+``FLUSH_DONE`` + its name: the last count it answered. A process's flusher reads the counter
+every period and answers a count it read once it has written every capture taken after that
+read. A reader raises the counter and waits until every process has answered; one that has not
+within ``ANSWER_SECONDS`` is taken for gone (killed without leaving) and struck off, and if it
+was only slow, its next answer puts it back.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 import time
 from collections import deque
@@ -44,10 +54,16 @@ PAGE = 200
 _MAX_ID = 2**63 - 1
 #: A shared journal's captures reach the database at least this often.
 FLUSH_SECONDS = 0.02
-#: What an admin read of a shared journal waits for the other processes' flushes.
-SETTLE_SECONDS = 2.5 * FLUSH_SECONDS
 #: While the database is away, a shared journal tries its waiting records this often.
 RETRY_SECONDS = 0.25
+#: The signals of the flush handshake begin so.
+_FLUSH = "journal.flush."
+#: The signal an admin read raises to ask every process of a shared journal for a flush.
+FLUSH_ASKED = _FLUSH + "asked"
+#: A process's answer: its signal is this + its name, the last count of ``FLUSH_ASKED`` done.
+FLUSH_DONE = _FLUSH + "done/"
+#: How long an admin read waits for a process to answer before it takes it for gone.
+ANSWER_SECONDS = 2.0
 #: Captures a shared journal lets wait before it flushes in line (no flusher running) or
 #: lets the oldest beyond ``max_entries`` go (a flusher held up by a slow database).
 MAX_WAITING = 1000
@@ -224,6 +240,9 @@ class Journal(Protocol):
     def add(self, captured: Captured) -> None:
         """Keep one exchange (called on the hot path: memory only)."""
 
+    async def start(self) -> None:
+        """Serving begins (before the first request)."""
+
     async def settle(self) -> None:
         """Before a read: make every exchange answered so far readable."""
 
@@ -256,6 +275,9 @@ class MemoryJournal:
     def add(self, captured: Captured) -> None:
         captured.id = next(self._ids)
         self._ring.append(captured)
+
+    async def start(self) -> None:
+        return None
 
     async def settle(self) -> None:
         return None
@@ -296,7 +318,8 @@ _HEAD = msgspec.json.Decoder(_StoredHead)
 
 
 class SharedJournal:
-    """The journal of processes sharing one database: group commit from a background task."""
+    """The journal of processes sharing one database: group commit from a background task,
+    and the flush handshake of admin reads (see the module's docstring)."""
 
     def __init__(
         self,
@@ -307,6 +330,10 @@ class SharedJournal:
         self.state = state
         self.max_entries = max_entries
         self.body_chars = body_chars
+        #: How often the flusher writes and looks for a flush asked (seconds).
+        self.period = FLUSH_SECONDS
+        #: How long a read waits for the other processes' answers (seconds).
+        self.answer_seconds = ANSWER_SECONDS
         self._waiting: list[Captured] = []
         #: Encoded records a database that was away did not take, oldest first (under the lock).
         self._kept: list[str] = []
@@ -314,6 +341,9 @@ class SharedJournal:
         #: One flush at a time: the flusher's thread and an admin read may both flush.
         self._lock = threading.Lock()
         self._flusher: asyncio.Task[None] | None = None
+        #: This process's answer signal; the count of ``FLUSH_ASKED`` it answered last.
+        self._done_key = FLUSH_DONE + os.urandom(8).hex()
+        self._answered: int | None = None
 
     def add(self, captured: Captured) -> None:
         """Never waits for the database: with a flusher running, captures beyond the ring's
@@ -326,6 +356,11 @@ class SharedJournal:
                 self.flush()
             elif len(self._waiting) > self.max_entries:
                 del self._waiting[: len(self._waiting) - self.max_entries]
+
+    async def start(self) -> None:
+        """Join the processes a read waits for before the first request, then flush."""
+        await asyncio.to_thread(self._join, True)
+        self._start()
 
     def _start(self) -> None:
         try:
@@ -340,10 +375,51 @@ class SharedJournal:
         return batch
 
     async def _flush_every_period(self) -> None:
+        asked = self._answered
+        if asked is None:  # started by a request (no ``start``): captures may be waiting
+            asked = await asyncio.to_thread(self._join, False)
         while True:
-            await asyncio.sleep(FLUSH_SECONDS)
-            if self._waiting or self._kept:
-                await asyncio.to_thread(self._write, self._take())
+            await asyncio.sleep(self.period)
+            asked = await asyncio.to_thread(self._tick, self._take(), asked)
+
+    def _join(self, idle: bool) -> int:
+        """Enter the processes a read waits for; the count asked now, answered at once when
+        ``idle`` (no request answered yet), else by the next tick."""
+        with self._lock:
+            try:
+                now = self._asked()
+                self._answer(now if idle else now - 1)
+                return now
+            except Exception:  # the next tick tries again
+                log.exception("the journal's flush handshake failed")
+                return 0
+
+    def _tick(self, batch: list[Captured], asked: int) -> int:
+        """Write ``batch``, then answer ``asked`` (read before ``batch`` was taken); the count
+        asked now, for the next tick to answer."""
+        self._write(batch)
+        with self._lock:
+            if self._kept:  # the database is away: nothing to answer with yet
+                return asked
+            try:
+                found = self.state.signals(_FLUSH)
+                if self._done_key not in found:  # struck off by a read that found it slow
+                    self._answered = None
+                self._answer(asked)
+                return int(found.get(FLUSH_ASKED, 0))
+            except StoreUnavailable:  # the next tick asks again
+                return asked
+            except Exception:
+                log.exception("the journal's flush handshake failed")
+                return asked
+
+    def _asked(self) -> int:
+        return int(self.state.signals(FLUSH_ASKED).get(FLUSH_ASKED, 0))
+
+    def _answer(self, asked: int) -> None:
+        if asked != self._answered:
+            self.state.signal_set(self._done_key, str(asked))
+            self._answered = asked
 
     def flush(self) -> None:
         self._write(self._take())
@@ -396,8 +472,36 @@ class SharedJournal:
             self.state.log_append_many(LOG, records, self.max_entries)
 
     async def settle(self) -> None:
-        await asyncio.to_thread(self._write, self._take())
-        await asyncio.sleep(SETTLE_SECONDS)
+        """Flush this process's captures, ask every other process to flush, and wait for
+        their answers (at most ``answer_seconds``; the silent ones are struck off)."""
+        asked = await asyncio.to_thread(self._ask, self._take())
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.answer_seconds
+        while True:
+            late = await asyncio.to_thread(self._late, asked)
+            if not late:
+                return
+            if loop.time() >= deadline:
+                log.warning("journal: %d processes did not flush; read without them", len(late))
+                await asyncio.to_thread(self._strike_off, late)
+                return
+            await asyncio.sleep(self.period / 4)
+
+    def _ask(self, batch: list[Captured]) -> int:
+        self._write(batch)
+        with self._lock:
+            return self.state.signal_next(FLUSH_ASKED)
+
+    def _late(self, asked: int) -> list[str]:
+        """The other processes that have not answered ``asked`` yet."""
+        with self._lock:
+            done = self.state.signals(FLUSH_DONE)
+        return [k for k, v in done.items() if k != self._done_key and int(v) < asked]
+
+    def _strike_off(self, keys: list[str]) -> None:
+        with self._lock:
+            for key in keys:
+                self.state.signal_set(key, None)
 
     def __len__(self) -> int:
         with self._lock:
@@ -437,10 +541,15 @@ class SharedJournal:
             return self.state.log_clear(LOG)
 
     async def close(self) -> None:
+        """Write what waits and leave: reads no longer wait for this process."""
         if self._flusher is not None:
             self._flusher.cancel()
             self._flusher = None
         self.flush()
+        if self._answered is not None:
+            with self._lock:
+                self.state.signal_set(self._done_key, None)
+            self._answered = None
 
 
 def _entry(row_id: int, record: str) -> JournalEntry:

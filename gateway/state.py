@@ -48,6 +48,16 @@ class StateStore(Protocol):
 
     def log_clear(self, log: str) -> int: ...
 
+    def signal_next(self, key: str) -> int:
+        """Add one to the counter ``key`` and return it, committed at once (for the processes
+        on the store to signal each other; no new ``state_version``)."""
+
+    def signal_set(self, key: str, value: str | None) -> None:
+        """Set (None: remove) ``key``, committed at once, no new ``state_version``."""
+
+    def signals(self, prefix: str) -> dict[str, str]:
+        """Every signal whose key starts with ``prefix``."""
+
 
 def state_of(store: object) -> StateStore:
     """The operating-state side of a store (TypeError for a store that keeps none)."""

@@ -45,6 +45,9 @@ class Store(Protocol):
         """A request starts: one look at whether anyone wrote; the request's reads may then be
         served from memory as of now (see ``core.store.cache``)."""
 
+    async def sync_async(self) -> None:
+        """``sync`` from the event loop, which it does not hold up while the database answers."""
+
     def get(self, model: type[T], *key: Any) -> T | None: ...
 
     def find(

@@ -115,7 +115,16 @@ class ReadCache(ABC):
         others = self._others_committed()
         if self._synced and not others:
             return
-        seen, self.state_version = self._read_versions()
+        self._synced_to(*self._read_versions())
+
+    async def sync_async(self) -> None:
+        """``sync`` for a request on the event loop: a store whose version read is a network
+        round trip lets other requests run meanwhile."""
+        self.sync()
+
+    def _synced_to(self, seen: str | None, state: str | None) -> None:
+        """The versions as read just now: the cache is valid for ``seen`` from here on."""
+        self.state_version = state
         if seen != self._version:
             self._forget()
             self._version = seen

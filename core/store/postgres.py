@@ -25,8 +25,9 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError, StoreUnavailable
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
+from core.store.probe import VersionProbe
 from core.store.rows import RowMapper
-from core.store.tables import SqlStoreBase
+from core.store.tables import VERSION_KEYS, SqlStoreBase
 
 T = TypeVar("T")
 
@@ -37,6 +38,11 @@ _BEGIN_WRITE = (
 )
 #: The data version read with BEGIN has been used (or there was none to read).
 _UNREAD: Any = object()
+#: The version a write stamps (random hex: safe as a literal) and its COMMIT, one round trip.
+_STAMP_AND_COMMIT = (
+    f"INSERT INTO control (key, value) VALUES ('{VERSION_KEY}', '{{stamp}}') "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT"
+)
 _INT8 = range(-(2**63), 2**63)
 #: How long a call waits for a connection while the database is away (then: unavailable).
 CONNECT_WAIT_SECONDS = 1.0
@@ -98,6 +104,10 @@ class PostgresStore(SqlStoreBase):
             open=True,
         )
         self._held: psycopg.Connection | None = None
+        #: Savepoints not made yet, made but not released yet, and the version to stamp.
+        self._unmade: list[str] = []
+        self._unreleased: list[str] = []
+        self._stamp: str | None = None
         self._conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
         self.placeholder = "%s"
         self._mappers = {m: RowMapper(m, placeholder="%s", no_limit=None) for m in ALL_MODELS}
@@ -109,6 +119,7 @@ class PostgresStore(SqlStoreBase):
         self._begin_write = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SELECT NULL"
         self.migrate()
         self._begin_write = _BEGIN_WRITE
+        self._probe = VersionProbe(dsn, schema, VERSION_KEYS)
         self._cache_ready = True
 
     @property
@@ -142,6 +153,7 @@ class PostgresStore(SqlStoreBase):
     def _drop_held(self) -> None:
         conn, self._held = self._held, None
         self._in_transaction = False
+        self._forget_savepoints()
         self._begun_version = _UNREAD
         if conn is not None:
             self._pool.putconn(conn)
@@ -223,9 +235,52 @@ class PostgresStore(SqlStoreBase):
             self._cache_begin()
 
     def _end(self, commit: bool) -> None:
-        if self._in_transaction:
-            self._in_transaction = False
+        stamp = self._stamp
+        self._forget_savepoints()
+        if not self._in_transaction:
+            return
+        self._in_transaction = False
+        if not commit or stamp is None:
             self._conn.execute("COMMIT" if commit else "ROLLBACK")
+            return
+        try:  # the new data version and COMMIT in one round trip
+            self._conn.execute(_STAMP_AND_COMMIT.format(stamp=stamp))
+        except psycopg.Error:
+            conn = self._held
+            if conn is not None and not conn.broken:
+                conn.execute("ROLLBACK")
+            raise
+
+    # Savepoints cost a round trip each to make and to release, and most guard statements
+    # that only read: here one is made when a statement that changes rows is about to run
+    # inside it (with every other one waiting, in one round trip), and released with the next
+    # such batch, or by COMMIT. One never made has nothing to undo.
+
+    def _savepoint(self, name: str) -> None:
+        self._unmade.append(name)
+
+    def _rollback_to(self, name: str) -> None:
+        if name in self._unmade:
+            return
+        self._unreleased = []  # made inside this one: gone with it
+        self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+
+    def _release(self, name: str) -> None:
+        if self._unmade and self._unmade[-1] == name:
+            self._unmade.pop()
+        else:
+            self._unreleased.append(name)
+
+    def _before_change(self) -> None:
+        """A statement that changes rows follows: make the savepoints it runs in."""
+        if self._unmade or self._unreleased:
+            released = [f"RELEASE SAVEPOINT {name}" for name in self._unreleased]
+            made = [f"SAVEPOINT {name}" for name in self._unmade]
+            self._unreleased, self._unmade = [], []
+            self._conn.execute("; ".join(released + made))
+
+    def _forget_savepoints(self) -> None:
+        self._unmade, self._unreleased, self._stamp = [], [], None
 
     def _read_version(self) -> str | None:
         if self._in_transaction and self._begun_version is not _UNREAD:
@@ -247,9 +302,19 @@ class PostgresStore(SqlStoreBase):
     def _read_versions(self) -> tuple[str | None, str | None]:
         return self._autocommitted(lambda: super(PostgresStore, self)._read_versions())
 
+    async def sync_async(self) -> None:
+        """The versions from the probe (``core.store.probe``): the process serves other
+        requests while the database answers, and one query serves every request waiting."""
+        if not self._cache_ready or self._depth:
+            return
+        versions = await self._probe.read()
+        if not self._depth:  # no transaction began meanwhile
+            self._synced_to(*versions)
+
     def insert(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
+            self._before_change()
             self._conn.execute(mapper.insert_sql, mapper.dump(obj))
             self._changed(mapper.model)
 
@@ -258,12 +323,14 @@ class PostgresStore(SqlStoreBase):
             return
         mapper = self._mappers[type(objs[0])]
         with self._constraints(mapper.table), self._conn.cursor() as cursor:
+            self._before_change()
             cursor.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
             self._changed(mapper.model)
 
     def update(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
         with self._constraints(mapper.table):
+            self._before_change()
             cursor = self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
             self._changed(mapper.model, mapper.stored(obj) if cursor.rowcount == 1 else None)
 
@@ -272,6 +339,7 @@ class PostgresStore(SqlStoreBase):
         if not _fits(params):
             return 0
         with self.write():
+            self._before_change()
             deleted = self._conn.execute(query, params).rowcount
             self._changed(model)
         return deleted
@@ -288,11 +356,28 @@ class PostgresStore(SqlStoreBase):
     # -- counters and metadata -------------------------------------------------------------
 
     def next_value(self, sequence: str, floor: int = 0) -> int:
+        self._before_change()
         return self._conn.execute(
             "INSERT INTO sequences (name, value) VALUES (%s, %s) ON CONFLICT (name) "
             "DO UPDATE SET value = GREATEST(sequences.value, %s) + 1 RETURNING value",
             [sequence, floor + 1, floor],
         ).fetchone()[0]
+
+    def _set(self, table: str, key: str, value: str) -> None:
+        if self._in_transaction and table == "control" and key == VERSION_KEY:
+            self._stamp = value  # written by COMMIT (see ``_end``)
+            return
+        self._before_change()
+        super()._set(table, key, value)
+
+    def delete_meta(self, key: str) -> None:
+        self._before_change()
+        super().delete_meta(key)
+
+    def wipe(self) -> None:
+        with self.write():
+            self._before_change()
+            super().wipe()
 
     def is_empty(self) -> bool:
         return all(self.count(m) == 0 for m in ALL_MODELS[:2])
@@ -303,6 +388,7 @@ class PostgresStore(SqlStoreBase):
 
     def close(self) -> None:
         self._close_logs()
+        self._probe.close()
         self._drop_held()
         self._pool.close()
 
@@ -349,6 +435,17 @@ class PostgresStore(SqlStoreBase):
             self._log_conn.close()
         self._log_conn = None
 
+    def _write_slots(self, conn: Any, slots: list[tuple[str, int, int, str]]) -> None:
+        """One statement for the whole batch (arrays, not a row of parameters each)."""
+        _, numbers, ids, records = zip(*slots, strict=True)
+        conn.execute(
+            "INSERT INTO log_slots (log, slot, id, record) "
+            "SELECT %s, s.slot, s.id, s.record FROM unnest(%b::bigint[], %b::bigint[], %b::text[]) "
+            "AS s (slot, id, record) ON CONFLICT (log, slot) "
+            "DO UPDATE SET id = excluded.id, record = excluded.record",
+            [slots[0][0], list(numbers), list(ids), list(records)],
+        )
+
     def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[Any]:
         with self._log_errors():
             return super().log_read(log, before=before, limit=limit)
@@ -356,3 +453,7 @@ class PostgresStore(SqlStoreBase):
     def log_count(self, log: str) -> int:
         with self._log_errors():
             return super().log_count(log)
+
+    def signals(self, prefix: str) -> dict[str, str]:
+        with self._log_errors():
+            return super().signals(prefix)

@@ -14,7 +14,8 @@ from core.store.base import StoreUnavailable
 from core.store.cache import STATE_KEY, VERSION_KEY, ReadCache
 from core.store.rows import RowMapper
 
-_VERSION_KEYS = (VERSION_KEY, STATE_KEY)
+#: The keys ``sync`` reads in one query: the data version, then the state version.
+VERSION_KEYS = (VERSION_KEY, STATE_KEY)
 #: Above every log id (the largest BIGINT).
 _NO_ID = 2**63 - 1
 #: A log record: ``(id, record)``.
@@ -52,6 +53,15 @@ class SqlStoreBase(ReadCache):
     def _end(self, commit: bool) -> None:
         self._conn.execute("COMMIT" if commit else "ROLLBACK")
 
+    def _savepoint(self, name: str) -> None:
+        self._conn.execute(f"SAVEPOINT {name}")
+
+    def _rollback_to(self, name: str) -> None:
+        self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+
+    def _release(self, name: str) -> None:
+        self._conn.execute(f"RELEASE SAVEPOINT {name}")
+
     @contextmanager
     def write(self) -> Iterator[None]:
         yield from self._transaction(write=True)
@@ -65,17 +75,17 @@ class SqlStoreBase(ReadCache):
             self._materialize()
             self._nest(write)
             name = f"sp{self._depth}"
-            self._conn.execute(f"SAVEPOINT {name}")
+            self._savepoint(name)
             self._depth += 1
             try:
                 yield
             except BaseException:
-                self._conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._rollback_to(name)
                 self._cache_undo()
                 raise
             finally:
                 self._depth -= 1
-                self._conn.execute(f"RELEASE SAVEPOINT {name}")
+                self._release(name)
             return
         self._open(write)
         try:
@@ -143,7 +153,7 @@ class SqlStoreBase(ReadCache):
             self._cache_recheck()
 
     def _read_versions(self) -> tuple[str | None, str | None]:
-        found = dict(self._conn.execute(self._versions_sql, _VERSION_KEYS).fetchall())
+        found = dict(self._conn.execute(self._versions_sql, VERSION_KEYS).fetchall())
         return found.get(VERSION_KEY), found.get(STATE_KEY)
 
     @property
@@ -279,13 +289,18 @@ class SqlStoreBase(ReadCache):
                 if i > last - keep
             ]
             if slots:
-                conn.cursor().executemany(
-                    "INSERT INTO log_slots (log, slot, id, record) "
-                    f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT (log, slot) "
-                    "DO UPDATE SET id = excluded.id, record = excluded.record",
-                    slots,
-                )
+                self._write_slots(conn, slots)
         return list(range(first, last + 1))
+
+    def _write_slots(self, conn: Any, slots: list[tuple[str, int, int, str]]) -> None:
+        """Write ``(log, slot, id, record)`` rows over whatever the slots held."""
+        ph = self.placeholder
+        conn.cursor().executemany(
+            "INSERT INTO log_slots (log, slot, id, record) "
+            f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT (log, slot) "
+            "DO UPDATE SET id = excluded.id, record = excluded.record",
+            slots,
+        )
 
     def _visible(self) -> str:
         return "s.id > l.last_id - l.keep AND s.id > l.cleared"
@@ -321,6 +336,40 @@ class SqlStoreBase(ReadCache):
             conn.execute(f"UPDATE logs SET cleared = last_id WHERE name = {ph}", [log])
             conn.execute(f"DELETE FROM log_slots WHERE log = {ph}", [log])
         return seen
+
+    # -- signals between the processes of a store: small values, committed at once ---------
+
+    def signal_next(self, key: str) -> int:
+        """Add one to the counter ``key`` (0 before) and return it (no new state version)."""
+        ph = self.placeholder
+        with self._log_transaction() as conn:
+            (value,) = conn.execute(
+                f"INSERT INTO control (key, value) VALUES ({ph}, '1') ON CONFLICT (key) DO UPDATE "
+                "SET value = CAST(CAST(control.value AS BIGINT) + 1 AS TEXT) RETURNING value",
+                [key],
+            ).fetchone()
+        return int(value)
+
+    def signal_set(self, key: str, value: str | None) -> None:
+        """Set ``key`` (None: remove it), with no new state version."""
+        ph = self.placeholder
+        with self._log_transaction() as conn:
+            if value is None:
+                conn.execute(f"DELETE FROM control WHERE key = {ph}", [key])
+            else:
+                conn.execute(
+                    f"INSERT INTO control (key, value) VALUES ({ph}, {ph}) "
+                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [key, value],
+                )
+
+    def signals(self, prefix: str) -> dict[str, str]:
+        """Every signal whose key starts with ``prefix``."""
+        ph = self.placeholder
+        rows = self._logs.execute(
+            f"SELECT key, value FROM control WHERE substr(key, 1, {len(prefix)}) = {ph}", [prefix]
+        )
+        return {row[0]: row[1] for row in rows}
 
     def _close_logs(self) -> None:
         if self._log_conn is not None and self._log_conn is not self._conn:

@@ -70,6 +70,38 @@ def test_rollback_and_savepoints(store: Store) -> None:
     assert store.count(Company) == 1
 
 
+def test_savepoints_nested_released_and_rolled_back(store: Store) -> None:
+    """Inner blocks that succeeded are undone with an outer one that fails; siblings and
+    blocks that only read keep the transaction usable (PostgreSQL makes savepoints lazily)."""
+
+    def block(code: str, *, fail: bool = False, inner: str | None = None) -> None:
+        with store.write():
+            store.insert(company(code))
+            if inner is not None:
+                block(inner)
+            if fail:
+                raise RuntimeError(code)
+
+    def reading_block() -> None:
+        with store.read():
+            store.find(Company)
+            raise LookupError("only read")
+
+    with store.write():
+        block("A")
+        with pytest.raises(RuntimeError):
+            block("B", fail=True, inner="B1")  # B1 was released inside B, then B undone
+        with pytest.raises(LookupError):
+            reading_block()
+        block("C", inner="C1")
+        with pytest.raises(Conflict):
+            block("c")  # the same code: the insert fails, its savepoint restores
+        with pytest.raises(RuntimeError):
+            block("D", inner="D1", fail=True)
+        block("E")
+    assert sorted(c.code for c in store.find(Company)) == ["A", "C", "C1", "E"]
+
+
 def test_find_count_order_page_update_delete(store: Store) -> None:
     acme = company()
     with store.write():

@@ -29,10 +29,12 @@ def test_a_dialect_answers_at_the_root_of_its_host(core: Core) -> None:
         at_root = client.get(LOGGEDIN, headers={"Host": "crm.example.test"})
         assert at_root.json()["loggedIn"] is False
         assert client.get(LOGGEDIN, headers={"Host": "crm.example.test:8080"}).status_code == 200
-        # a prefix wins over the Host, and other hosts get nothing at the root
+        # the Host wins over a prefix, and other hosts get nothing at the root
         prefixed = client.get(f"/iservice{LOGGEDIN}", headers={"Host": "crm.example.test"})
-        assert prefixed.status_code == 200
+        assert prefixed.status_code == 404
+        assert prefixed.json()["errorDetails"] == ["HTTP 404"]  # iService's own 404
         assert client.get(LOGGEDIN, headers={"Host": "elsewhere.test"}).status_code == 404
+        assert client.get(f"/iservice{LOGGEDIN}", headers={"Host": "elsewhere.test"}).is_success
 
 
 def test_a_host_for_an_unknown_dialect_is_a_config_error(core: Core) -> None:

@@ -95,21 +95,22 @@ def test_an_unknown_path_of_a_dialect_is_marked_unmatched(gateway: Exchange) -> 
     assert b'"errorDetails":["HTTP 404"]' in sent[1]["body"]  # the iService envelope
 
 
-def test_dispatch_by_prefix_then_host(gateway: Exchange) -> None:
+def test_dispatch_by_host_then_prefix(gateway: Exchange) -> None:
     by_dialect: dict[str, list[Scope]] = {"/iservice": [], "/pf": [], "/bokamera": []}
     for prefix, seen in by_dialect.items():
         _replace(gateway, prefix, _recording(seen))
     with TestClient(gateway) as client:
-        client.get("/pf/api/x", headers={"Host": "api.bokamera.se"})  # the prefix wins
+        client.get("/pf/api/x", headers={"Host": "api.bokamera.se"})  # the Host wins
         client.get("/customers/1", headers={"Host": "API.Bokamera.se:8443"})
         client.get("/f/x", headers={"Host": "crm.example.test"})
-        client.get("/iservice/f/y")
+        client.get("/iservice/f/y")  # testserver names no site: the prefix decides
+        client.get("/pf/api/y", headers={"Host": "localhost:8080"})
         assert client.get("/f/x", headers={"Host": "elsewhere.test"}).status_code == 404
         assert client.get("/nowhere").text == "Not Found"
     routed = {p: [(s["root_path"], s["path"]) for s in seen] for p, seen in by_dialect.items()}
     assert routed == {
-        "/pf": [("/pf", "/pf/api/x")],
-        "/bokamera": [("", "/customers/1")],
+        "/pf": [("/pf", "/pf/api/y")],
+        "/bokamera": [("", "/pf/api/x"), ("", "/customers/1")],
         "/iservice": [("", "/f/x"), ("/iservice", "/iservice/f/y")],
     }
 
@@ -158,7 +159,11 @@ def test_a_database_away_when_a_request_starts_is_a_503_to_dialects_and_admin(
     def away() -> None:
         raise StoreUnavailable("no connection to the database")
 
+    async def away_async() -> None:
+        away()
+
     monkeypatch.setattr(core.store, "sync", away)
+    monkeypatch.setattr(core.store, "sync_async", away_async)
     with TestClient(gateway, raise_server_exceptions=False) as client:
         dialect = client.get("/pf/api/contacts/x/links")
         admin = client.get("/__admin/health", headers={"Authorization": "Bearer t"})

@@ -1,0 +1,172 @@
+"""The PostgreSQL version probe (issue 14): a request's version read never blocks the event
+loop, requests waiting together share one query, and none trusts a version read before it
+arrived."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from core.models import Company
+from core.store import StoreUnavailable
+from core.store.postgres import WRITE_LOCK, PostgresStore
+from core.store.probe import VersionProbe
+
+
+@pytest.fixture
+def pg(postgres_dsn: str) -> Iterator[PostgresStore]:
+    store = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
+    yield store
+    store.drop()
+    store.close()
+
+
+def company(code: str) -> Company:
+    return Company(id=uuid.uuid4(), code=code, name=code)
+
+
+def test_a_write_by_another_connection_is_seen_by_the_next_request(
+    pg: PostgresStore, postgres_dsn: str
+) -> None:
+    other = PostgresStore(postgres_dsn, schema=pg.schema)
+
+    async def requests() -> list[str]:
+        await pg.sync_async()
+        seen = [c.code for c in pg.find(Company)]
+        with other.write():
+            other.insert(company("NEW"))
+        await pg.sync_async()
+        return seen + ["|"] + [c.code for c in pg.find(Company)]
+
+    try:
+        assert asyncio.run(requests()) == ["|", "NEW"]
+    finally:
+        other.close()
+
+
+def test_requests_waiting_together_share_one_read(pg: PostgresStore) -> None:
+    probe = pg._probe
+    sent: list[bytes] = []
+
+    async def requests() -> set[tuple[str | None, str | None]]:
+        found = await asyncio.gather(*(probe.read() for _ in range(20)))
+        pgconn = probe._pgconn
+        assert pgconn is not None
+        real_send = pgconn.send_query
+
+        def send(query: bytes) -> None:
+            sent.append(query)
+            real_send(query)
+
+        probe._pgconn = _Spy(pgconn, send)
+        found += await asyncio.gather(*(probe.read() for _ in range(20)))
+        return set(found)
+
+    with pg.write():
+        pg.insert(company("V"))
+    assert asyncio.run(requests()) == {(pg.data_version, pg.state_version)}
+    # the first caller's round is sent alone; everyone arriving meanwhile waits for the next
+    assert len(sent) == 2
+
+
+class _Spy:
+    """A libpq connection whose sends are counted."""
+
+    def __init__(self, pgconn: object, send: object) -> None:
+        self._pgconn = pgconn
+        self.send_query = send
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._pgconn, name)
+
+
+def test_a_round_never_serves_a_caller_that_arrived_after_it_was_sent(
+    pg: PostgresStore, postgres_dsn: str
+) -> None:
+    """A caller that arrives while a read is in flight gets the next read's answer, which
+    shows a commit made after the first read was sent."""
+    other = PostgresStore(postgres_dsn, schema=pg.schema)
+
+    async def requests() -> object:
+        probe = pg._probe
+        first = asyncio.ensure_future(probe.read())
+        await asyncio.sleep(0)  # the first round is sent
+        with other.write():
+            other.insert(company("LATER"))
+        second = asyncio.ensure_future(probe.read())
+        await asyncio.sleep(0)
+        assert (len(probe._flying or []), len(probe._next)) == (1, 1)  # it waits for the next
+        await first
+        return await second
+
+    try:
+        assert asyncio.run(requests()) == (other.data_version, other.state_version)
+    finally:
+        other.close()
+
+
+def test_a_dead_connection_is_replaced_unseen_and_a_lost_database_is_unavailable(
+    pg: PostgresStore, postgres_dsn: str
+) -> None:
+    async def requests() -> None:
+        await pg.sync_async()
+        pgconn = pg._probe._pgconn
+        assert pgconn is not None
+        pid = pgconn.backend_pid
+        with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        await pg.sync_async()  # a fresh connection, nothing failed
+        assert pg._probe._pgconn is not None
+        assert pg._probe._pgconn.backend_pid != pid
+
+    asyncio.run(requests())
+
+    unreachable = VersionProbe("postgresql://nobody@127.0.0.1:1/none", "public", ("a", "b"))
+    with pytest.raises(StoreUnavailable):
+        asyncio.run(unreachable.read())
+    unreachable.close()
+
+
+def test_a_new_event_loop_gets_a_connection_of_its_own(pg: PostgresStore) -> None:
+    first = asyncio.run(pg._probe.read())
+    second = asyncio.run(pg._probe.read())
+    assert first == second
+
+
+def test_a_write_makes_savepoints_only_around_changes_and_stamps_with_its_commit(
+    pg: PostgresStore,
+) -> None:
+    """Round trips of a write under the writers' lock: nested blocks that only read make no
+    savepoint, those around a change are made in one go, and the new data version travels
+    with COMMIT."""
+    acme = company("ACME")
+    with pg.write():
+        pg.insert(acme)
+    sent: list[str] = []
+    conn = pg._conn
+    real = conn.execute
+
+    def execute(query: object, params: object = None, **kw: object) -> object:
+        sent.append(str(query).split(" (")[0][:40])
+        return real(query, params, **kw)  # type: ignore[arg-type]
+
+    conn.execute = execute  # type: ignore[method-assign]
+    try:
+        with pg.write(), pg.write():
+            with pg.read():
+                pg.get(Company, acme.id)
+            pg.update(Company(id=acme.id, code="ACME", name="Renamed"))
+    finally:
+        del conn.execute
+    assert sent == [
+        f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}"[:40],
+        'SELECT "id", "code", "name" FROM compani',
+        "SAVEPOINT sp1; SAVEPOINT sp2",
+        'UPDATE companies SET "code" = %s, "name"',
+        "INSERT INTO control",  # ... ; COMMIT
+    ]
+    assert pg.get(Company, acme.id).name == "Renamed"
