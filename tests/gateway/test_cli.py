@@ -17,9 +17,8 @@ from core.services import Core
 from core.store import open_store
 from gateway.cli import build_parser, env_name, main
 from gateway.config import Config
-from tests.gateway.conftest import CRMGATE, Server
 from tests.golden import golden
-from tests.helpers import DEMO
+from tests.helpers import CRMGATE, DEMO, Server
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())

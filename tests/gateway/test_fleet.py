@@ -9,8 +9,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.gateway.conftest import Server
-from tests.helpers import JOHN_ID
+from tests.helpers import JOHN_ID, Server
 
 Fleet = tuple[str, str]
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.gateway.conftest import Server
+from tests.helpers import Server
 from tests.postgres import Postgres, PostgresUnavailable
 
 pytestmark = pytest.mark.slow

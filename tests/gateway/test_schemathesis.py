@@ -22,8 +22,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.config import SchemathesisConfig
 
-from tests.gateway.conftest import Server
-from tests.helpers import PASSWORDS
+from tests.helpers import PASSWORDS, Server
 
 pytestmark = pytest.mark.slow
 

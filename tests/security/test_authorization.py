@@ -13,8 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.services import Core
-from tests.helpers import JOHN_ID, WALTER_ID
-from tests.security.conftest import LOGINS
+from tests.helpers import JOHN_ID, LOGINS, WALTER_ID
 
 OK, DENIED, NOBODY, MISSING, EMPTY = "ok", "forbidden", "unauthenticated", "not found", "empty"
 CONFLICT = "conflict"

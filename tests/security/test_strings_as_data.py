@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from core.models import Customer
 from core.services import Core
-from tests.security.conftest import JOHN, LOGINS
+from tests.helpers import JOHN, LOGINS
 
 CUSTINFO = "/iservice/f/webapp-api-custinfo"
 

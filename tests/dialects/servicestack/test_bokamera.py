@@ -11,9 +11,8 @@ from dialects.formats import jsv
 from dialects.servicestack.bokamera import dialect
 from dialects.servicestack.bokamera.dto import CustomerQueryResponse, UpdateCustomer
 from dialects.servicestack.typeinfo import placeholder
-from tests.dialects.servicestack.conftest import BM_HOST, sign_in
 from tests.golden import golden
-from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID
+from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, sign_in
 
 SAMPLE = golden("004/update-customer-request.jsv")
 JSV = {"Content-Type": "text/jsv", "Accept": "text/jsv"}

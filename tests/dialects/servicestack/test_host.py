@@ -7,9 +7,8 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.dialects.servicestack.conftest import BM_HOST, PF_HOST
 from tests.golden import golden
-from tests.helpers import JANE_ID, JOHN_ID
+from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, PF_HOST
 
 JOHN_HEX = JOHN_ID.replace("-", "")
 Login = Callable[[str, str], TestClient]

@@ -13,8 +13,8 @@ from starlette.testclient import TestClient
 from dialects.servicestack import typegen
 from dialects.servicestack.dto import Dto
 from dialects.servicestack.service import Route, Service
-from tests.dialects.servicestack.conftest import BM_HOST, PF_HOST
 from tests.golden import golden
+from tests.helpers import BM_HOST, PF_HOST
 
 
 def test_metadata_lists_every_operation(client: TestClient) -> None:

@@ -8,9 +8,8 @@ from starlette.testclient import TestClient
 from dialects.servicestack.pf import dialect
 from dialects.servicestack.pf.dto import ContactConnectedLinks, ContactConnectedLinksResponse
 from dialects.servicestack.typeinfo import placeholder
-from tests.dialects.servicestack.conftest import PF_HOST, sign_in
 from tests.golden import golden
-from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID
+from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID, PF_HOST, sign_in
 
 SAMPLE_REQUEST = golden("002/contact-connected-links-request.xml")
 SAMPLE_RESPONSE = golden("002/contact-connected-links-response.xml")

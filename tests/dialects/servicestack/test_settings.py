@@ -7,8 +7,7 @@ from starlette.testclient import TestClient
 
 from dialects.servicestack.pf import dialect as pf
 from dialects.servicestack.service import HostSettings
-from tests.dialects.servicestack.conftest import sign_in
-from tests.helpers import JOHN_ID
+from tests.helpers import JOHN_ID, sign_in
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
 

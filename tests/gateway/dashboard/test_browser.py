@@ -16,8 +16,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.gateway.conftest import ROOT, Server
-from tests.gateway.dashboard.conftest import SAVED, find_chromium
+from tests.helpers import ROOT, SAVED, Server, find_chromium
 
 pytestmark = pytest.mark.slow
 

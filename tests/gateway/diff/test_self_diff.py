@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from gateway.registry import load_dialects
-from tests.gateway.conftest import CRMGATE, ROOT, Server
+from tests.helpers import CRMGATE, ROOT, Server
 
 pytestmark = pytest.mark.slow
 
