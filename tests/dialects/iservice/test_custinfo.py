@@ -158,50 +158,51 @@ def test_other_companies_contacts_do_not_exist(login_as: Callable[[str], TestCli
     }
 
 
-def test_validation_errors_list_every_field(login_as: Callable[[str], TestClient]) -> None:
-    client = login_as("customer11@1to1service.com")
-    body = post_details(
-        client,
-        {
-            "contactID": 466,
-            "details": {
-                "properties": [
-                    {"propertyID": "2", "values": [{"value": "ABC"}]},
-                    {"propertyID": "99", "values": [{"value": "x"}]},
-                    {"propertyID": "abc", "values": []},
-                ],
-                "setLogins": True,
-                "logins": [{"name": "x@y.example", "type": "Telepathy"}],
+#: A valid middle initial: the other members of each change are what is wrong.
+INITIAL = {"propertyID": "2", "values": [{"value": "ABC"}]}
+
+
+@pytest.mark.parametrize(
+    ("change", "errors", "error_details"),
+    [
+        (
+            {
+                "details": {
+                    "properties": [
+                        INITIAL,
+                        {"propertyID": "99", "values": [{"value": "x"}]},
+                        {"propertyID": "abc", "values": []},
+                    ],
+                    "setLogins": True,
+                    "logins": [{"name": "x@y.example", "type": "Telepathy"}],
+                },
+                "membership": ["2", "two"],
             },
-            "membership": ["2", "two"],
-        },
-    )
-    assert body["errors"] == [
-        "Unknown property 'abc'",
-        "Unknown login type 'Telepathy'",
-        "Invalid segment ID 'two'",
-    ]
-    assert body["errorDetails"] == [
-        "properties[2]: unknown",
-        "logins[0].type: invalid",
-        "membership: invalid",
-    ]
-    body = post_details(
-        client,
-        {
-            "contactID": 466,
-            "details": {
-                "properties": [
-                    {"propertyID": "2", "values": [{"value": "ABC"}]},
-                    {"propertyID": "99", "values": []},
-                ]
-            },
-        },
-    )
-    assert body["errors"] == [
-        "Unknown property ID 99",
-        "'Middle Initial' must be 1 characters or fewer; 3 given",
-    ]
+            [
+                "Unknown property 'abc'",
+                "Unknown login type 'Telepathy'",
+                "Invalid segment ID 'two'",
+            ],
+            ["properties[2]: unknown", "logins[0].type: invalid", "membership: invalid"],
+        ),
+        (
+            {"details": {"properties": [INITIAL, {"propertyID": "99", "values": []}]}},
+            ["Unknown property ID 99", "'Middle Initial' must be 1 characters or fewer; 3 given"],
+            None,
+        ),
+    ],
+    ids=["shape", "values"],
+)
+def test_validation_errors_list_every_field(
+    login_as: Callable[[str], TestClient],
+    change: dict,
+    errors: list[str],
+    error_details: list[str] | None,
+) -> None:
+    body = post_details(login_as("customer11@1to1service.com"), {"contactID": 466, **change})
+    assert body["errors"] == errors
+    if error_details is not None:
+        assert body["errorDetails"] == error_details
 
 
 def test_getdetails_by_post_and_the_details_alias(login_as: Callable[[str], TestClient]) -> None:

@@ -12,7 +12,7 @@ from dialects.servicestack.bokamera import dialect
 from dialects.servicestack.bokamera.dto import CustomerQueryResponse, UpdateCustomer
 from dialects.servicestack.typeinfo import placeholder
 from tests.golden import golden
-from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, sign_in
+from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, XML_BODY, sign_in
 
 SAMPLE = golden("004/update-customer-request.jsv")
 JSV = {"Content-Type": "text/jsv", "Accept": "text/jsv"}
@@ -134,7 +134,7 @@ def test_update_in_json_and_xml(admin: TestClient) -> None:
     response = admin.put(
         f"/bokamera/customers/{JOHN_ID}",
         content=xml,
-        headers={"Content-Type": "application/xml", "Accept": "application/xml"},
+        headers=XML_BODY,
     )
     assert response.status_code == 200
     assert b"<Firstname>Johnny</Firstname>" in response.content

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.golden import golden
-from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, PF_HOST
+from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, PF_HOST, XML_BODY
 
 JOHN_HEX = JOHN_ID.replace("-", "")
 Login = Callable[[str, str], TestClient]
@@ -324,7 +324,7 @@ def test_an_xml_root_outside_the_contract_namespace_is_a_serialization_exception
     response = pf.post(
         f"/pf/api/contacts/{JOHN_ID}/links",
         content=wrong,
-        headers={"Content-Type": "application/xml", "Accept": "application/xml"},
+        headers=XML_BODY,
     )
     assert response.status_code == 400
     assert b"<d2p1:ErrorCode>SerializationException</d2p1:ErrorCode>" in response.content
