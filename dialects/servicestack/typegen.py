@@ -55,16 +55,9 @@ def _requests(services: Sequence[Service]) -> dict[type, Service]:
 
 
 def _py_type(node: schema.Node) -> str:
-    if node.kind == "struct":
-        assert node.struct is not None
-        return node.struct.cls.__name__
-    if node.kind == "list":
-        assert node.item is not None
-        return f"List[{_py_type(node.item)}]"
-    if node.kind == "dict":
-        assert node.item is not None
-        return f"Dict[str, {_py_type(node.item)}]"
-    return _PY_SCALARS.get(node.kind, "str")
+    return typeinfo.spell(
+        node, lambda n: _PY_SCALARS.get(n.kind, "str"), "List[{}]".format, "Dict[str, {}]".format
+    )
 
 
 def _py_member(f: schema.FieldPlan) -> str:
@@ -114,16 +107,12 @@ def python(services: Sequence[Service], base_url: str) -> str:
 
 
 def _ts_type(node: schema.Node) -> str:
-    if node.kind == "struct":
-        assert node.struct is not None
-        return node.struct.cls.__name__
-    if node.kind == "list":
-        assert node.item is not None
-        return f"{_ts_type(node.item)}[]"
-    if node.kind == "dict":
-        assert node.item is not None
-        return f"{{ [index: string]: {_ts_type(node.item)}; }}"
-    return _TS_SCALARS.get(node.kind, "string")
+    return typeinfo.spell(
+        node,
+        lambda n: _TS_SCALARS.get(n.kind, "string"),
+        "{}[]".format,
+        "{{ [index: string]: {}; }}".format,
+    )
 
 
 def typescript(services: Sequence[Service], base_url: str) -> str:

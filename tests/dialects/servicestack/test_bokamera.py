@@ -131,11 +131,7 @@ def test_update_in_json_and_xml(admin: TestClient) -> None:
         b'<UpdateCustomer xmlns="http://schemas.datacontract.org/2004/07/BokaMera.API.'
         b'ServiceModel.Dtos"><Lastname>Doe</Lastname></UpdateCustomer>'
     )
-    response = admin.put(
-        f"/bokamera/customers/{JOHN_ID}",
-        content=xml,
-        headers=XML_BODY,
-    )
+    response = admin.put(f"/bokamera/customers/{JOHN_ID}", content=xml, headers=XML_BODY)
     assert response.status_code == 200
     assert b"<Firstname>Johnny</Firstname>" in response.content
     assert b"<Lastname>Doe</Lastname>" in response.content

@@ -321,11 +321,7 @@ def test_an_xml_root_outside_the_contract_namespace_is_a_serialization_exception
     in a SerializationException: 400."""
     sample = golden("002/contact-connected-links-request.xml")
     wrong = sample.replace(b"Eros.Subtle.Canvara.WebAPIModel.ServiceModel", b"Other")
-    response = pf.post(
-        f"/pf/api/contacts/{JOHN_ID}/links",
-        content=wrong,
-        headers=XML_BODY,
-    )
+    response = pf.post(f"/pf/api/contacts/{JOHN_ID}/links", content=wrong, headers=XML_BODY)
     assert response.status_code == 400
     assert b"<d2p1:ErrorCode>SerializationException</d2p1:ErrorCode>" in response.content
     assert b"Expecting element 'ContactConnectedLinks' from namespace" in response.content
