@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: a fresh in-memory store with the demo data per test, a fake clock."""
+"""Suite-wide fixtures: a fresh store of each kind (SQLite in memory, PostgreSQL) per test, the
+demo data on it, a fake clock, an app and its test client."""
 
 from __future__ import annotations
 

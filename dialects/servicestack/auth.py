@@ -3,7 +3,8 @@
 ``BearerToken`` (JWT) accepted in ``Authorization: Bearer``, and ``/auth/logout``.
 
 Sessions live in the store (core's SessionService), so every worker sees them; the JWT secret
-is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else the store's signing secret (``core.keys``).
+is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else the store's signing secret
+(``core.services.keys``).
 """
 
 from __future__ import annotations
