@@ -51,6 +51,11 @@ def _requests(services: Sequence[Service]) -> dict[type, Service]:
     return {s.request: s for s in services if typeinfo.is_own(s.request)}
 
 
+def _options(opening: str, closing: str, base_url: str) -> list[str]:
+    """The header comment every generated source starts with: the options it was made with."""
+    return [f"{opening} Options:", f"BaseUrl: {base_url}", closing, ""]
+
+
 # -- Python ---------------------------------------------------------------------------------
 
 
@@ -73,10 +78,7 @@ def _py_member(f: schema.FieldPlan) -> str:
 def python(services: Sequence[Service], base_url: str) -> str:
     requests = _requests(services)
     out = [
-        '""" Options:',
-        f"BaseUrl: {base_url}",
-        '"""',
-        "",
+        *_options('"""', '"""', base_url),
         "import datetime",
         "from dataclasses import dataclass, field",
         "from typing import Dict, List, Optional",
@@ -118,10 +120,7 @@ def _ts_type(node: schema.Node) -> str:
 def typescript(services: Sequence[Service], base_url: str) -> str:
     requests = _requests(services)
     out = [
-        "/* Options:",
-        f"BaseUrl: {base_url}",
-        "*/",
-        "",
+        *_options("/*", "*/", base_url),
         "import { IReturn, QueryResponse, ResponseStatus } from '@servicestack/client';",
         "",
     ]
@@ -157,10 +156,7 @@ def csharp(services: Sequence[Service], base_url: str) -> str:
     types = _own_types(services)
     namespaces = sorted({typeinfo.clr_namespace(t) for t in types})
     out = [
-        "/* Options:",
-        f"BaseUrl: {base_url}",
-        "*/",
-        "",
+        *_options("/*", "*/", base_url),
         "using System;",
         "using System.Collections.Generic;",
         "using System.Runtime.Serialization;",
