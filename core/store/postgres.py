@@ -26,7 +26,7 @@ from core.store.base import StoreError, StoreUnavailable
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import SqlStoreBase
+from core.store.sql_base import SqlStoreBase
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import SqlStoreBase
+from core.store.sql_base import SqlStoreBase
 
 T = TypeVar("T")
 
