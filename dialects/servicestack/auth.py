@@ -158,10 +158,10 @@ def sign_in(core: Core, site: str, dto: Authenticate) -> tuple[AuthenticateRespo
         lifetime_seconds=lifetime,
         token=new_session_id(),
     )
-    return describe(core, site, principal, session), session
+    return authenticate_response(core, site, principal, session), session
 
 
-def describe(
+def authenticate_response(
     core: Core, site: str, principal: Principal, session: str | None
 ) -> AuthenticateResponse:
     """``AuthenticateResponse`` for a signed-in principal (fresh bearer token included)."""

@@ -30,7 +30,9 @@ def authenticate(call: Call, dto: Authenticate) -> AuthenticateResponse:
     principal = auth.authenticate(call.core, call.site, call.request)
     if principal is None:
         raise Unauthenticated("missing", NOT_AUTHENTICATED)
-    return auth.describe(call.core, call.site, principal, auth.current_session(call.request))
+    return auth.authenticate_response(
+        call.core, call.site, principal, auth.current_session(call.request)
+    )
 
 
 def logout(call: Call, dto: AuthenticateLogout) -> AuthenticateResponse:
