@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from dialects.formats.negotiation import media_type_of
+from dialects.formats.content_type import media_type_of
 
 #: ContentTypes.ContentTypeFormats: format name -> format key.
 FORMAT_NAMES = {"json": "json", "xml": "xml", "jsv": "jsv"}
