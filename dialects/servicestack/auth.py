@@ -24,7 +24,7 @@ from core.errors import CoreError, Unauthenticated
 from core.models import Principal
 from core.services import Core
 from dialects.servicestack.dto import Authenticate, AuthenticateResponse
-from dialects.servicestack.service import Call
+from dialects.servicestack.operations import Call
 
 SESSION_ID = "ss-id"
 PERMANENT_ID = "ss-pid"

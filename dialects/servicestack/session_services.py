@@ -8,7 +8,7 @@ from __future__ import annotations
 from core.errors import NotFound, Unauthenticated
 from dialects.servicestack import auth
 from dialects.servicestack.dto import Authenticate, AuthenticateLogout, AuthenticateResponse
-from dialects.servicestack.service import Call, Route, Service
+from dialects.servicestack.operations import Call, Operation, Route
 
 NOT_AUTHENTICATED = "Not Authenticated"
 
@@ -42,7 +42,7 @@ def logout(call: Call, dto: AuthenticateLogout) -> AuthenticateResponse:
 
 
 SESSION_SERVICES = [
-    Service(
+    Operation(
         request=AuthenticateLogout,
         response=AuthenticateResponse,
         handler=logout,
@@ -50,7 +50,7 @@ SESSION_SERVICES = [
         routes=(Route("/auth/logout", ("GET", "POST")),),
         authenticate=False,
     ),
-    Service(
+    Operation(
         request=Authenticate,
         response=AuthenticateResponse,
         handler=authenticate,

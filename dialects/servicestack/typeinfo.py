@@ -1,5 +1,5 @@
 """What the metadata pages and ``/types`` sources need to know about DTO members: .NET type
-names, the DTOs a service depends on (in declaration order), and placeholder instances for
+names, the DTOs an operation depends on (in declaration order), and placeholder instances for
 the sample requests ("String", 0, false, Guid.Empty, DateTime.MinValue, one list item).
 """
 
