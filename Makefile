@@ -28,9 +28,11 @@ DEADCODE := ! $(BIN)/vulture core gateway dialects vulture_allow.py | grep -v '/
 test: lint
 	$(BIN)/python -m pytest --cov --cov-report=term -q $(PYTEST_ARGS)
 
-# The fast loop: lint and every test not marked slow (no real servers, browsers, clusters).
+# The fast loop: lint and every test not marked slow (no real servers, browsers, clusters),
+# property tests on fewer examples.
 check: lint
-	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider --hypothesis-profile=check \
+		$(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,7 +8,6 @@ does), logs in through ``authentication/token`` and posts the same 1000 social m
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.latency import report
 from bench.servers import served
 
 BASE = "/crmcom"
@@ -74,9 +74,7 @@ def main() -> int:
                 times.append((time.perf_counter() - started) * 1000)
                 done = response.json()["data"]["processed_customer_events_set"]
                 assert len(done) == args.events, response.text[:300]
-    cuts = statistics.quantiles(times, n=100)
-    print(f"# CRM.COM bulk create, {args.events} events per call, {args.runs} calls")
-    print(f"p50 {statistics.median(times):.1f} ms  p99 {cuts[98]:.1f} ms  max {max(times):.1f} ms")
+    report(f"CRM.COM bulk create, {args.events} events per call, {args.runs} calls", times)
     return 0
 
 

@@ -1,4 +1,5 @@
-"""Encode+decode time per wire format for a BokaMera customer response with 10 custom fields.
+"""Encode+decode time per wire format for a BokaMera customer response with 10 custom fields
+(BokaMera's own DTO, dialects/servicestack/bokamera/dto.py).
 
 Run: ``.venv/bin/python -m bench.formats [--rounds N]``. msgspec JSON on the same DTO is the
 yardstick (ratio 1.0); the issue's target is JSV and XML within 3x of it.
@@ -10,52 +11,20 @@ import argparse
 import timeit
 import uuid
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 import msgspec
 
 from dialects.formats import form, json
-from dialects.formats.datacontract import DataContractXml, datacontract_namespace
+from dialects.formats.datacontract import DataContractXml
 from dialects.formats.dotnet import NetDateTime
 from dialects.formats.jsv import Jsv
 from dialects.formats.schema import dec_hook
-
-NS = datacontract_namespace("BokaMera.API.ServiceModel.Dtos")
-
-
-class CustomFieldDataResponse(msgspec.Struct):
-    xml_namespace: ClassVar[str] = NS
-    Id: int = 0
-    Column: str | None = None
-    Name: str | None = None
-    Description: str | None = None
-    Value: str | None = None
-    DataType: str | None = None
-
-
-class InvoiceAddress(msgspec.Struct):
-    xml_namespace: ClassVar[str] = NS
-    CorporateIdentityNumber: str | None = None
-    InvoiceAddress1: str | None = None
-    InvoiceAddress2: str | None = None
-    InvoiceCity: str | None = None
-    InvoicePostalCode: str | None = None
-    InvoiceCountryCode: str | None = None
-
-
-class CustomerQueryResponse(msgspec.Struct):
-    xml_namespace: ClassVar[str] = NS
-    Id: uuid.UUID
-    Firstname: str | None = None
-    Lastname: str | None = None
-    Email: str | None = None
-    Phone: str | None = None
-    ImageUrl: str | None = None
-    CustomFieldValues: list[CustomFieldDataResponse] = []
-    Updated: NetDateTime | None = None
-    Created: NetDateTime | None = None
-    SubscribedToNewsletter: bool = False
-    InvoiceAddress: InvoiceAddress | None = None
+from dialects.servicestack.bokamera.dto import (
+    CustomerQueryResponse,
+    CustomFieldDataResponse,
+    InvoiceAddress,
+)
 
 
 def sample() -> CustomerQueryResponse:
@@ -68,7 +37,12 @@ def sample() -> CustomerQueryResponse:
         ImageUrl="https://example.invalid/john.png",
         CustomFieldValues=[
             CustomFieldDataResponse(
-                i, f"TextField{i}", f"Field {i}", "A field, with {braces}", f"value {i}", "TextBox"
+                Id=i,
+                Column=f"TextField{i}",
+                Name=f"Field {i}",
+                Description="A field, with {braces}",
+                Value=f"value {i}",
+                DataType="TextBox",
             )
             for i in range(10)
         ],
@@ -76,7 +50,11 @@ def sample() -> CustomerQueryResponse:
         Created=NetDateTime.parse("2025-01-01T08:00:00Z"),
         SubscribedToNewsletter=True,
         InvoiceAddress=InvoiceAddress(
-            "556677-8899", "Storgatan 1", None, "Stockholm", "111 22", "SE"
+            CorporateIdentityNumber="556677-8899",
+            InvoiceAddress1="Storgatan 1",
+            InvoiceCity="Stockholm",
+            InvoicePostalCode="111 22",
+            InvoiceCountryCode="SE",
         ),
     )
 

@@ -9,7 +9,6 @@ JSON and in XML; prints p50 and p99 of the posts.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.latency import report
 from bench.servers import served
 
 BASE = "/webapi"
@@ -52,9 +52,7 @@ def main() -> int:
             for accept in ("application/json", "application/xml"):
                 listed = client.get(SOCIAL, headers={**headers, "Accept": accept})
                 assert listed.status_code == 200, listed.text[:300]
-    cuts = statistics.quantiles(times, n=100)
-    print(f"# Web API socialCredentials POST (seed 000 JSON), {args.runs} calls")
-    print(f"p50 {statistics.median(times):.1f} ms  p99 {cuts[98]:.1f} ms  max {max(times):.1f} ms")
+    report(f"Web API socialCredentials POST (seed 000 JSON), {args.runs} calls", times)
     return 0
 
 

@@ -367,7 +367,7 @@ class AdminBodyLimit:
 
 
 def admin_app(state: AdminState, token: str | None, max_body: int) -> ASGIApp:
-    def bind(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    def as_endpoint(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             try:
                 return await handler(request, state)
@@ -392,7 +392,7 @@ def admin_app(state: AdminState, token: str | None, max_body: int) -> ASGIApp:
         paths.setdefault(path, {})[method] = handler
 
     def dispatch(by_method: dict[str, Handler]) -> Callable[[Request], Awaitable[Response]]:
-        bound = {m: bind(h) for m, h in by_method.items()}
+        bound = {m: as_endpoint(h) for m, h in by_method.items()}
 
         async def endpoint(request: Request) -> Response:
             return await bound[request.method](request)

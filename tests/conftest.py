@@ -1,4 +1,5 @@
-"""Suite-wide fixtures: a fresh in-memory store with the demo data per test, a fake clock."""
+"""Suite-wide fixtures: a fresh store of each kind (SQLite in memory, PostgreSQL) per test, the
+demo data on it, a fake clock, an app and its test client."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("crmgate")
+# ``make check`` (the fast loop) asks for this one with ``--hypothesis-profile=check``: the same
+# properties on a tenth of the examples; ``make test`` (what CI runs) keeps the full budget.
+settings.register_profile("check", parent=settings.get_profile("crmgate"), max_examples=20)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,4 +1,5 @@
-"""What hangs off a customer besides its own fields: custom field values and access keys.
+"""What hangs off a customer besides its own fields: custom field values, comments and access
+keys.
 
 Kept apart from ``customers`` (the customer use case itself) so each module has one job; every
 rule here answers FieldErrors that the caller merges with its own, so one request reports

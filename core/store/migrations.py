@@ -1,4 +1,5 @@
-"""Schema migrations, applied in order at start-up; ``PRAGMA user_version`` is the schema version.
+"""Schema migrations, shared by both SQL stores and applied in order at start-up; the schema
+version is SQLite's ``PRAGMA user_version``, a ``schema_version`` row on PostgreSQL.
 
 A migration is frozen once released: change the schema by appending a new one.
 """

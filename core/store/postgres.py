@@ -27,7 +27,7 @@ from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.probe import VersionProbe
 from core.store.rows import RowMapper
-from core.store.tables import VERSION_KEYS, SqlStoreBase
+from core.store.sql_base import VERSION_KEYS, SqlStoreBase
 
 T = TypeVar("T")
 

@@ -21,7 +21,7 @@ from core.store.base import StoreError
 from core.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
-from core.store.tables import SqlStoreBase
+from core.store.sql_base import SqlStoreBase
 
 T = TypeVar("T")
 

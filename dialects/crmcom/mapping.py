@@ -1,4 +1,5 @@
-"""CRM.COM DTOs <-> core, one function per direction."""
+"""CRM.COM DTOs <-> core: requests read into core inputs and queries (``to_*``), core views
+written as answers (``bulk_result``, ``event_dto``), dates in CRM.COM's own format."""
 
 from __future__ import annotations
 

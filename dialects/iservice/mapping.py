@@ -1,4 +1,5 @@
-"""iService DTOs <-> core, one function per direction."""
+"""iService DTOs <-> core: a ``setdetails`` request as a core patch (``to_patch``), core views as
+the details and login answers."""
 
 from __future__ import annotations
 

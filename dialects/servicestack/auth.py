@@ -9,7 +9,8 @@ session (``IsPermanentSession`` / ``GetSessionId``). Each is read from an ``X-ss
 ``X-ss-pid`` / ``X-ss-opt`` header before the cookie (``GetSessionParam``).
 
 Sessions live in the store (core's SessionService), so every worker sees them; the JWT secret
-is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else the store's signing secret (``core.keys``).
+is ``CRMGATE_SERVICESTACK_JWT_SECRET`` when set, else the store's signing secret
+(``core.services.keys``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from core.errors import CoreError, Unauthenticated
 from core.models import Principal
 from core.services import Core
 from dialects.servicestack.dto import Authenticate, AuthenticateResponse
-from dialects.servicestack.service import Call
+from dialects.servicestack.operations import Call
 
 SESSION_ID = "ss-id"
 PERMANENT_ID = "ss-pid"
@@ -211,10 +212,10 @@ def sign_in(
         lifetime_seconds=PERMANENT_SESSION_SECONDS if permanent else SESSION_SECONDS,
         token=ids.active,
     )
-    return describe(core, site, principal, ids.active), ids
+    return authenticate_response(core, site, principal, ids.active), ids
 
 
-def describe(
+def authenticate_response(
     core: Core, site: str, principal: Principal, session: str | None
 ) -> AuthenticateResponse:
     """``AuthenticateResponse`` for a signed-in principal (fresh bearer token included)."""

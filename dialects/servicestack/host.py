@@ -1,7 +1,7 @@
 """A generic ServiceStack host: one instance per site (PF, BokaMera), each a gateway dialect.
 
 What it routes, in ServiceStack's order: the metadata pages and ``/types/{lang}``; the user
-routes the services declare (``[Route]``); the predefined routes ``/{format}/reply/{Dto}``
+routes the operations declare (``[Route]``); the predefined routes ``/{format}/reply/{Dto}``
 and ``/api/{Dto}``, with ``[]`` after the name for an auto-batched call. A route matches
 path *and* verb (``RestPath.IsMatch``): anything else is a 404, never a 405.
 """
@@ -25,7 +25,7 @@ from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
-from dialects.servicestack.service import ALL_VERBS, Call, HostSettings, Route, Service
+from dialects.servicestack.operations import ALL_VERBS, Call, HostSettings, Operation, Route
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
@@ -39,10 +39,10 @@ REQUEST_DTO_KEY = "crmgate.servicestack.request_dto"
 
 @dataclass
 class Site:
-    """A ServiceStack host serving ``services``; satisfies the gateway's Dialect protocol.
+    """A ServiceStack host serving ``operations``; satisfies the gateway's Dialect protocol.
 
-    Its endpoints are generated from the services: the pages, each ``[Route]`` of each
-    service (user routes) and each service's predefined routes; the dispatch tables are
+    Its endpoints are generated from the operations: the pages, each ``[Route]`` of each
+    operation (user routes) and each operation's predefined routes; the dispatch tables are
     built from those declarations. ``api_key_env`` names an environment variable that, when
     set, lists (comma separated) the ``x-api-key`` values the site requires on every call.
     """
@@ -51,11 +51,11 @@ class Site:
     prefix: str
     hosts: tuple[str, ...]
     title: str
-    services: list[Service]
+    operations: list[Operation]
     formats: codecs.Formats
     api_key_env: str | None = None
     settings: HostSettings = field(init=False)
-    by_name: dict[str, Service] = field(init=False)
+    by_name: dict[str, Operation] = field(init=False)
     endpoints: tuple[Endpoint, ...] = field(init=False)
     _user_routes: list[tuple[Route, Endpoint]] = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
@@ -64,8 +64,8 @@ class Site:
 
     def __post_init__(self) -> None:
         self.settings = HostSettings.from_env(self.name, os.environ)
-        self.services = [*SESSION_SERVICES, *self.services]
-        self.by_name = {s.name.lower(): s for s in self.services}
+        self.operations = [*SESSION_SERVICES, *self.operations]
+        self.by_name = {s.name.lower(): s for s in self.operations}
         loaded = [f for f in codecs.PLUGIN_FORMATS if self._loaded(f)]
         media = tuple(
             media for fmt, media in codecs.CONTENT_TYPES.items() if fmt not in codecs.PLUGIN_FORMATS
@@ -80,7 +80,7 @@ class Site:
                 response=s.response,
                 media_types=media,
             )
-            for s in self.services
+            for s in self.operations
             for route in s.routes
         ]
         predefined = [
@@ -94,7 +94,7 @@ class Site:
                 response=s.response,
                 media_types=(codecs.CONTENT_TYPES[fmt],) if fmt else media,
             )
-            for s in self.services
+            for s in self.operations
             for fmt in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS, None)
         ]
         listed = [e for e in predefined if e.path.split("/")[1] not in codecs.PLUGIN_FORMATS]
@@ -149,16 +149,16 @@ class Site:
         page = pages.page(self, request, path)
         if page is not None:
             return page
-        service, variables = self._user_route(request.method, path)
+        operation, variables = self._user_route(request.method, path)
         handler_format: str | None = None
         batch = False
-        if service is None:
+        if operation is None:
             key = "/" + path.strip("/").lower()
             batch = key.endswith("[]")
             found = self._predefined.get(key.removesuffix("[]"))
             fixed = found.path.split("/")[1] if found is not None else ""
             if found is not None and (fixed not in codecs.PLUGIN_FORMATS or self._loaded(fixed)):
-                service = self._service(found)
+                operation = self._operation(found)
                 # /api/{Dto} is a JSON handler unless an extension names another format.
                 handler_format = (
                     fixed if fixed in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS) else None
@@ -170,28 +170,28 @@ class Site:
                 chosen = negotiation.predefined_format(raw, codecs.query_of(request), own, plugins)
                 fmt = codecs.with_case(request, chosen, camel)
                 request.scope[FORMAT_KEY] = fmt
-        if service is None:
+        if operation is None:
             if fmt == "csv" and not plugins.csv:
                 # No route: crmgate's 404 envelope, in JSON when CSV cannot be written.
                 request.scope[FORMAT_KEY] = codecs.DEFAULT
             # A verb the route does not declare matches no route either (RestPath.IsMatch).
             message = f"Handler for Request not found: {request.method} {raw}"
             raise no_endpoint(request.scope, 404, message)
-        request.scope[RESPONSE_TYPE_KEY] = service.response
-        request.scope[OPERATION_KEY] = service.name
-        return await self._serve(request, service, variables, fmt, handler_format, batch)
+        request.scope[RESPONSE_TYPE_KEY] = operation.response
+        request.scope[OPERATION_KEY] = operation.name
+        return await self._serve(request, operation, variables, fmt, handler_format, batch)
 
-    def _service(self, endpoint: Endpoint) -> Service:
+    def _operation(self, endpoint: Endpoint) -> Operation:
         assert endpoint.request is not None
         return self.by_name[endpoint.request.__name__.lower()]
 
-    def _user_route(self, method: str, path: str) -> tuple[Service | None, dict[str, str]]:
-        """The service whose route fits path *and* verb, and its path variables."""
+    def _user_route(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
+        """The operation whose route fits path *and* verb, and its path variables."""
         for route, endpoint in self._user_routes:
             if endpoint.allows(method) or (method == "HEAD" and "GET" in endpoint.methods):
                 found = route.match(path)
                 if found is not None:
-                    return self._service(endpoint), found
+                    return self._operation(endpoint), found
         return None, {}
 
     def _authenticate(self, call: Call) -> None:
@@ -216,20 +216,20 @@ class Site:
     async def _serve(
         self,
         request: Request,
-        service: Service,
+        operation: Operation,
         variables: dict[str, str],
         fmt: str,
         handler_format: str | None,
         batch: bool,
     ) -> Response:
-        """Run ``service``; ``handler_format`` is the predefined route's own format (None on a
+        """Run ``operation``; ``handler_format`` is the predefined route's own format (None on a
         user route)."""
         self._check_api_key(request)
         core = core_of(request)
         body = await request.body() if request.method in _BODY_VERBS else b""
         content_type = request.headers.get("content-type")
         call = Call(core=core, request=request, site=self.name, settings=self.settings)
-        if service.authenticate:
+        if operation.authenticate:
             self._authenticate(call)
         body_format = negotiation.body_format(content_type, self.plugins)
         if handler_format is not None and body_format != "form":
@@ -239,21 +239,21 @@ class Site:
                 raise Problem(405, "Auto-batched requests are POSTed.", {"Allow": "POST"})
             if fmt.startswith("xml"):
                 raise Problem(406, "Auto-batched responses are written in JSON or JSV.")
-            dtos = self._read(body, body_format, content_type, service, many=True)
-            return self._batch(call, service, dtos, fmt)
-        decoded = self._read(body, body_format, content_type, service) if body.strip() else None
+            dtos = self._read(body, body_format, content_type, operation, many=True)
+            return self._batch(call, operation, dtos, fmt)
+        decoded = self._read(body, body_format, content_type, operation) if body.strip() else None
         query = dict(codecs.query_of(request))
         if handler_format is None:
-            dto = bind(service.request, decoded, query, variables, codecs.parse_query_value)
+            dto = bind(operation.request, decoded, query, variables, codecs.parse_query_value)
         else:
-            dto = bind_predefined(service.request, decoded, query, codecs.parse_query_value)
+            dto = bind_predefined(operation.request, decoded, query, codecs.parse_query_value)
         request.scope[REQUEST_DTO_KEY] = dto
-        result = service.handler(call, dto)
-        answer = self._answer(request, result, fmt, service)
+        result = operation.handler(call, dto)
+        answer = self._answer(request, result, fmt, operation)
         for hook in call.hooks:
             hook(answer)
         # Not on a site with API keys: those are read afresh on every call.
-        if service.reusable and request.method == "GET" and not (call.hooks or self.api_key_env):
+        if operation.reusable and request.method == "GET" and not (call.hooks or self.api_key_env):
             reusable(request.scope, call.until)
         return answer
 
@@ -282,7 +282,7 @@ class Site:
         request: Request,
         result: Any,
         fmt: str,
-        service: Service,
+        operation: Operation,
         headers: Mapping[str, str] | None = None,
     ) -> Response:
         """A successful answer; CSV ones carry ``Content-Disposition: attachment`` named
@@ -291,7 +291,7 @@ class Site:
         if fmt == "csv" and self.settings.csv_format:
             headers = {
                 **headers,
-                "Content-Disposition": f'attachment;filename="{service.name}.csv"',
+                "Content-Disposition": f'attachment;filename="{operation.name}.csv"',
             }
         if (
             fmt.startswith("jsv")
@@ -316,7 +316,7 @@ class Site:
         body: bytes,
         body_format: str | None,
         content_type: str | None,
-        service: Service,
+        operation: Operation,
         many: bool = False,
     ) -> Any:
         """The body as the request DTO (a list of them when ``many``); None when no
@@ -326,30 +326,30 @@ class Site:
             return [] if many else None
         try:
             if many:
-                return self.formats.decode_list(body, body_format, service.request)
-            return self.formats.decode(body, body_format, service.request)
+                return self.formats.decode_list(body, body_format, operation.request)
+            return self.formats.decode(body, body_format, operation.request)
         except DecodeError as exc:
             message = (
                 f"Could not deserialize '{content_type}' request using "
-                f"{typeinfo.clr_name(service.request)}'\nError: {exc}"
+                f"{typeinfo.clr_name(operation.request)}'\nError: {exc}"
             )
             raise DecodeError(message, path=exc.path, position=exc.position) from exc
 
-    def _batch(self, call: Call, service: Service, dtos: list[Any], fmt: str) -> Response:
+    def _batch(self, call: Call, operation: Operation, dtos: list[Any], fmt: str) -> Response:
         """Run each request in turn (each in its own transaction); stop at the first error,
         whose ResponseStatus.Meta names its index [Host/ServiceController.cs sets
         ``Keywords.AutoBatchIndex``; Host/ServiceRunner.cs ``AfterEachRequest`` copies it]."""
         results = []
         for i, dto in enumerate(dtos):
             try:
-                results.append(service.handler(call, dto))
+                results.append(operation.handler(call, dto))
             except (CoreError, DecodeError, Problem) as exc:
                 meta = {"AutoBatchIndex": str(i)}
                 answer = errors.render(
                     exc,
                     self.formats,
                     fmt,
-                    service.response,
+                    operation.response,
                     meta,
                     page=self._page(call.request),
                     csv_loaded=self.settings.csv_format,
@@ -358,4 +358,4 @@ class Site:
                 callback = codecs.jsonp_callback(call.request)
                 return codecs.jsonp(answer, callback, error=True) if callback else answer
         headers = {AUTO_BATCH_COMPLETED: str(len(results))}
-        return self._answer(call.request, results, fmt, service, headers)
+        return self._answer(call.request, results, fmt, operation, headers)

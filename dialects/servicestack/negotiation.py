@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dialects.formats.negotiation import media_type_of
+from dialects.formats.content_type import media_type_of
 
 #: ContentTypes.ContentTypeFormats: format name -> format key (names are case-sensitive:
 #: a plain Dictionary; ``?format=`` and a path segment are lower-cased first). ``csv``

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from dialects.base import Endpoint, Problem
 from dialects.formats import schema
 from dialects.servicestack import typegen, typeinfo
-from dialects.servicestack.service import Service
+from dialects.servicestack.operations import Operation
 
 if TYPE_CHECKING:
     from dialects.servicestack.host import Site
@@ -81,16 +81,16 @@ def page(site: Site, request: Request, path: str) -> Response | None:
     if match := _OP_PAGE.fullmatch(path):
         fmt = match.group(1).lower()
         name = request.query_params.get("op", "")
-        service = site.by_name.get(name.lower())
-        if service is None:
+        operation = site.by_name.get(name.lower())
+        if operation is None:
             return HTMLResponse(index(site))
-        return HTMLResponse(operation(site, service, fmt, request))
+        return HTMLResponse(operation_page(site, operation, fmt, request))
     if match := _TYPES.fullmatch(path):
         generator = typegen.GENERATORS.get(match.group(1).lower())
         if generator is None:
             raise Problem(404, f"No types for language '{match.group(1)}'")
         base = str(request.base_url).rstrip("/")
-        return PlainTextResponse(generator(site.services, base))
+        return PlainTextResponse(generator(site.operations, base))
     return None
 
 
@@ -107,7 +107,7 @@ def _html(title: str, body: list[str]) -> str:
 
 def index(site: Site) -> str:
     rows = []
-    for s in site.services:
+    for s in site.operations:
         links = " ".join(
             f'<a href="{fmt}/metadata?op={s.name}">{fmt.upper()}</a>' for fmt in _SAMPLE_MEDIA
         )
@@ -124,34 +124,34 @@ def index(site: Site) -> str:
     )
 
 
-def _parameter(service: Service, member: str, is_request: bool) -> str:
+def _parameter(operation: Operation, member: str, is_request: bool) -> str:
     if not is_request:
         return "form"
-    if any(member in r.variables for r in service.routes):
+    if any(member in r.variables for r in operation.routes):
         return "path"
-    verbs = {v for r in service.routes for v in r.allowed}
+    verbs = {v for r in operation.routes for v in r.allowed}
     return "query" if verbs <= {"GET", "DELETE"} else "body"
 
 
-def _table(service: Service, cls: type, is_request: bool) -> list[str]:
+def _table(operation: Operation, cls: type, is_request: bool) -> list[str]:
     rows = [
         "<table>",
         "<tr><th>Name</th><th>Parameter</th><th>Data Type</th><th>Required</th>"
         "<th>Description</th></tr>",
     ]
     for f in typeinfo.fields(cls):
-        required = "Yes" if is_request and _is_path(service, f) else "No"
+        required = "Yes" if is_request and _is_path(operation, f) else "No"
         rows.append(
-            f"<tr><td>{f.name}</td><td>{_parameter(service, f.name, is_request)}</td>"
+            f"<tr><td>{f.name}</td><td>{_parameter(operation, f.name, is_request)}</td>"
             f"<td>{html.escape(typeinfo.net_type(f.node))}</td><td>{required}</td>"
-            f"<td>{html.escape(service.descriptions.get(f.name, ''))}</td></tr>"
+            f"<td>{html.escape(operation.descriptions.get(f.name, ''))}</td></tr>"
         )
     rows.append("</table>")
     return rows
 
 
-def _is_path(service: Service, f: schema.FieldPlan) -> bool:
-    return not f.node.nullable and any(f.name in r.variables for r in service.routes)
+def _is_path(operation: Operation, f: schema.FieldPlan) -> bool:
+    return not f.node.nullable and any(f.name in r.variables for r in operation.routes)
 
 
 def sample(site: Site, cls: type, fmt: str) -> str:
@@ -165,26 +165,28 @@ def sample(site: Site, cls: type, fmt: str) -> str:
     return body
 
 
-def operation(site: Site, service: Service, fmt: str, request: Request) -> str:
+def operation_page(site: Site, operation: Operation, fmt: str, request: Request) -> str:
     """One operation's page: routes, DTO tables, sample request and response."""
-    route = service.routes[0] if service.routes else None
+    route = operation.routes[0] if operation.routes else None
     verb = (route.allowed[0] if route and route.verbs else "POST") if route else "POST"
-    path = route.path if route else f"/{fmt}/reply/{service.name}"
+    path = route.path if route else f"/{fmt}/reply/{operation.name}"
     host = site.hosts[0] if site.hosts else request.url.hostname
     media = _SAMPLE_MEDIA[fmt]
     routes = [
         f"<tr><td>{', '.join(r.verbs) if r.verbs else 'All Verbs'}</td>"
         f"<td>{html.escape(r.path)}</td></tr>"
-        for r in service.routes
+        for r in operation.routes
     ]
     nested = [
         t
-        for t in typeinfo.dependencies(service.request, service.response)
-        if t not in (service.request, service.response)
+        for t in typeinfo.dependencies(operation.request, operation.response)
+        if t not in (operation.request, operation.response)
     ]
-    tables = _table(service, service.request, True) + _table(service, service.response, False)
+    tables = _table(operation, operation.request, True) + _table(
+        operation, operation.response, False
+    )
     for t in nested:
-        tables += [f"<h3>{t.__name__}</h3>", *_table(service, t, False)]
+        tables += [f"<h3>{t.__name__}</h3>", *_table(operation, t, False)]
     request_sample = "\n".join(
         [
             f"{verb} {path} HTTP/1.1",
@@ -193,7 +195,7 @@ def operation(site: Site, service: Service, fmt: str, request: Request) -> str:
             f"Content-Type: {media}",
             "Content-Length: length",
             "",
-            sample(site, service.request, fmt),
+            sample(site, operation.request, fmt),
         ]
     )
     response_sample = "\n".join(
@@ -202,15 +204,15 @@ def operation(site: Site, service: Service, fmt: str, request: Request) -> str:
             f"Content-Type: {_SAMPLE_RESPONSE_MEDIA[fmt]}",
             "Content-Length: length",
             "",
-            sample(site, service.response, fmt),
+            sample(site, operation.response, fmt),
         ]
     )
     return _html(
-        f"{service.name} {site.title}",
+        f"{operation.name} {site.title}",
         [
-            f"<h1>{service.name}</h1>",
-            f"<p>{html.escape(service.summary)}</p>",
-            f"<p>{html.escape(service.notes)}</p>",
+            f"<h1>{operation.name}</h1>",
+            f"<p>{html.escape(operation.summary)}</p>",
+            f"<p>{html.escape(operation.notes)}</p>",
             "<table>",
             *routes,
             "</table>",

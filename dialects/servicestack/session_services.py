@@ -8,7 +8,7 @@ from __future__ import annotations
 from core.errors import NotFound, Unauthenticated
 from dialects.servicestack import auth
 from dialects.servicestack.dto import Authenticate, AuthenticateLogout, AuthenticateResponse
-from dialects.servicestack.service import Call, Route, Service
+from dialects.servicestack.operations import Call, Operation, Route
 
 NOT_AUTHENTICATED = "Not Authenticated"
 
@@ -29,7 +29,9 @@ def authenticate(call: Call, dto: Authenticate) -> AuthenticateResponse:
     principal = auth.authenticate(call.core, call.site, call.request)
     if principal is None:
         raise Unauthenticated("missing", NOT_AUTHENTICATED)
-    return auth.describe(call.core, call.site, principal, auth.current_session(call.request))
+    return auth.authenticate_response(
+        call.core, call.site, principal, auth.current_session(call.request)
+    )
 
 
 def logout(call: Call, dto: AuthenticateLogout) -> AuthenticateResponse:
@@ -39,7 +41,7 @@ def logout(call: Call, dto: AuthenticateLogout) -> AuthenticateResponse:
 
 
 SESSION_SERVICES = [
-    Service(
+    Operation(
         request=AuthenticateLogout,
         response=AuthenticateResponse,
         handler=logout,
@@ -47,7 +49,7 @@ SESSION_SERVICES = [
         routes=(Route("/auth/logout", ("GET", "POST")),),
         authenticate=False,
     ),
-    Service(
+    Operation(
         request=Authenticate,
         response=AuthenticateResponse,
         handler=authenticate,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from dialects.formats import schema
 from dialects.servicestack import typeinfo
-from dialects.servicestack.service import Service
+from dialects.servicestack.operations import Operation
 
 _PY_SCALARS = {
     "str": "str",
@@ -42,29 +42,27 @@ def snake_case(name: str) -> str:
     return spaced.lower()
 
 
-def _own_types(services: Sequence[Service]) -> list[type]:
-    roots = [t for s in services for t in (s.response, s.request)]
+def _own_types(operations: Sequence[Operation]) -> list[type]:
+    roots = [t for s in operations for t in (s.response, s.request)]
     return [t for t in typeinfo.dependencies(*roots) if typeinfo.is_own(t)]
 
 
-def _requests(services: Sequence[Service]) -> dict[type, Service]:
-    return {s.request: s for s in services if typeinfo.is_own(s.request)}
+def _requests(operations: Sequence[Operation]) -> dict[type, Operation]:
+    return {s.request: s for s in operations if typeinfo.is_own(s.request)}
+
+
+def _options(opening: str, closing: str, base_url: str) -> list[str]:
+    """The header comment every generated source starts with: the options it was made with."""
+    return [f"{opening} Options:", f"BaseUrl: {base_url}", closing, ""]
 
 
 # -- Python ---------------------------------------------------------------------------------
 
 
 def _py_type(node: schema.Node) -> str:
-    if node.kind == "struct":
-        assert node.struct is not None
-        return node.struct.cls.__name__
-    if node.kind == "list":
-        assert node.item is not None
-        return f"List[{_py_type(node.item)}]"
-    if node.kind == "dict":
-        assert node.item is not None
-        return f"Dict[str, {_py_type(node.item)}]"
-    return _PY_SCALARS.get(node.kind, "str")
+    return typeinfo.spell(
+        node, lambda n: _PY_SCALARS.get(n.kind, "str"), "List[{}]".format, "Dict[str, {}]".format
+    )
 
 
 def _py_member(f: schema.FieldPlan) -> str:
@@ -77,13 +75,10 @@ def _py_member(f: schema.FieldPlan) -> str:
     return f"    {name}: {_py_type(f.node)} = {_PY_DEFAULTS.get(f.node.kind, 'None')}"
 
 
-def python(services: Sequence[Service], base_url: str) -> str:
-    requests = _requests(services)
+def python(operations: Sequence[Operation], base_url: str) -> str:
+    requests = _requests(operations)
     out = [
-        '""" Options:',
-        f"BaseUrl: {base_url}",
-        '"""',
-        "",
+        *_options('"""', '"""', base_url),
         "import datetime",
         "from dataclasses import dataclass, field",
         "from typing import Dict, List, Optional",
@@ -92,17 +87,17 @@ def python(services: Sequence[Service], base_url: str) -> str:
         "from servicestack import IReturn, QueryResponse, ResponseStatus  # noqa: F401",
         "",
     ]
-    for cls in _own_types(services):
+    for cls in _own_types(operations):
         out.append("")
-        service = requests.get(cls)
-        if service is not None:
-            out += [f'# @Route("{r.path}", "{",".join(r.allowed)}")' for r in service.routes]
+        operation = requests.get(cls)
+        if operation is not None:
+            out += [f'# @Route("{r.path}", "{",".join(r.allowed)}")' for r in operation.routes]
         out += [
             "@dataclass_json(letter_case=LetterCase.CAMEL, undefined=Undefined.EXCLUDE)",
             "@dataclass",
         ]
-        response = typeinfo.reference_name(service.response) if service else ""
-        base = f"(IReturn[{response.replace('<', '[').replace('>', ']')}])" if service else ""
+        response = typeinfo.reference_name(operation.response) if operation else ""
+        base = f"(IReturn[{response.replace('<', '[').replace('>', ']')}])" if operation else ""
         out.append(f"class {cls.__name__}{base}:")
         members = [_py_member(f) for f in typeinfo.fields(cls)]
         out += members or ["    pass"]
@@ -114,35 +109,28 @@ def python(services: Sequence[Service], base_url: str) -> str:
 
 
 def _ts_type(node: schema.Node) -> str:
-    if node.kind == "struct":
-        assert node.struct is not None
-        return node.struct.cls.__name__
-    if node.kind == "list":
-        assert node.item is not None
-        return f"{_ts_type(node.item)}[]"
-    if node.kind == "dict":
-        assert node.item is not None
-        return f"{{ [index: string]: {_ts_type(node.item)}; }}"
-    return _TS_SCALARS.get(node.kind, "string")
+    return typeinfo.spell(
+        node,
+        lambda n: _TS_SCALARS.get(n.kind, "string"),
+        "{}[]".format,
+        "{{ [index: string]: {}; }}".format,
+    )
 
 
-def typescript(services: Sequence[Service], base_url: str) -> str:
-    requests = _requests(services)
+def typescript(operations: Sequence[Operation], base_url: str) -> str:
+    requests = _requests(operations)
     out = [
-        "/* Options:",
-        f"BaseUrl: {base_url}",
-        "*/",
-        "",
+        *_options("/*", "*/", base_url),
         "import { IReturn, QueryResponse, ResponseStatus } from '@servicestack/client';",
         "",
     ]
-    for cls in _own_types(services):
-        service = requests.get(cls)
+    for cls in _own_types(operations):
+        operation = requests.get(cls)
         name = cls.__name__
-        if service is not None:
-            out += [f'// @Route("{r.path}", "{",".join(r.allowed)}")' for r in service.routes]
-        response = typeinfo.reference_name(service.response) if service else ""
-        implements = f" implements IReturn<{response}>" if service else ""
+        if operation is not None:
+            out += [f'// @Route("{r.path}", "{",".join(r.allowed)}")' for r in operation.routes]
+        response = typeinfo.reference_name(operation.response) if operation else ""
+        implements = f" implements IReturn<{response}>" if operation else ""
         out.append(f"export class {name}{implements}")
         out.append("{")
         for f in typeinfo.fields(cls):
@@ -151,8 +139,8 @@ def typescript(services: Sequence[Service], base_url: str) -> str:
         out.append("")
         assign = "(Object as any).assign(this, init);"
         out.append(f"    public constructor(init?: Partial<{name}>) {{ {assign} }}")
-        if service is not None:
-            verb = service.routes[0].allowed[0] if service.routes else "POST"
+        if operation is not None:
+            verb = operation.routes[0].allowed[0] if operation.routes else "POST"
             out.append(f"    public getTypeName() {{ return '{name}'; }}")
             out.append(f"    public getMethod() {{ return '{verb}'; }}")
             out.append(f"    public createResponse() {{ return new {response}(); }}")
@@ -163,15 +151,12 @@ def typescript(services: Sequence[Service], base_url: str) -> str:
 # -- C# -------------------------------------------------------------------------------------
 
 
-def csharp(services: Sequence[Service], base_url: str) -> str:
-    requests = _requests(services)
-    types = _own_types(services)
+def csharp(operations: Sequence[Operation], base_url: str) -> str:
+    requests = _requests(operations)
+    types = _own_types(operations)
     namespaces = sorted({typeinfo.clr_namespace(t) for t in types})
     out = [
-        "/* Options:",
-        f"BaseUrl: {base_url}",
-        "*/",
-        "",
+        *_options("/*", "*/", base_url),
         "using System;",
         "using System.Collections.Generic;",
         "using System.Runtime.Serialization;",
@@ -181,12 +166,12 @@ def csharp(services: Sequence[Service], base_url: str) -> str:
     for ns in namespaces:
         out += ["", f"namespace {ns}", "{"]
         for cls in (t for t in types if typeinfo.clr_namespace(t) == ns):
-            service = requests.get(cls)
-            if service is not None:
-                for r in service.routes:
+            operation = requests.get(cls)
+            if operation is not None:
+                for r in operation.routes:
                     verbs = f', "{",".join(r.verbs)}"' if r.verbs else ""
                     out.append(f'    [Route("{r.path}"{verbs})]')
-            base = f" : IReturn<{typeinfo.reference_name(service.response)}>" if service else ""
+            base = f" : IReturn<{typeinfo.reference_name(operation.response)}>" if operation else ""
             out += [f"    public partial class {cls.__name__}{base}", "    {"]
             for f in typeinfo.fields(cls):
                 member = f"{typeinfo.net_type(f.node)} {f.name}"

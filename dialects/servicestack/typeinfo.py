@@ -1,12 +1,12 @@
 """What the metadata pages and ``/types`` sources need to know about DTO members: .NET type
-names, the DTOs a service depends on (in declaration order), and placeholder instances for
+names, the DTOs an operation depends on (in declaration order), and placeholder instances for
 the sample requests ("String", 0, false, Guid.Empty, DateTime.MinValue, one list item).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from dialects.formats import schema
@@ -40,17 +40,30 @@ def clr_name(cls: type) -> str:
     return f"{namespace}.{cls.__name__}" if namespace else cls.__name__
 
 
-def net_type(node: schema.Node) -> str:
-    """The C# spelling of a member type: ``Guid?``, ``List<UserRoleModel>``, ``string``."""
+def spell(
+    node: schema.Node,
+    scalar: Callable[[schema.Node], str],
+    list_of: Callable[[str], str],
+    dict_of: Callable[[str], str],
+) -> str:
+    """A member type in one language's words: a DTO by its class name, a list or a string-keyed
+    map by ``list_of``/``dict_of`` around its item's spelling, anything else by ``scalar``."""
     if node.kind == "struct":
         assert node.struct is not None
         return node.struct.cls.__name__
-    if node.kind == "list":
+    if node.kind in ("list", "dict"):
         assert node.item is not None
-        return f"List<{net_type(node.item)}>"
-    if node.kind == "dict":
-        assert node.item is not None
-        return f"Dictionary<string, {net_type(node.item)}>"
+        item = spell(node.item, scalar, list_of, dict_of)
+        return list_of(item) if node.kind == "list" else dict_of(item)
+    return scalar(node)
+
+
+def net_type(node: schema.Node) -> str:
+    """The C# spelling of a member type: ``Guid?``, ``List<UserRoleModel>``, ``string``."""
+    return spell(node, _net_scalar, lambda t: f"List<{t}>", lambda t: f"Dictionary<string, {t}>")
+
+
+def _net_scalar(node: schema.Node) -> str:
     if node.kind == "enum":
         assert node.enum is not None
         return node.enum.__name__

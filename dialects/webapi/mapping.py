@@ -1,5 +1,6 @@
-"""DTO <-> core, one function per direction. Dates: a .NET DateTime becomes a datetime and
-the 100 ns units beyond its microsecond; ``DateTime.MinValue`` (an absent date) is None."""
+"""Web API DTOs <-> core, one function per direction (``to_input``, ``to_dto``). Dates: a .NET
+DateTime becomes a datetime and the 100 ns units beyond its microsecond; ``DateTime.MinValue``
+(an absent date) is None."""
 
 from __future__ import annotations
 

@@ -12,9 +12,9 @@ from starlette.requests import Request
 from dialects.base import Problem
 from dialects.formats import form
 from dialects.formats.codec import Codec
+from dialects.formats.content_type import UnsupportedMediaType, request_format
 from dialects.formats.datacontract import INSTANCE, DataContractXml, parse
 from dialects.formats.json import WebApiJson
-from dialects.formats.negotiation import UnsupportedMediaType, request_format
 
 T = TypeVar("T")
 

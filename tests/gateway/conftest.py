@@ -3,19 +3,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from gateway.testing import ServerProcess as Server
-
-__all__ = ["CRMGATE", "ROOT", "Server"]
-
-ROOT = Path(__file__).resolve().parents[2]
-#: The console script pip installed beside this interpreter.
-CRMGATE = Path(sys.executable).parent / "crmgate"
+from tests.helpers import Server
 
 
 @pytest.fixture

@@ -34,12 +34,13 @@ def test_admin_calls_need_the_token_when_one_is_set(client: TestClient) -> None:
     assert client.get("/__admin/health", headers=wrong).json() == {"error": "admin token required"}
 
 
-def test_without_a_token_only_loopback_callers_are_served(core: Core) -> None:
+@pytest.mark.parametrize("path", ["/__admin/health", "/__admin/"], ids=["call", "dashboard"])
+def test_without_a_token_only_loopback_callers_are_served(core: Core, path: str) -> None:
     app = create_app(Config(db=":memory:"), core=core)
     with TestClient(app, base_url="http://127.0.0.1:8080") as remote:
-        assert remote.get("/__admin/health").status_code == 403
+        assert remote.get(path).status_code == 403
     with TestClient(app, base_url="http://127.0.0.1:8080", client=("127.0.0.1", 5555)) as local:
-        assert local.get("/__admin/health").status_code == 200
+        assert local.get(path).status_code == 200
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ from gateway.answers import Answers
 from gateway.app import create_app
 from gateway.config import Config
 from gateway.exchange import Exchange
-from tests.dialects.servicestack.conftest import sign_in
-from tests.helpers import JANE_ID, JOHN_ID, FakeClock
+from tests.helpers import JANE_ID, JOHN_ID, FakeClock, sign_in
 
 AUTH = {"Authorization": "Bearer test-admin-token"}
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"

@@ -18,9 +18,8 @@ from core.services.keys import KEY_ENV, KEY_FILE_ENV, NO_KEY
 from core.store import open_store
 from gateway.cli import build_parser, env_name, main
 from gateway.config import Config
-from tests.gateway.conftest import CRMGATE, Server
 from tests.golden import golden
-from tests.helpers import DEMO
+from tests.helpers import CRMGATE, DEMO, Server
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 DEMO_ROWS = sum(len(rows) for rows in DEMO.values())

@@ -11,7 +11,7 @@ import pytest
 
 from core.models import CustomerEvent
 from core.store import open_store
-from tests.gateway.conftest import Server
+from tests.helpers import Server
 
 CC = "/crmcom"
 

@@ -29,7 +29,7 @@ from gateway.app import create_app
 from gateway.config import Config
 from gateway.exchange import Exchange, Route
 from gateway.journal import RequestFilter
-from tests.gateway.conftest import Server
+from tests.helpers import Server
 
 LOGGEDIN = "/f/webapp-api-login?api=loggedin"
 

@@ -9,8 +9,7 @@ import httpx
 import psycopg
 import pytest
 
-from tests.gateway.conftest import Server
-from tests.helpers import JOHN_ID
+from tests.helpers import JOHN_ID, Server, crmcom_event
 
 Fleet = tuple[str, str]
 
@@ -53,15 +52,7 @@ def _iservice(one: str, two: str) -> None:
 def _crmcom(one: str, two: str) -> None:
     credentials = {"username": "admin@demo.local", "password": "demo-admin", "organisation": "DEMO"}
     token = httpx.post(f"{one}/crmcom/authentication/token", json=credentials).json()["data"]
-    event = {
-        "request_unique_identifier": "1",
-        "accounts_receivable_identifier": {"number": "ACR0000000164"},
-        "performed_by_unit_identifier": {"name": "Admin Unit"},
-        "performed_on": "2016-06-22T15:00:00",
-        "social_media": "FACEBOOK",
-        "profile": "www.facebook.com/fleet",
-        "action": "LIKE",
-    }
+    event = crmcom_event(profile="www.facebook.com/fleet")
     body = {"token": token["token"], "social_media_customer_events_set": [event, event]}
     created = httpx.post(f"{two}/crmcom/customer_events/bulk/social_media/create", json=body)
     numbers = [e["number"] for e in created.json()["data"]["processed_customer_events_set"]]

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.gateway.conftest import Server
+from tests.helpers import Server
 
 pytestmark = pytest.mark.slow
 

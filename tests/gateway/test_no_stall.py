@@ -24,7 +24,7 @@ from schemathesis.transport.asgi import ASGI_TRANSPORT
 from schemathesis.transport.requests import REQUESTS_TRANSPORT
 from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
-from tests.gateway.conftest import Server
+from tests.helpers import Server
 
 #: Seconds one call may take; the slowest honest answer here takes a fraction of that.
 TIMEOUT = 10

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.gateway.conftest import Server
+from tests.helpers import Server
 from tests.postgres import Postgres, PostgresUnavailable
 
 pytestmark = pytest.mark.slow

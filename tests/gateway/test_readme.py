@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from gateway.testing import Server
-from tests.gateway.conftest import CRMGATE, ROOT
 from tests.golden import golden
+from tests.helpers import CRMGATE, ROOT
 
 README = ROOT / "README.md"
 #: The seeds' request samples the Quick start sends, and what stands for a placeholder there.

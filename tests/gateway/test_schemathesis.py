@@ -30,8 +30,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.config import SchemathesisConfig
 
-from tests.gateway.conftest import Server
-from tests.helpers import PASSWORDS
+from tests.helpers import PASSWORDS, Server
 
 pytestmark = pytest.mark.slow
 

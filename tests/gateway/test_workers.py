@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.gateway.conftest import Server
+from tests.helpers import Server
 
 F = "/iservice/f"
 WRITERS = [

@@ -13,8 +13,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.services import Core
-from tests.helpers import JOHN_ID, WALTER_ID
-from tests.security.conftest import LOGINS
+from tests.helpers import JOHN_ID, LOGINS, WALTER_ID, crmcom_event
 
 OK, DENIED, NOBODY, MISSING, EMPTY = "ok", "forbidden", "unauthenticated", "not found", "empty"
 CONFLICT = "conflict"
@@ -63,15 +62,7 @@ CC_OUTCOMES = {
     "NotAllowedException": DENIED,
     "NotFoundAPIValueException": MISSING,
 }
-JOHNS_EVENT = {
-    "request_unique_identifier": "1",
-    "accounts_receivable_identifier": {"number": "ACR0000000164"},
-    "performed_by_unit_identifier": {"name": "Admin Unit"},
-    "performed_on": "2016-06-22T15:00:00",
-    "social_media": "FACEBOOK",
-    "profile": "www.facebook.com/john",
-    "action": "LIKE",
-}
+JOHNS_EVENT = crmcom_event(profile="www.facebook.com/john")
 
 
 def crmcom_token(client: TestClient) -> dict[str, str]:

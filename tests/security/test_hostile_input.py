@@ -16,7 +16,7 @@ from core.models import ALL_MODELS, Session
 from core.services import Core
 from dialects.base import Endpoint
 from gateway.registry import load_dialects
-from tests.security.conftest import JOHN, LOGINS, refused
+from tests.helpers import JOHN, LOGINS, refused
 
 BOMB = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">

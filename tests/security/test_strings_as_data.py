@@ -7,9 +7,7 @@ from starlette.testclient import TestClient
 
 from core.models import Customer
 from core.services import Core
-from tests.security.conftest import JOHN, LOGINS
-
-CUSTINFO = "/iservice/f/webapp-api-custinfo"
+from tests.helpers import ISERVICE_CUSTINFO, JOHN, LOGINS
 
 STRINGS = [
     "Robert'); DROP TABLE customers;--",
@@ -31,8 +29,8 @@ def test_iservice_stores_odd_strings_verbatim(client: TestClient, core: Core, va
         "contactID": 466,
         "details": {"properties": [{"propertyID": "6", "values": [{"value": value}]}]},
     }
-    assert client.post(f"{CUSTINFO}?api=setdetails", json=change).json()["errors"] == []
-    body = client.get(f"{CUSTINFO}?api=getdetails&contactID=466").json()
+    assert client.post(f"{ISERVICE_CUSTINFO}?api=setdetails", json=change).json()["errors"] == []
+    body = client.get(f"{ISERVICE_CUSTINFO}?api=getdetails&contactID=466").json()
     company = next(p for p in body["details"]["properties"] if p["propertyID"] == "6")
     assert company["values"] == [{"value": value}]
     assert core.store.count(Customer) == count
@@ -44,7 +42,7 @@ def test_nul_characters_are_refused_in_every_store(client: TestClient, core: Cor
         "contactID": 466,
         "details": {"properties": [{"propertyID": "6", "values": [{"value": "a\u0000b"}]}]},
     }
-    body = client.post(f"{CUSTINFO}?api=setdetails", json=change).json()
+    body = client.post(f"{ISERVICE_CUSTINFO}?api=setdetails", json=change).json()
     assert body == {
         "errors": ["text may not contain NUL characters"],
         "errorDetails": ["property_values: invalid"],

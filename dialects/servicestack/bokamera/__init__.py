@@ -13,7 +13,7 @@ from dialects.servicestack.bokamera.dto import (
 )
 from dialects.servicestack.codecs import formats_for
 from dialects.servicestack.host import Site
-from dialects.servicestack.service import Call, Route, Service
+from dialects.servicestack.operations import Call, Operation, Route
 
 #: Environment variable listing the API keys (``x-api-key``) the site requires, if any.
 API_KEYS_ENV = "CRMGATE_BOKAMERA_API_KEYS"
@@ -53,8 +53,8 @@ dialect = Site(
     prefix="/bokamera",
     hosts=("api.bokamera.se", "testapi.bokamera.se"),
     title="BokaMera API",
-    services=[
-        Service(
+    operations=[
+        Operation(
             request=UpdateCustomer,
             response=CustomerQueryResponse,
             handler=update_customer,
@@ -70,7 +70,7 @@ dialect = Site(
                 "AccessKeys": "List of Access Keys",
             },
         ),
-        Service(
+        Operation(
             request=CustomerQuery,
             response=QueryResponseOfCustomerQueryResponse,
             handler=query_customers,

@@ -1,5 +1,6 @@
-"""BokaMera DTOs <-> core customers, one function per direction (plus core field paths ->
-BokaMera member names for error answers)."""
+"""BokaMera DTOs <-> core customers: requests as a core patch or query (``to_patch``,
+``to_query``), profiles and pages as answers, core field paths as BokaMera member names in
+error answers (``wire_errors``)."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from core.errors import FieldError, ValidationFailed
 from dialects.servicestack.codecs import formats_for
 from dialects.servicestack.host import Site
+from dialects.servicestack.operations import Call, Operation, Route
 from dialects.servicestack.pf import mapping
 from dialects.servicestack.pf.dto import ContactConnectedLinks, ContactConnectedLinksResponse
-from dialects.servicestack.service import Call, Route, Service
 
 LINKS_NOTES = (
     "The roles a contact holds, its connections to other contacts (active and pending) and "
@@ -33,8 +33,8 @@ dialect = Site(
     prefix="/pf",
     hosts=("pfapi.pstpf.com.au",),
     title="PF API",
-    services=[
-        Service(
+    operations=[
+        Operation(
             request=ContactConnectedLinks,
             response=ContactConnectedLinksResponse,
             handler=contact_links,

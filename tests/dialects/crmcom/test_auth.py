@@ -11,16 +11,16 @@ from starlette.testclient import TestClient
 
 from core.services import Core
 from dialects.crmcom.routes import API_KEY_KIND
-from tests.dialects.crmcom.conftest import (
-    BULK,
-    KEY_TOKEN,
-    RELEASE,
-    TOKEN,
-    bulk,
-    event,
-    login,
+from tests.helpers import (
+    CRMCOM_BULK,
+    CRMCOM_KEY_TOKEN,
+    CRMCOM_RELEASE,
+    CRMCOM_TOKEN,
+    FakeClock,
+    crmcom_bulk,
+    crmcom_event,
+    crmcom_login,
 )
-from tests.helpers import FakeClock
 
 OK = {"code": "OK", "description": "", "message": ""}
 API_KEY = "EE73C0AE64524371B5DDEFF5F7BB2192"
@@ -32,7 +32,7 @@ def basic(user: str) -> dict[str, str]:
 
 def test_login_answers_a_token_in_the_envelope(client: TestClient) -> None:
     response = client.post(
-        TOKEN,
+        CRMCOM_TOKEN,
         json={"username": "admin@demo.local", "password": "demo-admin", "organisation": "DEMO"},
     )
     assert response.headers["content-type"] == "application/json"
@@ -43,10 +43,10 @@ def test_login_answers_a_token_in_the_envelope(client: TestClient) -> None:
 
 
 def test_organisation_code_is_case_insensitive_and_unit_is_checked(client: TestClient) -> None:
-    assert login(client, "agent@demo.local", "demo")["status"]["code"] == "OK"
-    with_unit = login(client, "agent@demo.local", unit="A1B2C3D4E5F60718293A4B5C6D7E8F90")
+    assert crmcom_login(client, "agent@demo.local", "demo")["status"]["code"] == "OK"
+    with_unit = crmcom_login(client, "agent@demo.local", unit="A1B2C3D4E5F60718293A4B5C6D7E8F90")
     assert with_unit["status"]["code"] == "OK"
-    other_unit = login(client, "agent@demo.local", unit="C1B2C3D4E5F60718293A4B5C6D7E8F92")
+    other_unit = crmcom_login(client, "agent@demo.local", unit="C1B2C3D4E5F60718293A4B5C6D7E8F92")
     assert other_unit["status"]["code"] == "NotFoundAPIValueException"
     assert other_unit["data"] is None
 
@@ -63,7 +63,7 @@ def test_organisation_code_is_case_insensitive_and_unit_is_checked(client: TestC
     ],
 )
 def test_bad_credentials_or_organisation_are_refused(client: TestClient, body: dict) -> None:
-    answer = client.post(TOKEN, json=body).json()
+    answer = client.post(CRMCOM_TOKEN, json=body).json()
     assert answer["status"]["code"] == "AuthenticationException"
     assert answer["data"] is None
     assert "demo-admin" not in str(answer)
@@ -71,10 +71,10 @@ def test_bad_credentials_or_organisation_are_refused(client: TestClient, body: d
 
 def test_a_released_token_no_longer_works(client: TestClient, token_of: Callable[..., str]) -> None:
     token = token_of()
-    assert client.post(RELEASE, json={"token": token}).json() == {"data": None, "status": OK}
-    answer = bulk(client, token, event())
+    assert client.post(CRMCOM_RELEASE, json={"token": token}).json() == {"data": None, "status": OK}
+    answer = crmcom_bulk(client, token, crmcom_event())
     assert answer["status"]["code"] == "InvalidTokenException"
-    again = client.post(RELEASE, json={"token": token}).json()
+    again = client.post(CRMCOM_RELEASE, json={"token": token}).json()
     assert again["status"]["code"] == "InvalidTokenException"
 
 
@@ -83,11 +83,11 @@ def test_a_token_expires_after_an_idle_hour_and_use_keeps_it(
 ) -> None:
     token = token_of()
     clock.advance(minutes=50)
-    assert bulk(client, token, event())["status"]["code"] == "OK"
+    assert crmcom_bulk(client, token, crmcom_event())["status"]["code"] == "OK"
     clock.advance(minutes=50)
-    assert bulk(client, token, event())["status"]["code"] == "OK"
+    assert crmcom_bulk(client, token, crmcom_event())["status"]["code"] == "OK"
     clock.advance(minutes=61)
-    answer = bulk(client, token, event())
+    answer = crmcom_bulk(client, token, crmcom_event())
     assert answer["status"] == {
         "code": "InvalidTokenException",
         "description": "Retrieve a new token through the login method.",
@@ -96,8 +96,8 @@ def test_a_token_expires_after_an_idle_hour_and_use_keeps_it(
 
 
 def test_missing_and_unknown_tokens(client: TestClient) -> None:
-    assert bulk(client, None, event())["status"]["code"] == "MandatoryFieldException"
-    unknown = bulk(client, "0" * 32, event())["status"]
+    assert crmcom_bulk(client, None, crmcom_event())["status"]["code"] == "MandatoryFieldException"
+    unknown = crmcom_bulk(client, "0" * 32, crmcom_event())["status"]
     assert unknown["code"] == "InvalidTokenException"
     assert unknown["message"] == "Token is not valid."
 
@@ -107,18 +107,18 @@ def test_a_web_api_key_buys_a_two_hour_token(
 ) -> None:
     admin = core.auth.login("admin@demo.local", "demo-admin")
     core.sessions.open(admin, API_KEY_KIND, token=API_KEY)
-    answer = client.post(KEY_TOKEN, headers=basic(API_KEY)).json()
+    answer = client.post(CRMCOM_KEY_TOKEN, headers=basic(API_KEY)).json()
     assert answer["status"] == OK
     token = answer["data"]["token"]
-    assert bulk(client, token, event())["status"]["code"] == "OK"
+    assert crmcom_bulk(client, token, crmcom_event())["status"]["code"] == "OK"
     with_unit = client.post(
-        KEY_TOKEN, headers=basic(API_KEY), json={"unit": "A1B2C3D4E5F60718293A4B5C6D7E8F90"}
+        CRMCOM_KEY_TOKEN, headers=basic(API_KEY), json={"unit": "A1B2C3D4E5F60718293A4B5C6D7E8F90"}
     ).json()
     assert with_unit["status"] == OK
     clock.advance(minutes=119)
-    assert bulk(client, token, event())["status"]["code"] == "OK"
+    assert crmcom_bulk(client, token, crmcom_event())["status"]["code"] == "OK"
     clock.advance(minutes=1)
-    assert bulk(client, token, event())["status"]["code"] == "InvalidTokenException"
+    assert crmcom_bulk(client, token, crmcom_event())["status"]["code"] == "InvalidTokenException"
 
 
 @pytest.mark.parametrize(
@@ -126,7 +126,7 @@ def test_a_web_api_key_buys_a_two_hour_token(
     [{}, {"Authorization": "Bearer x"}, {"Authorization": "Basic !!!"}, basic("UNKNOWNKEY")],
 )
 def test_bad_web_api_keys_are_refused(client: TestClient, headers: dict[str, str]) -> None:
-    answer = client.post(KEY_TOKEN, headers=headers).json()
+    answer = client.post(CRMCOM_KEY_TOKEN, headers=headers).json()
     assert answer["status"]["code"] == "AuthenticationException"
 
 
@@ -134,7 +134,7 @@ def test_a_token_only_acts_in_its_own_organisation(
     client: TestClient, token_of: Callable[..., str]
 ) -> None:
     other = token_of("admin@other.local", "OTHER")
-    foreign = bulk(client, other, event())
+    foreign = crmcom_bulk(client, other, crmcom_event())
     assert foreign["data"]["unprocessed_customer_events_set"] == [
         {
             "error_description": "Error:Account (ACR0000000164) Not Found. - "
@@ -143,7 +143,9 @@ def test_a_token_only_acts_in_its_own_organisation(
             "request_unique_identifier": "1",
         }
     ]
-    own = bulk(client, other, event(accounts_receivable_identifier={"number": "ACR0000000900"}))
+    own = crmcom_bulk(
+        client, other, crmcom_event(accounts_receivable_identifier={"number": "ACR0000000900"})
+    )
     assert len(own["data"]["processed_customer_events_set"]) == 1
 
 
@@ -152,7 +154,8 @@ def test_methods_are_also_served_under_the_vendor_base_path(client: TestClient) 
     answer = client.post("/crmcom/crmapi/rest/v2/authentication/token", json=body).json()
     assert answer["status"] == OK
     assert (
-        client.post(BULK.replace("/crmcom", "/crmcom/crmapi/rest/v2"), json={}).status_code == 200
+        client.post(CRMCOM_BULK.replace("/crmcom", "/crmcom/crmapi/rest/v2"), json={}).status_code
+        == 200
     )
 
 

@@ -13,9 +13,8 @@ from starlette.testclient import TestClient
 
 from core.models import CustomerEvent
 from core.services import Core
-from tests.dialects.crmcom.conftest import BULK, bulk, event
 from tests.golden import golden, json_in_order
-from tests.helpers import JANE_ID, JOHN_ID
+from tests.helpers import CRMCOM_BULK, JANE_ID, JOHN_ID, crmcom_bulk, crmcom_event
 
 SEED_REQUEST = golden("001/bulk-create-request.json")
 SEED_RESPONSE = golden("001/bulk-create-response.json")
@@ -41,7 +40,7 @@ def test_seed_example_1_verbatim(
     client: TestClient, core: Core, token_of: Callable[..., str]
 ) -> None:
     body = SEED_REQUEST.replace(b"{{token}}", token_of().encode())
-    response = client.post(BULK, content=body, headers={"Content-Type": "application/json"})
+    response = client.post(CRMCOM_BULK, content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 200
     assert shape(json_in_order(response.content)) == shape(json_in_order(SEED_RESPONSE))
     processed = response.json()["data"]["processed_customer_events_set"]
@@ -62,7 +61,7 @@ def test_every_field_is_stored(
     udfs = {f"udf_string_{i}": f"s{i}" for i in range(1, 9)}
     udfs |= {f"udf_float_{i}": i + 0.5 for i in range(1, 5)}
     udfs |= {f"udf_date_{i}": f"2020-01-0{i}T10:00:00+02:00" for i in range(1, 5)}
-    item = event(
+    item = crmcom_event(
         "full",
         rewards_participant_identifier={"number": "RP0000000164"},
         classification_identifier={"alternative_code": "SM"},
@@ -73,7 +72,7 @@ def test_every_field_is_stored(
         external_system_reference_number="FB-1",
         **udfs,
     )
-    answer = bulk(client, token_of(), item)
+    answer = crmcom_bulk(client, token_of(), item)
     assert answer["status"]["code"] == "OK"
     (stored,) = core.store.find(CustomerEvent)
     assert stored.performed_on == datetime(2016, 6, 22, 15, 0, tzinfo=UTC)
@@ -144,7 +143,7 @@ def test_every_identifier_kind(
     identifiers: dict,
     account: str,
 ) -> None:
-    answer = bulk(client, token_of(), event(**identifiers))
+    answer = crmcom_bulk(client, token_of(), crmcom_event(**identifiers))
     assert unprocessed(answer) == []
     (stored,) = core.store.find(CustomerEvent)
     assert stored.account_id == f"4F0A1B2C3D4E5F60718293A4B5C6D{account}"
@@ -267,7 +266,13 @@ def test_a_bad_item_is_unprocessed_and_the_good_ones_are_kept(
     code: str,
     text: str,
 ) -> None:
-    answer = bulk(client, token_of(), event("good-1"), event("bad", **fields), event("good-2"))
+    answer = crmcom_bulk(
+        client,
+        token_of(),
+        crmcom_event("good-1"),
+        crmcom_event("bad", **fields),
+        crmcom_event("good-2"),
+    )
     assert answer["status"]["code"] == "OK"
     assert answer["data"]["unprocessed_customer_events_set"] == [
         {"error_description": text, "error_code": code, "request_unique_identifier": "bad"}
@@ -280,7 +285,7 @@ def test_a_bad_item_is_unprocessed_and_the_good_ones_are_kept(
 def test_an_item_without_request_identifier_is_unprocessed(
     client: TestClient, token_of: Callable[..., str]
 ) -> None:
-    answer = bulk(client, token_of(), event(request_unique_identifier=None))
+    answer = crmcom_bulk(client, token_of(), crmcom_event(request_unique_identifier=None))
     (row,) = answer["data"]["unprocessed_customer_events_set"]
     assert row["error_code"] == "MandatoryFieldException"
     assert row["request_unique_identifier"] is None
@@ -290,9 +295,9 @@ def test_a_customer_creates_events_only_for_itself(
     client: TestClient, token_of: Callable[..., str]
 ) -> None:
     token = token_of("customer11@1to1service.com")
-    own = event("own")
-    janes = event("janes", accounts_receivable_identifier={"number": "ACR0000000050"})
-    answer = bulk(client, token, own, janes)
+    own = crmcom_event("own")
+    janes = crmcom_event("janes", accounts_receivable_identifier={"number": "ACR0000000050"})
+    answer = crmcom_bulk(client, token, own, janes)
     assert [
         p["request_unique_identifier"] for p in answer["data"]["processed_customer_events_set"]
     ] == ["own"]
@@ -315,7 +320,7 @@ def test_a_customer_creates_events_only_for_itself(
 def test_fields_set_picks_the_returned_fields(
     client: TestClient, token_of: Callable[..., str], fields_set: str, keys: list[str]
 ) -> None:
-    answer = bulk(client, token_of(), event(), fields_set=fields_set)
+    answer = crmcom_bulk(client, token_of(), crmcom_event(), fields_set=fields_set)
     (row,) = answer["data"]["processed_customer_events_set"]
     assert list(row) == keys
 
@@ -330,9 +335,12 @@ def test_more_than_1000_items_fail_the_whole_call(
     client: TestClient, core: Core, token_of: Callable[..., str]
 ) -> None:
     token = token_of()
-    whole_call(bulk(client, token, *[event(str(i)) for i in range(1001)]), "InvalidValueException")
+    whole_call(
+        crmcom_bulk(client, token, *[crmcom_event(str(i)) for i in range(1001)]),
+        "InvalidValueException",
+    )
     assert core.store.count(CustomerEvent) == 0
-    answer = bulk(client, token, *[event(str(i)) for i in range(1000)])
+    answer = crmcom_bulk(client, token, *[crmcom_event(str(i)) for i in range(1000)])
     assert len(answer["data"]["processed_customer_events_set"]) == 1000
 
 
@@ -340,8 +348,8 @@ def test_an_empty_or_missing_set_is_a_mandatory_field(
     client: TestClient, token_of: Callable[..., str]
 ) -> None:
     token = token_of()
-    whole_call(bulk(client, token), "MandatoryFieldException")
-    answer = client.post(BULK, json={"token": token}).json()
+    whole_call(crmcom_bulk(client, token), "MandatoryFieldException")
+    answer = client.post(CRMCOM_BULK, json={"token": token}).json()
     assert answer["status"]["message"] == (
         "Mandatory fields (social_media_customer_events_set) not specified."
     )
@@ -364,7 +372,7 @@ def test_an_empty_or_missing_set_is_a_mandatory_field(
 def test_unreadable_or_mistyped_bodies_fail_the_whole_call(
     client: TestClient, core: Core, body: bytes
 ) -> None:
-    response = client.post(BULK, content=body, headers={"Content-Type": "application/json"})
+    response = client.post(CRMCOM_BULK, content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 200
     whole_call(response.json(), "InvalidValueException")
     assert core.store.count(CustomerEvent) == 0
@@ -374,40 +382,53 @@ def test_unreadable_or_mistyped_bodies_fail_the_whole_call(
     "body", [b'{"token": "\xff"}', '{"token": "\udcff"}'.encode("utf-8", "surrogatepass")]
 )
 def test_invalid_utf8_in_a_string_is_a_decode_error(client: TestClient, body: bytes) -> None:
-    response = client.post(BULK, content=body)
+    response = client.post(CRMCOM_BULK, content=body)
     assert response.status_code == 200
     whole_call(response.json(), "InvalidValueException")
 
 
 def test_transport_failures_keep_their_status_in_the_envelope(client: TestClient) -> None:
-    wrong_verb = client.get(BULK)
+    wrong_verb = client.get(CRMCOM_BULK)
     assert wrong_verb.status_code == 405
     assert wrong_verb.json()["status"]["code"] == "WebAPIException"
-    too_large = client.post(BULK, content=b" " * (1024 * 1024 + 1))
+    too_large = client.post(CRMCOM_BULK, content=b" " * (1024 * 1024 + 1))
     assert too_large.status_code == 413
     assert too_large.json()["data"] is None
 
 
 def test_numbers_run_per_organisation(client: TestClient, token_of: Callable[..., str]) -> None:
     demo, other = token_of(), token_of("admin@other.local", "OTHER")
-    theirs = event(accounts_receivable_identifier={"number": "ACR0000000900"})
-    assert bulk(client, demo, event())["data"]["processed_customer_events_set"][0]["number"] == "1"
-    assert bulk(client, other, theirs)["data"]["processed_customer_events_set"][0]["number"] == "1"
-    assert bulk(client, demo, event())["data"]["processed_customer_events_set"][0]["number"] == "2"
+    theirs = crmcom_event(accounts_receivable_identifier={"number": "ACR0000000900"})
+    assert (
+        crmcom_bulk(client, demo, crmcom_event())["data"]["processed_customer_events_set"][0][
+            "number"
+        ]
+        == "1"
+    )
+    assert (
+        crmcom_bulk(client, other, theirs)["data"]["processed_customer_events_set"][0]["number"]
+        == "1"
+    )
+    assert (
+        crmcom_bulk(client, demo, crmcom_event())["data"]["processed_customer_events_set"][0][
+            "number"
+        ]
+        == "2"
+    )
 
 
 def test_secrets_never_reach_the_log(
     client: TestClient, token_of: Callable[..., str], caplog: pytest.LogCaptureFixture
 ) -> None:
     token = token_of()
-    secret_item = event(
+    secret_item = crmcom_event(
         rewards_participant_identifier={
             "access_token_identifier": {"identifier": "CARD0000000164", "pass_code": "1640"}
         }
     )
     with caplog.at_level("DEBUG"):
-        bulk(client, token, secret_item)
-        client.post(BULK, content=json.dumps({"token": token, "x": [1]}).encode() + b"}")
+        crmcom_bulk(client, token, secret_item)
+        client.post(CRMCOM_BULK, content=json.dumps({"token": token, "x": [1]}).encode() + b"}")
     assert token not in caplog.text
     assert "1640" not in caplog.text
     assert "demo-admin" not in caplog.text
@@ -416,7 +437,9 @@ def test_secrets_never_reach_the_log(
 def test_a_nul_character_refuses_only_its_own_item(
     client: TestClient, token_of: Callable[..., str]
 ) -> None:
-    body = bulk(client, token_of(), event("bad", profile="p\u0000"), event("good"))
+    body = crmcom_bulk(
+        client, token_of(), crmcom_event("bad", profile="p\u0000"), crmcom_event("good")
+    )
     data = body["data"]
     assert [e["request_unique_identifier"] for e in data["processed_customer_events_set"]] == [
         "good"

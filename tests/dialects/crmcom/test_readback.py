@@ -7,18 +7,17 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.dialects.crmcom.conftest import LIST, SHOW, bulk, event
-from tests.helpers import FakeClock
+from tests.helpers import CRMCOM_LIST, CRMCOM_SHOW, FakeClock, crmcom_bulk, crmcom_event
 
 
 @pytest.fixture
 def created(client: TestClient, token_of: Callable[..., str], clock: FakeClock) -> str:
     """Two events for John (one classified, with an external reference) and one for Jane."""
     token = token_of()
-    bulk(
+    crmcom_bulk(
         client,
         token,
-        event(
+        crmcom_event(
             "a",
             classification_identifier={"name": "Social Media"},
             external_system_reference_number="FB-1",
@@ -28,8 +27,10 @@ def created(client: TestClient, token_of: Callable[..., str], clock: FakeClock) 
         ),
     )
     clock.advance(hours=1)
-    bulk(client, token, event("b", performed_on="2016-06-23T09:30:00Z"))
-    bulk(client, token, event("c", accounts_receivable_identifier={"number": "ACR0000000050"}))
+    crmcom_bulk(client, token, crmcom_event("b", performed_on="2016-06-23T09:30:00Z"))
+    crmcom_bulk(
+        client, token, crmcom_event("c", accounts_receivable_identifier={"number": "ACR0000000050"})
+    )
     return token
 
 
@@ -37,7 +38,7 @@ def show(client: TestClient, token: str | None, identifier: str, **query: str) -
     params = {"customer_event_identifier": identifier, **query}
     if token is not None:
         params["token"] = token
-    response = client.get(SHOW, params=params)
+    response = client.get(CRMCOM_SHOW, params=params)
     assert response.status_code == 200
     return response.json()
 
@@ -152,11 +153,12 @@ def test_a_customer_sees_only_its_own_events(
     assert show(client, john, "number=1")["status"]["code"] == "OK"
     assert show(client, john, "number=3")["status"]["code"] == "NotAllowedException"
     by_class = client.post(
-        LIST, json={"token": john, "classification_identifier": {"alternative_code": "SM"}}
+        CRMCOM_LIST, json={"token": john, "classification_identifier": {"alternative_code": "SM"}}
     ).json()
     assert [e["number"] for e in by_class["data"]] == ["1"]
     janes = client.post(
-        LIST, json={"token": john, "accounts_receivable_identifier": {"number": "ACR0000000050"}}
+        CRMCOM_LIST,
+        json={"token": john, "accounts_receivable_identifier": {"number": "ACR0000000050"}},
     ).json()
     assert janes["status"]["code"] == "NotAllowedException"
 
@@ -168,7 +170,7 @@ def numbers(answer: dict) -> list[str]:
 
 def test_list_by_account_participant_or_classification(client: TestClient, created: str) -> None:
     def post(**body: object) -> dict:
-        return client.post(LIST, json={"token": created, **body}).json()
+        return client.post(CRMCOM_LIST, json={"token": created, **body}).json()
 
     assert numbers(post(accounts_receivable_identifier={"number": "ACR0000000164"})) == ["1", "2"]
     assert numbers(post(rewards_participant_identifier={"number": "RP0000000164"})) == ["1", "2"]
@@ -188,7 +190,7 @@ def test_list_by_account_participant_or_classification(client: TestClient, creat
 
 def test_list_over_get_with_identifiers_in_the_query(client: TestClient, created: str) -> None:
     response = client.get(
-        LIST,
+        CRMCOM_LIST,
         params={
             "token": created,
             "accounts_receivable_identifier": "number=ACR0000000050",
@@ -196,7 +198,7 @@ def test_list_over_get_with_identifiers_in_the_query(client: TestClient, created
         },
     )
     assert numbers(response.json()) == ["3"]
-    bad = client.get(LIST, params={"token": created, "offset": "many"}).json()
+    bad = client.get(CRMCOM_LIST, params={"token": created, "offset": "many"}).json()
     assert bad["status"]["code"] == "InvalidValueException"
 
 
@@ -227,5 +229,5 @@ def test_list_over_get_with_identifiers_in_the_query(client: TestClient, created
     ],
 )
 def test_list_refusals(client: TestClient, created: str, body: dict, code: str) -> None:
-    answer = client.post(LIST, json={"token": created, **body}).json()
+    answer = client.post(CRMCOM_LIST, json={"token": created, **body}).json()
     assert (answer["data"], answer["status"]["code"]) == (None, code)

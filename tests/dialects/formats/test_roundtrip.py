@@ -40,21 +40,24 @@ CODECS: dict[str, Codec] = {
 }
 
 
-@given(dtos())
-def test_plain_and_webapi_json(dto: Dto) -> None:
-    for name in ("plain-json", "webapi-json"):
-        assert CODECS[name].decode(CODECS[name].encode(dto), Dto) == dto
+#: Each codec and the values it keeps exactly (tests/dialects/formats/dtos.py): ServiceStack JSON
+#: writes whole milliseconds, JSV keeps UTC and local dates off midnight, XML 1.0 carries no C0
+#: controls, form keys are plain names.
+ROUND_TRIPS: dict[str, dict[str, bool]] = {
+    "plain-json": {},
+    "webapi-json": {},
+    "servicestack-json": {"ms": True},
+    "jsv": {"jsv": True},
+    "xml": {"xml": True},
+    "form": {"form": True},
+}
 
 
-@given(dtos(ms=True))
-def test_servicestack_json(dto: Dto) -> None:
-    codec = CODECS["servicestack-json"]
-    assert codec.decode(codec.encode(dto), Dto) == dto
-
-
-@given(dtos(jsv=True))
-def test_jsv(dto: Dto) -> None:
-    codec = CODECS["jsv"]
+@pytest.mark.parametrize("name", sorted(ROUND_TRIPS))
+@given(data=st.data())
+def test_decode_gives_back_what_encode_wrote(name: str, data: st.DataObject) -> None:
+    dto = data.draw(dtos(**ROUND_TRIPS[name]))
+    codec = CODECS[name]
     assert codec.decode(codec.encode(dto), Dto) == dto
 
 
@@ -64,18 +67,6 @@ def test_jsv_pretty_printed(dto: Dto) -> None:
     buf = codec.encode_pretty(dto, newline="\r\n")
     if b":" not in buf.replace(b": ", b""):
         assert codec.decode(buf, Dto) == dto
-
-
-@given(dtos(xml=True))
-def test_datacontract_xml(dto: Dto) -> None:
-    codec = CODECS["xml"]
-    assert codec.decode(codec.encode(dto), Dto) == dto
-
-
-@given(dtos(form=True))
-def test_form(dto: Dto) -> None:
-    codec = CODECS["form"]
-    assert codec.decode(codec.encode(dto), Dto) == dto
 
 
 @pytest.mark.parametrize("name", sorted(CODECS))

@@ -1,3 +1,5 @@
+"""An iService session for a demo user (the paths and calls are in tests/helpers.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -5,23 +7,15 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.helpers import PASSWORDS
-
-LOGIN = "/iservice/f/webapp-api-login"
-CUSTINFO = "/iservice/f/webapp-api-custinfo"
+from tests.helpers import iservice_login
 
 
 @pytest.fixture
 def login_as(client: TestClient) -> Callable[[str], TestClient]:
-    """Log ``client`` in through iService's own login call; returns the client."""
+    """Log ``client`` in through iService's own login call (a fresh session); the client."""
 
     def login(user: str) -> TestClient:
         client.cookies.clear()
-        response = client.post(
-            f"{LOGIN}?api=login", json={"emailAddress": user, "password": PASSWORDS[user]}
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["errors"] == []
-        return client
+        return iservice_login(client, user)
 
     return login

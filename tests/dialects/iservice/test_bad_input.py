@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.services import Core
-from tests.dialects.iservice.conftest import CUSTINFO, LOGIN
+from tests.helpers import ISERVICE_CUSTINFO, ISERVICE_LOGIN
 
 J = {"Content-Type": "application/json"}
 
@@ -16,28 +16,40 @@ J = {"Content-Type": "application/json"}
 @pytest.mark.parametrize(
     ("method", "url", "body", "headers", "status"),
     [
-        ("POST", f"{CUSTINFO}?api=setdetails", b"", J, 400),
-        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": 466, "details": {', J, 400),
-        ("POST", f"{CUSTINFO}?api=setdetails", b"contactID=466", {}, 400),
-        ("POST", f"{CUSTINFO}?api=setdetails", b"<xml/>", J, 400),
-        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": [466]}', J, 400),
-        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": 466, "details": "x"}', J, 400),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=setdetails", b"", J, 400),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=setdetails", b'{"contactID": 466, "details": {', J, 400),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=setdetails", b"contactID=466", {}, 400),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=setdetails", b"<xml/>", J, 400),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=setdetails", b'{"contactID": [466]}', J, 400),
         (
             "POST",
-            f"{CUSTINFO}?api=setdetails",
+            f"{ISERVICE_CUSTINFO}?api=setdetails",
+            b'{"contactID": 466, "details": "x"}',
+            J,
+            400,
+        ),
+        (
+            "POST",
+            f"{ISERVICE_CUSTINFO}?api=setdetails",
             b'{"contactID": 466, "details": {"properties": '
             b'[{"propertyID": "1", "values": [{"value": 5}]}]}}',
             J,
             400,
         ),
-        ("POST", f"{CUSTINFO}?api=setdetails", b'{"contactID": 466, "membership": [2]}', J, 400),
-        ("POST", f"{CUSTINFO}?api=setdetails", b"\xff\xfe\x00garbage", J, 400),
-        ("POST", f"{CUSTINFO}?api=setdetails", b"[" * 5000, J, 400),
-        ("POST", f"{CUSTINFO}?api=nonsense", b"{}", J, 400),
-        ("POST", CUSTINFO, b"{}", J, 400),
-        ("GET", f"{LOGIN}?api=login", None, {}, 405),
-        ("GET", f"{CUSTINFO}?api=setdetails", None, {}, 405),
-        ("PUT", f"{CUSTINFO}?api=getdetails", b"{}", J, 405),
+        (
+            "POST",
+            f"{ISERVICE_CUSTINFO}?api=setdetails",
+            b'{"contactID": 466, "membership": [2]}',
+            J,
+            400,
+        ),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=setdetails", b"\xff\xfe\x00garbage", J, 400),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=setdetails", b"[" * 5000, J, 400),
+        ("POST", f"{ISERVICE_CUSTINFO}?api=nonsense", b"{}", J, 400),
+        ("POST", ISERVICE_CUSTINFO, b"{}", J, 400),
+        ("GET", f"{ISERVICE_LOGIN}?api=login", None, {}, 405),
+        ("GET", f"{ISERVICE_CUSTINFO}?api=setdetails", None, {}, 405),
+        ("PUT", f"{ISERVICE_CUSTINFO}?api=getdetails", b"{}", J, 405),
         ("GET", "/iservice/f/webapp-api-nothing", None, {}, 404),
         ("GET", "/iservice/", None, {}, 404),
     ],
@@ -71,7 +83,7 @@ def test_invalid_contact_ids_are_application_errors(
     login_as: Callable[[str], TestClient], contact: str
 ) -> None:
     client = login_as("agent@demo.local")
-    body = client.get(f"{CUSTINFO}?api=getdetails&contactID={contact}").json()
+    body = client.get(f"{ISERVICE_CUSTINFO}?api=getdetails&contactID={contact}").json()
     assert body == {
         "errors": [f"Invalid contact ID '{contact}'"],
         "errorDetails": ["contactID: invalid"],
@@ -80,7 +92,7 @@ def test_invalid_contact_ids_are_application_errors(
 
 def test_a_body_over_the_limit_is_refused_with_413(client: TestClient) -> None:
     big = b'{"emailAddress": "' + b"x" * (1024 * 1024) + b'"}'
-    response = client.post(f"{LOGIN}?api=login", content=big, headers=J)
+    response = client.post(f"{ISERVICE_LOGIN}?api=login", content=big, headers=J)
     assert response.status_code == 413
     assert response.json()["errors"] == [
         "The request body is larger than the limit of 1048576 bytes."
@@ -92,7 +104,7 @@ def test_a_chunked_body_over_the_limit_is_refused_with_413(client: TestClient) -
         for _ in range(20):
             yield b"x" * 65536
 
-    response = client.post(f"{LOGIN}?api=login", content=chunks(), headers=J)
+    response = client.post(f"{ISERVICE_LOGIN}?api=login", content=chunks(), headers=J)
     assert response.status_code == 413
     assert response.json()["errorDetails"] == ["HTTP 413"]
 
@@ -102,9 +114,11 @@ def test_an_empty_membership_list_leaves_every_segment(
 ) -> None:
     """``"membership": []`` means "in no segment" (issue 17: it answered 500)."""
     client = login_as("customer11@1to1service.com")
-    saved = client.post(f"{CUSTINFO}?api=setdetails", json={"contactID": 466, "membership": []})
+    saved = client.post(
+        f"{ISERVICE_CUSTINFO}?api=setdetails", json={"contactID": 466, "membership": []}
+    )
     assert saved.json() == {"errors": [], "errorDetails": []}
-    details = client.post(f"{CUSTINFO}?api=getdetails", json={"contactID": 466}).json()
+    details = client.post(f"{ISERVICE_CUSTINFO}?api=getdetails", json={"contactID": 466}).json()
     assert details["membership"] == []
 
 
@@ -113,8 +127,8 @@ def test_custinfo_reads_a_form_body(login_as: Callable[[str], TestClient]) -> No
     (issue 17: ``contactID=466`` as a form answered 500)."""
     client = login_as("customer11@1to1service.com")
     form = {"Content-Type": "application/x-www-form-urlencoded"}
-    got = client.post(f"{CUSTINFO}?api=getdetails", content=b"contactID=466", headers=form)
+    got = client.post(f"{ISERVICE_CUSTINFO}?api=getdetails", content=b"contactID=466", headers=form)
     assert got.status_code == 200
     assert got.json()["contactID"] == 466
-    bad = client.post(f"{CUSTINFO}?api=getdetails", content=b"contactID=x", headers=form)
+    bad = client.post(f"{ISERVICE_CUSTINFO}?api=getdetails", content=b"contactID=x", headers=form)
     assert bad.json()["errors"] == ["Invalid contact ID 'x'"]

@@ -9,9 +9,8 @@ from starlette.testclient import TestClient
 
 from core.models import Customer, CustomerLogin, Membership
 from core.services import Core
-from tests.dialects.iservice.conftest import CUSTINFO
 from tests.golden import golden, json_in_order
-from tests.helpers import JOHN_ID
+from tests.helpers import ISERVICE_CUSTINFO, JOHN_ID
 
 SEED_REQUEST = golden("003/setdetails-request.json")
 SEED_RESPONSE = golden("003/setdetails-response.json")
@@ -20,20 +19,24 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 
 def post_details(client: TestClient, body: bytes | dict) -> dict:
     content = body if isinstance(body, bytes) else json.dumps(body).encode()
-    response = client.post(f"{CUSTINFO}?api=setdetails", content=content, headers=JSON_HEADERS)
+    response = client.post(
+        f"{ISERVICE_CUSTINFO}?api=setdetails", content=content, headers=JSON_HEADERS
+    )
     assert response.status_code == 200
     return response.json()
 
 
 def details(client: TestClient, contact: int | str = 466) -> dict:
-    return client.get(f"{CUSTINFO}?api=getdetails&contactID={contact}").json()
+    return client.get(f"{ISERVICE_CUSTINFO}?api=getdetails&contactID={contact}").json()
 
 
 def test_the_seed_payload_verbatim_is_accepted(
     login_as: Callable[[str], TestClient], core: Core
 ) -> None:
     client = login_as("customer11@1to1service.com")
-    response = client.post(f"{CUSTINFO}?api=setdetails", content=SEED_REQUEST, headers=JSON_HEADERS)
+    response = client.post(
+        f"{ISERVICE_CUSTINFO}?api=setdetails", content=SEED_REQUEST, headers=JSON_HEADERS
+    )
     assert response.status_code == 200
     assert json_in_order(response.content) == json_in_order(SEED_RESPONSE)
     assert response.content == b'{"errors":[],"errorDetails":[]}'
@@ -155,57 +158,58 @@ def test_other_companies_contacts_do_not_exist(login_as: Callable[[str], TestCli
     }
 
 
-def test_validation_errors_list_every_field(login_as: Callable[[str], TestClient]) -> None:
-    client = login_as("customer11@1to1service.com")
-    body = post_details(
-        client,
-        {
-            "contactID": 466,
-            "details": {
-                "properties": [
-                    {"propertyID": "2", "values": [{"value": "ABC"}]},
-                    {"propertyID": "99", "values": [{"value": "x"}]},
-                    {"propertyID": "abc", "values": []},
-                ],
-                "setLogins": True,
-                "logins": [{"name": "x@y.example", "type": "Telepathy"}],
+#: A valid middle initial: the other members of each change are what is wrong.
+INITIAL = {"propertyID": "2", "values": [{"value": "ABC"}]}
+
+
+@pytest.mark.parametrize(
+    ("change", "errors", "error_details"),
+    [
+        (
+            {
+                "details": {
+                    "properties": [
+                        INITIAL,
+                        {"propertyID": "99", "values": [{"value": "x"}]},
+                        {"propertyID": "abc", "values": []},
+                    ],
+                    "setLogins": True,
+                    "logins": [{"name": "x@y.example", "type": "Telepathy"}],
+                },
+                "membership": ["2", "two"],
             },
-            "membership": ["2", "two"],
-        },
-    )
-    assert body["errors"] == [
-        "Unknown property 'abc'",
-        "Unknown login type 'Telepathy'",
-        "Invalid segment ID 'two'",
-    ]
-    assert body["errorDetails"] == [
-        "properties[2]: unknown",
-        "logins[0].type: invalid",
-        "membership: invalid",
-    ]
-    body = post_details(
-        client,
-        {
-            "contactID": 466,
-            "details": {
-                "properties": [
-                    {"propertyID": "2", "values": [{"value": "ABC"}]},
-                    {"propertyID": "99", "values": []},
-                ]
-            },
-        },
-    )
-    assert body["errors"] == [
-        "Unknown property ID 99",
-        "'Middle Initial' must be 1 characters or fewer; 3 given",
-    ]
+            [
+                "Unknown property 'abc'",
+                "Unknown login type 'Telepathy'",
+                "Invalid segment ID 'two'",
+            ],
+            ["properties[2]: unknown", "logins[0].type: invalid", "membership: invalid"],
+        ),
+        (
+            {"details": {"properties": [INITIAL, {"propertyID": "99", "values": []}]}},
+            ["Unknown property ID 99", "'Middle Initial' must be 1 characters or fewer; 3 given"],
+            None,
+        ),
+    ],
+    ids=["shape", "values"],
+)
+def test_validation_errors_list_every_field(
+    login_as: Callable[[str], TestClient],
+    change: dict,
+    errors: list[str],
+    error_details: list[str] | None,
+) -> None:
+    body = post_details(login_as("customer11@1to1service.com"), {"contactID": 466, **change})
+    assert body["errors"] == errors
+    if error_details is not None:
+        assert body["errorDetails"] == error_details
 
 
 def test_getdetails_by_post_and_the_details_alias(login_as: Callable[[str], TestClient]) -> None:
     client = login_as("agent@demo.local")
-    by_post = client.post(f"{CUSTINFO}?api=getdetails", json={"contactID": "467"}).json()
+    by_post = client.post(f"{ISERVICE_CUSTINFO}?api=getdetails", json={"contactID": "467"}).json()
     assert by_post["contactID"] == 467
-    assert client.get(f"{CUSTINFO}?api=details&contactID=467").json() == by_post
+    assert client.get(f"{ISERVICE_CUSTINFO}?api=details&contactID=467").json() == by_post
 
 
 def test_not_logged_in(client: TestClient) -> None:

@@ -8,8 +8,7 @@ import jwt
 import pytest
 from starlette.testclient import TestClient
 
-from tests.dialects.servicestack.conftest import sign_in
-from tests.helpers import JOHN_ID, PASSWORDS, FakeClock
+from tests.helpers import JOHN_ID, PASSWORDS, FakeClock, sign_in
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
 

@@ -11,9 +11,8 @@ from dialects.formats import jsv
 from dialects.servicestack.bokamera import dialect
 from dialects.servicestack.bokamera.dto import CustomerQueryResponse, UpdateCustomer
 from dialects.servicestack.typeinfo import placeholder
-from tests.dialects.servicestack.conftest import BM_HOST, sign_in
 from tests.golden import golden
-from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID
+from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, OLGA_ID, WALTER_ID, XML_BODY, sign_in
 
 SAMPLE = golden("004/update-customer-request.jsv")
 JSV = {"Content-Type": "text/jsv", "Accept": "text/jsv"}
@@ -132,11 +131,7 @@ def test_update_in_json_and_xml(admin: TestClient) -> None:
         b'<UpdateCustomer xmlns="http://schemas.datacontract.org/2004/07/BokaMera.API.'
         b'ServiceModel.Dtos"><Lastname>Doe</Lastname></UpdateCustomer>'
     )
-    response = admin.put(
-        f"/bokamera/customers/{JOHN_ID}",
-        content=xml,
-        headers={"Content-Type": "application/xml", "Accept": "application/xml"},
-    )
+    response = admin.put(f"/bokamera/customers/{JOHN_ID}", content=xml, headers=XML_BODY)
     assert response.status_code == 200
     assert b"<Firstname>Johnny</Firstname>" in response.content
     assert b"<Lastname>Doe</Lastname>" in response.content

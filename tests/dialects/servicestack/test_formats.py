@@ -10,10 +10,9 @@ from starlette.testclient import TestClient
 
 from dialects.servicestack.bokamera import dialect as bokamera
 from dialects.servicestack.host import Site
+from dialects.servicestack.operations import HostSettings
 from dialects.servicestack.pf import dialect as pf
-from dialects.servicestack.service import HostSettings
-from tests.dialects.servicestack.conftest import sign_in
-from tests.helpers import JOHN_ID
+from tests.helpers import JOHN_ID, sign_in
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
 REPLY = f"/pf/{{}}/reply/ContactConnectedLinks?ContactId={JOHN_ID}"

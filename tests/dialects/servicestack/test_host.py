@@ -7,9 +7,8 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
-from tests.dialects.servicestack.conftest import BM_HOST, PF_HOST
 from tests.golden import golden
-from tests.helpers import JANE_ID, JOHN_ID
+from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, PF_HOST, XML_BODY
 
 JOHN_HEX = JOHN_ID.replace("-", "")
 Login = Callable[[str, str], TestClient]
@@ -329,11 +328,7 @@ def test_an_xml_root_outside_the_contract_namespace_is_a_serialization_exception
     in a SerializationException: 400."""
     sample = golden("002/contact-connected-links-request.xml")
     wrong = sample.replace(b"Eros.Subtle.Canvara.WebAPIModel.ServiceModel", b"Other")
-    response = pf.post(
-        f"/pf/api/contacts/{JOHN_ID}/links",
-        content=wrong,
-        headers={"Content-Type": "application/xml", "Accept": "application/xml"},
-    )
+    response = pf.post(f"/pf/api/contacts/{JOHN_ID}/links", content=wrong, headers=XML_BODY)
     assert response.status_code == 400
     assert b"<d2p1:ErrorCode>SerializationException</d2p1:ErrorCode>" in response.content
     assert b"Expecting element 'ContactConnectedLinks' from namespace" in response.content

@@ -12,9 +12,9 @@ from starlette.testclient import TestClient
 
 from dialects.servicestack import typegen
 from dialects.servicestack.dto import Dto
-from dialects.servicestack.service import Route, Service
-from tests.dialects.servicestack.conftest import BM_HOST, PF_HOST
+from dialects.servicestack.operations import Operation, Route
 from tests.golden import golden
+from tests.helpers import BM_HOST, PF_HOST
 
 
 def test_metadata_lists_every_operation(client: TestClient) -> None:
@@ -115,20 +115,20 @@ class EverythingResponse(Dto):
 
 
 def test_generators_cover_every_member_kind() -> None:
-    service = Service(
+    operation = Operation(
         request=Everything,
         response=EverythingResponse,
         handler=lambda call, dto: dto,
         summary="x",
         routes=(Route("/everything"),),
     )
-    python = typegen.python([service], "http://x")
+    python = typegen.python([operation], "http://x")
     assert "    tags: Dict[str, str] = field(default_factory=dict)" in python
     assert "    ratio: float = 0.0" in python
     assert "    count: Optional[int] = None" in python
     assert '# @Route("/everything", "GET,POST,PUT,DELETE,PATCH")' in python
-    assert "public tags?: { [index: string]: string; };" in typegen.typescript([service], "x")
-    csharp = typegen.csharp([service], "x")
+    assert "public tags?: { [index: string]: string; };" in typegen.typescript([operation], "x")
+    csharp = typegen.csharp([operation], "x")
     assert "namespace Demo.Types" in csharp
     assert '    [Route("/everything")]' in csharp
     assert "public virtual Dictionary<string, string> Tags { get; set; }" in csharp

@@ -8,13 +8,11 @@ from starlette.testclient import TestClient
 from dialects.servicestack.pf import dialect
 from dialects.servicestack.pf.dto import ContactConnectedLinks, ContactConnectedLinksResponse
 from dialects.servicestack.typeinfo import placeholder
-from tests.dialects.servicestack.conftest import PF_HOST, sign_in
 from tests.golden import golden
-from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID
+from tests.helpers import JANE_ID, JOHN_ID, OLGA_ID, PF_HOST, XML_BODY, sign_in
 
 SAMPLE_REQUEST = golden("002/contact-connected-links-request.xml")
 SAMPLE_RESPONSE = golden("002/contact-connected-links-response.xml")
-XML = {"Accept": "application/xml", "Content-Type": "application/xml"}
 
 
 def test_seed_samples_are_what_the_codecs_write_for_placeholders() -> None:
@@ -32,7 +30,7 @@ def test_seed_samples_are_what_the_codecs_write_for_placeholders() -> None:
 )
 @pytest.mark.parametrize(
     ("suffix", "extra"),
-    [("", XML), ("?format=xml", {"Content-Type": "application/xml"}), (".xml", XML)],
+    [("", XML_BODY), ("?format=xml", {"Content-Type": "application/xml"}), (".xml", XML_BODY)],
     ids=["accept", "format", "suffix"],
 )
 def test_seed_002_sample_request_verbatim(
@@ -114,6 +112,8 @@ def test_customers_see_only_their_own_links(
     client: TestClient, contact: str, status: int, code: str
 ) -> None:
     sign_in(client, "pf", "customer11@1to1service.com")
-    response = client.post(f"/pf/api/contacts/{contact}/links", content=SAMPLE_REQUEST, headers=XML)
+    response = client.post(
+        f"/pf/api/contacts/{contact}/links", content=SAMPLE_REQUEST, headers=XML_BODY
+    )
     assert response.status_code == status
     assert f"<d2p1:ErrorCode>{code}</d2p1:ErrorCode>".encode() in response.content

@@ -9,8 +9,7 @@ from starlette.testclient import TestClient
 
 from core.models import ALL_MODELS
 from core.services import Core
-from tests.dialects.webapi.conftest import SOCIAL, TOKEN, grant
-from tests.helpers import FakeClock
+from tests.helpers import WEBAPI_SOCIAL, WEBAPI_TOKEN, FakeClock, webapi_grant
 
 OAUTH_HEADERS = {
     "content-type": "application/json;charset=UTF-8",
@@ -23,7 +22,7 @@ OAUTH_HEADERS = {
 def test_a_password_grant_answers_the_owin_token_json(client: TestClient) -> None:
     form = "grant_type=password&username=customer11%401to1service.com&password=demo-customer"
     response = client.post(
-        TOKEN,
+        WEBAPI_TOKEN,
         content=form,
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
@@ -42,7 +41,7 @@ def test_expires_in_counts_from_now_without_its_milliseconds(
     client: TestClient, clock: FakeClock
 ) -> None:
     clock.advance(seconds=1.2345)
-    body = grant(client, "jane@demo.local")
+    body = webapi_grant(client, "jane@demo.local")
     assert body["expires_in"] == 1209599
     assert body[".issued"] == "Mon, 23 Nov 2026 08:00:01 GMT"
     assert body["userName"] == "jane@demo.local"
@@ -83,7 +82,7 @@ def test_the_path_is_case_insensitive(client: TestClient) -> None:
 def test_refused_grants_answer_the_oauth_error(
     client: TestClient, form: dict[str, str], body: dict[str, str]
 ) -> None:
-    response = client.post(TOKEN, data=form)
+    response = client.post(WEBAPI_TOKEN, data=form)
     assert response.status_code == 400
     assert {k: response.headers[k] for k in OAUTH_HEADERS} == OAUTH_HEADERS
     assert response.content == json.dumps(body, separators=(",", ":")).encode()
@@ -115,7 +114,7 @@ def test_grants_the_template_does_not_implement_fail_as_katana_fails_them(
     ``GrantCustomExtension`` leaves unvalidated: ``UnsupportedGrantType``. None has an
     ``error_description``. (A missing ``refresh_token`` throws ArgumentNullException in
     ``AuthenticationTokenReceiveContext``, a 500 there; here it is ``invalid_grant``.)"""
-    response = client.post(TOKEN, data=form)
+    response = client.post(WEBAPI_TOKEN, data=form)
     assert response.status_code == 400
     assert {k: response.headers[k] for k in OAUTH_HEADERS} == OAUTH_HEADERS
     assert response.content == b'{"error":"' + error.encode() + b'"}'
@@ -123,20 +122,20 @@ def test_grants_the_template_does_not_implement_fail_as_katana_fails_them(
 
 @pytest.mark.parametrize("body", [b"", b'{"grant_type": "password"}', b"%zz=1&&=", b"\xff\xfe"])
 def test_a_body_that_is_no_form_is_an_unsupported_grant(client: TestClient, body: bytes) -> None:
-    response = client.post(TOKEN, content=body, headers={"Content-Type": "application/json"})
+    response = client.post(WEBAPI_TOKEN, content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json() == {"error": "unsupported_grant_type"}
 
 
 def test_a_token_lasts_fourteen_days(client: TestClient, clock: FakeClock) -> None:
-    headers = {"Authorization": f"Bearer {grant(client, 'jane@demo.local')['access_token']}"}
+    headers = {"Authorization": f"Bearer {webapi_grant(client, 'jane@demo.local')['access_token']}"}
     clock.advance(days=13, hours=23)
-    assert client.get(SOCIAL, headers=headers).status_code == 200
+    assert client.get(WEBAPI_SOCIAL, headers=headers).status_code == 200
     clock.advance(hours=1)
-    assert client.get(SOCIAL, headers=headers).status_code == 401
+    assert client.get(WEBAPI_SOCIAL, headers=headers).status_code == 401
 
 
 def test_only_the_token_hash_is_stored(client: TestClient, core: Core) -> None:
-    token = grant(client, "jane@demo.local")["access_token"]
+    token = webapi_grant(client, "jane@demo.local")["access_token"]
     dump = "\n".join(repr(row) for model in ALL_MODELS for row in core.store.find(model))
     assert token not in dump

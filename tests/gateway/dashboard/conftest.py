@@ -1,9 +1,8 @@
-"""Debian's headless Chromium under selenium, and where the screenshots of a run are kept."""
+"""Debian's headless Chromium under selenium, and where the screenshots of a run are kept
+(``find_chromium`` and ``SAVED`` are in tests/helpers.py)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +11,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 
-#: Screenshots saved by this run, listed at the end of pytest's report.
-SAVED: list[Path] = []
+from tests.helpers import SAVED, find_chromium
 
 FLAGS = [
     "--headless",
@@ -27,17 +25,6 @@ FLAGS = [
     "--no-proxy-server",  # the gateway is on loopback; no proxy from the environment
     "--window-size=1440,1000",
 ]
-
-
-def find_chromium() -> tuple[str, str]:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if browser and driver:
-        return browser, driver
-    reason = "no headless Chromium: install Debian's chromium and chromium-driver packages"
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (.ci/run installs them; CI never skips the browser test)")
-    pytest.skip(reason)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ real ``crmgate serve`` on a free loopback port."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,8 +16,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.gateway.conftest import ROOT, Server
-from tests.gateway.dashboard.conftest import SAVED, find_chromium
+from tests.helpers import ROOT, SAVED, Server, find_chromium
 
 pytestmark = pytest.mark.slow
 
@@ -29,11 +28,9 @@ HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2
 
 
 @pytest.fixture
-def gateway(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path / "dashboard.db")
-    server.start()
-    yield server
-    server.stop()
+def gateway(server: Server) -> Server:
+    """The gateway under test: a real ``crmgate serve`` process."""
+    return server
 
 
 def wait(driver: WebDriver, condition: Callable[[WebDriver], T], timeout: float = 30) -> T:

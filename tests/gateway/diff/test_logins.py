@@ -15,8 +15,8 @@ from gateway.diff.logins import (
     secret_members,
 )
 from gateway.diff.model import answer
+from tests.helpers import JOHN
 
-JOHN = "customer11@1to1service.com"
 CREDENTIALS = Credentials(passwords={JOHN: "demo-customer"}, secrets={"X-Api-Key": "key-1"})
 JSON = [("content-type", "application/json")]
 

@@ -17,8 +17,8 @@ from gateway.config import Config
 from gateway.diff.model import DiffError, answer
 from gateway.diff.replay import Target, decoded, load
 from gateway.upstream import Exchange
+from tests.helpers import JOHN
 
-JOHN = "customer11@1to1service.com"
 LOGIN_ANSWER = (
     '{"errors":[],"errorDetails":[],"sessionID":"***","contactID":466,'
     '"userType":"customer","name":"John Deer"}'

@@ -9,14 +9,13 @@ import json
 import re
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from gateway.registry import load_dialects
-from tests.gateway.conftest import CRMGATE, ROOT, Server
+from tests.helpers import CRMGATE, ROOT, Server
 
 pytestmark = pytest.mark.slow
 
@@ -74,11 +73,9 @@ def diff(recordings: Path, credentials: Path, *extra: str) -> tuple[int, dict]:
 
 
 @pytest.fixture
-def vendor(tmp_path: Path) -> Iterator[Server]:
-    server = Server(tmp_path / "vendor.db")
-    server.start()
-    yield server
-    server.stop()
+def vendor(server: Server) -> Server:
+    """crmgate standing in as the vendor: a real ``crmgate serve`` process."""
+    return server
 
 
 @pytest.fixture

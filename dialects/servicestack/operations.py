@@ -94,10 +94,10 @@ class Route:
 
 @dataclass
 class Call:
-    """What a service function gets besides its request DTO.
+    """What an operation's function gets besides its request DTO.
 
-    ``principal`` is set for services that require authentication; ``hooks`` run on the
-    final response (e.g. to set cookies). ``until``: the moment a reusable service's answer
+    ``principal`` is set for operations that require authentication; ``hooks`` run on the
+    final response (e.g. to set cookies). ``until``: the moment a reusable operation's answer
     stops holding by time alone (its credential's, narrowed by ``changes_at``).
     """
 
@@ -116,7 +116,7 @@ class Call:
 
     @property
     def caller(self) -> Principal:
-        """The authenticated caller (the host checked it before calling the service)."""
+        """The authenticated caller (the host checked it before calling the operation)."""
         assert self.principal is not None
         return self.principal
 
@@ -125,7 +125,7 @@ Handler = Callable[[Call, Any], Any]
 
 
 @dataclass(frozen=True)
-class Service:
+class Operation:
     """One operation. ``authenticate`` mirrors ``[Authenticate]``: anonymous callers get 401."""
 
     request: type

@@ -1,4 +1,5 @@
-"""What the SQL stores share beyond the row mapper: transactions, key-value tables, wiping."""
+"""``SqlStoreBase``, what the SQL stores share beyond the row mapper: transactions, key-value
+tables, wiping."""
 
 from __future__ import annotations
 

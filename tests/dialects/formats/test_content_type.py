@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from dialects.formats.negotiation import UnsupportedMediaType, media_type_of, request_format
+from dialects.formats.content_type import UnsupportedMediaType, media_type_of, request_format
 
 SS = ("json", "xml", "jsv", "csv")
 
