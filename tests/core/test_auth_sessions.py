@@ -107,29 +107,42 @@ def test_principal_by_user_id(core: Core) -> None:
         core.auth.principal(uuid.uuid4())
 
 
-def test_a_resolved_session_is_remembered_until_the_data_changes(core: Core) -> None:
+@pytest.fixture
+def asked(core: Core, monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    """The arguments of every ``store.get`` from here on: what the store was asked."""
+    calls: list[tuple[object, ...]] = []
+    real_get = core.store.get
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real_get(*args, **kwargs)
+
+    monkeypatch.setattr(core.store, "get", counting)
+    return calls
+
+
+def test_a_resolved_session_is_remembered_until_the_data_changes(
+    core: Core, asked: list[tuple[object, ...]]
+) -> None:
     """The verified-token cache: a second resolve asks the store nothing; a sign-out is a
     write, so the very next resolve refuses the token."""
     principal = core.auth.login("jane@demo.local", "demo-jane")
     token = core.sessions.open(principal, "web")
     core.store.sync()
     assert core.sessions.resolve(token, "web") == principal
-    asked = []
-    real_get = core.store.get
-    core.store.get = lambda *a, **k: asked.append(a) or real_get(*a, **k)  # type: ignore[method-assign]
-    try:
-        core.store.sync()
-        assert core.sessions.resolve(token, "web") == principal
-        assert asked == []
-        assert core.sessions.close(token, "web")
-        core.store.sync()
-        with pytest.raises(Unauthenticated):
-            core.sessions.resolve(token, "web")
-    finally:
-        del core.store.get
+    asked.clear()
+    core.store.sync()
+    assert core.sessions.resolve(token, "web") == principal
+    assert asked == []
+    assert core.sessions.close(token, "web")
+    core.store.sync()
+    with pytest.raises(Unauthenticated):
+        core.sessions.resolve(token, "web")
 
 
-def test_a_remembered_session_outlives_a_customer_update(core: Core) -> None:
+def test_a_remembered_session_outlives_a_customer_update(
+    core: Core, asked: list[tuple[object, ...]]
+) -> None:
     """A write of other models (a profile saved) does not make the session be looked up
     again; a write of users does."""
     from core.services.customers import CustomerPatch
@@ -140,22 +153,17 @@ def test_a_remembered_session_outlives_a_customer_update(core: Core) -> None:
     assert core.sessions.resolve(token, "web") == principal
     admin = core.auth.login("admin@demo.local", "demo-admin")
     core.customers.save(admin, CustomerPatch(phone="+46 1"), number=466)
-    asked = []
-    real_get = core.store.get
-    core.store.get = lambda *a, **k: asked.append(a) or real_get(*a, **k)  # type: ignore[method-assign]
-    try:
-        core.store.sync()
-        assert core.sessions.resolve(token, "web") == principal
-        assert asked == []
-        with core.store.write():
-            user = real_get(User, principal.user_id)
-            user.display_name = "Jane D."
-            core.store.update(user)
-        core.store.sync()
-        assert core.sessions.resolve(token, "web").display_name == "Jane D."
-        assert [a[0] for a in asked] == [Session, User]
-    finally:
-        del core.store.get
+    user = core.store.get(User, principal.user_id)
+    asked.clear()
+    core.store.sync()
+    assert core.sessions.resolve(token, "web") == principal
+    assert asked == []
+    with core.store.write():
+        user.display_name = "Jane D."
+        core.store.update(user)
+    core.store.sync()
+    assert core.sessions.resolve(token, "web").display_name == "Jane D."
+    assert [a[0] for a in asked] == [Session, User]
 
 
 def test_remembered_tokens_stay_bounded(core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
