@@ -49,7 +49,9 @@ def _lua_string(data: bytes) -> str:
 
 
 def _wrk(target: Target, seconds: float) -> Result:
-    lines = [f'wrk.method = "{target.method}"', f"wrk.body = {_lua_string(target.body)}"]
+    lines = [f'wrk.method = "{target.method}"']
+    if target.body:  # an empty wrk.body still sends Content-Length: 0, which no GET client does
+        lines.append(f"wrk.body = {_lua_string(target.body)}")
     lines += [f'wrk.headers["{k}"] = {_lua_string(v.encode())}' for k, v in target.headers]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines) + "\n")

@@ -31,7 +31,6 @@ from core.services import Core
 #: How many answers a process keeps, and how many bytes of bodies in all.
 MAX_ANSWERS = 1024
 MAX_BYTES = 16 * 1024 * 1024
-_BODY = (b"content-length", b"transfer-encoding")
 
 Key = tuple[object, ...]
 
@@ -63,7 +62,7 @@ class Answers:
     @staticmethod
     def key(scope: Scope) -> Key | None:
         """The request as a key; None when its answer is never reused (not a GET, or a GET
-        that may carry a body)."""
+        that may carry a body: any but ``Content-Length: 0``, which some clients send)."""
         if scope["method"] != "GET":
             return None
         headers = []
@@ -71,7 +70,7 @@ class Answers:
             name = header[0]
             if name == b"x-request-id":
                 continue
-            if name in _BODY:
+            if name == b"transfer-encoding" or (name == b"content-length" and header[1] != b"0"):
                 return None
             headers.append(header)
         return (

@@ -256,7 +256,7 @@ class Exchange:
             key = None
             if self.faults.active():
                 app = self._faulty(route, scope, app)
-            elif length is None and (key := self.answers.key(scope)) is not None:
+            elif length in (None, b"0") and (key := self.answers.key(scope)) is not None:
                 core = context.core
                 if (found := self.answers.get(key, core)) is not None:
                     await found.replay(send_and_keep)
