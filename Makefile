@@ -29,9 +29,9 @@ test: lint
 	$(BIN)/python -m pytest --cov --cov-report=term -q $(PYTEST_ARGS)
 
 # The fast loop: lint and every test not marked slow (no real servers, browsers, clusters),
-# property tests on fewer examples.
+# property tests on fewer examples, on every CPU (pytest-xdist).
 check: lint
-	$(BIN)/python -m pytest -q -m "not slow" -p no:cacheprovider --hypothesis-profile=check \
+	$(BIN)/python -m pytest -q -n auto -m "not slow" -p no:cacheprovider --hypothesis-profile=check \
 		$(PYTEST_ARGS)
 
 lint: $(STAMP)
