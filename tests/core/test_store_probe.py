@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -15,14 +14,6 @@ from core.models import Company
 from core.store import StoreUnavailable
 from core.store.postgres import WRITE_LOCK, PostgresStore
 from core.store.probe import VersionProbe
-
-
-@pytest.fixture
-def pg(postgres_dsn: str) -> Iterator[PostgresStore]:
-    store = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
-    yield store
-    store.drop()
-    store.close()
 
 
 def company(code: str) -> Company:

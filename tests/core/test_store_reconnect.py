@@ -4,7 +4,6 @@ flight fails as ``StoreUnavailable`` and leaves nothing; the next one runs on a 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -13,14 +12,6 @@ from psycopg_pool import PoolTimeout
 from core.models import Company
 from core.store import StoreUnavailable
 from core.store.postgres import PostgresStore
-
-
-@pytest.fixture
-def pg(postgres_dsn: str) -> Iterator[PostgresStore]:
-    store = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
-    yield store
-    store.drop()
-    store.close()
 
 
 def kill(dsn: str, store: PostgresStore) -> None:
