@@ -93,8 +93,9 @@ class SharedJournal:
             self._start()
 
     async def start(self) -> None:
-        """Join the processes a read waits for before the first request."""
-        await asyncio.to_thread(self._handshake.join, True)
+        """Join the processes a read waits for before the first request (answering the count
+        asked now unless captures already wait: they are written first)."""
+        await asyncio.to_thread(self._handshake.join, not self._pending)
         self._start()
 
     def _start(self) -> None:

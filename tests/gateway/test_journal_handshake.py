@@ -36,8 +36,8 @@ def two(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[StateS
         store.close()
 
 
-def captured(request_id: str) -> Captured:
-    at = datetime(2026, 11, 28, tzinfo=UTC).timestamp()
+def captured(request_id: str, second: float = 0) -> Captured:
+    at = datetime(2026, 11, 28, tzinfo=UTC).timestamp() + second
     return Captured(
         at, request_id, "iservice", None, "GET", "/x", b"", 200, 0.001, [], b"", [], b""
     )
@@ -143,3 +143,66 @@ def test_signals_are_shared_by_every_connection(two: tuple[StateStore, ...]) -> 
     version = one.state_version
     one.signal_next("t.count")
     assert one.state_version == version  # a signal is no change of operating state
+
+
+def test_a_read_returns_every_process_s_requests_in_the_order_answered(
+    two: tuple[StateStore, ...],
+) -> None:
+    """Each process writes its captures only when a read asks, in one batch: the read merges
+    the batches by answer time, and ids rise in that order, so that a page polling with
+    ``after`` sees exactly what was answered since (issue 14)."""
+    reader, other = SharedJournal(two[0]), SharedJournal(two[1])
+
+    async def run() -> tuple[list[str], list[int], list[str]]:
+        await reader.start()
+        await other.start()
+        for n in range(6):
+            (reader, other)[n % 2].add(captured(f"r{n}", n))
+        await reader.settle()
+        first = reader.query(RequestFilter())
+        for n in range(6, 9):
+            (other, reader)[n % 2].add(captured(f"r{n}", n))
+        await other.settle()
+        newer = other.query(RequestFilter(after=first[0].id))
+        await other.close()
+        await reader.close()
+        return [e.request_id for e in first], [e.id for e in first], [e.request_id for e in newer]
+
+    seen, ids, newer = asyncio.run(run())
+    assert seen == [f"r{n}" for n in reversed(range(6))]
+    assert ids == list(range(ids[0], ids[0] - 6, -1))
+    assert newer == ["r8", "r7", "r6"]
+
+
+def test_two_reads_at_once_gather_each_request_once(two: tuple[StateStore, ...]) -> None:
+    one, another = SharedJournal(two[0]), SharedJournal(two[1])
+
+    async def run() -> list[str]:
+        await one.start()
+        await another.start()
+        for n in range(40):
+            (one, another)[n % 2].add(captured(f"r{n}", n))
+        await asyncio.gather(one.settle(), another.settle(), one.settle())
+        seen = [e.request_id for e in another.query(RequestFilter(limit=100))]
+        await one.close()
+        await another.close()
+        return seen
+
+    assert asyncio.run(run()) == [f"r{n}" for n in reversed(range(40))]
+
+
+def test_a_process_holds_no_more_than_the_journal_keeps(two: tuple[StateStore, ...]) -> None:
+    """Nobody reads for a long while: each process keeps its newest ``max_entries`` captures
+    (``--journal-size``), and a read keeps the newest of all."""
+    reader, other = SharedJournal(two[0], max_entries=5), SharedJournal(two[1], max_entries=5)
+    for n in range(30):
+        (reader, other)[n % 2].add(captured(f"r{n}", n))
+    assert len(other._pending) == 5
+
+    async def run() -> list[str]:
+        await other.start()
+        await reader.settle()
+        await other.close()
+        return [e.request_id for e in reader.query(RequestFilter(limit=100))]
+
+    assert asyncio.run(run()) == [f"r{n}" for n in reversed(range(25, 30))]
