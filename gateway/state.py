@@ -9,8 +9,9 @@ process can keep copies of fault rules and sandbox entries without reading them 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, runtime_checkable
 
 Reach = Literal["process", "host", "network"]
 
@@ -44,6 +45,12 @@ class StateStore(Protocol):
     ) -> list[tuple[int, str]]:
         """``(id, record)`` pairs, newest first, with ids below ``before``."""
 
+    def log_gather(
+        self, sources: str, log: str, keep: int, order: Callable[[str], Any]
+    ) -> list[int]:
+        """Move the records of every log named ``sources``... to the end of ``log`` in one
+        transaction, merged by ``order`` (each source's own order kept); the new ids."""
+
     def log_count(self, log: str) -> int: ...
 
     def log_clear(self, log: str) -> int: ...
@@ -57,6 +64,10 @@ class StateStore(Protocol):
 
     def signals(self, prefix: str) -> dict[str, str]:
         """Every signal whose key starts with ``prefix``."""
+
+    def signals_moved(self) -> bool:
+        """Whether any signal may have changed since the last call (True when unsure), told
+        without a round trip to the database: cheap enough for an idle poll."""
 
 
 def state_of(store: object) -> StateStore:

@@ -25,6 +25,7 @@ from core.models import ALL_MODELS
 from core.store.base import StoreError, StoreUnavailable
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
+from core.store.pg_logs import PgLogs, SignalWatch
 from core.store.probe import VersionProbe
 from core.store.rows import RowMapper
 from core.store.sql_base import VERSION_KEYS, SqlStoreBase
@@ -79,7 +80,7 @@ def _fits(params: list[Any]) -> bool:
     )
 
 
-class PostgresStore(SqlStoreBase):
+class PostgresStore(PgLogs, SqlStoreBase):
     """One connection at a time (used from one thread at a time), in the schema ``schema``,
     held from a pool of one until it breaks."""
 
@@ -120,6 +121,7 @@ class PostgresStore(SqlStoreBase):
         self.migrate()
         self._begin_write = _BEGIN_WRITE
         self._probe = VersionProbe(dsn, schema, VERSION_KEYS)
+        self._watch = SignalWatch(dsn, schema)
         self._cache_ready = True
 
     @property
@@ -388,72 +390,7 @@ class PostgresStore(SqlStoreBase):
 
     def close(self) -> None:
         self._close_logs()
+        self._watch.close()
         self._probe.close()
         self._drop_held()
         self._pool.close()
-
-    # -- bounded logs ---------------------------------------------------------------------
-
-    @property
-    def _logs(self) -> psycopg.Connection:
-        """The log connection, opened anew after it broke (the failed call is not retried:
-        it may have been appended)."""
-        if self._log_conn is not None and self._log_conn.broken:
-            self._log_conn.close()
-            self._log_conn = None
-        try:
-            return SqlStoreBase._logs.fget(self)  # type: ignore[attr-defined]
-        except psycopg.OperationalError as exc:
-            raise StoreUnavailable(f"no connection to the database: {exc}") from exc
-
-    def _open_log(self) -> psycopg.Connection:
-        """Appends need not wait for the WAL flush: a crash may lose the newest log records,
-        never data (what others see is the same either way)."""
-        conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=10)
-        conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(self.schema)))
-        conn.execute("SET synchronous_commit = off")
-        return conn
-
-    @contextmanager
-    def _log_transaction(self) -> Iterator[psycopg.Connection]:
-        with self._log_errors():
-            conn = self._logs
-            with conn.transaction():
-                yield conn
-
-    @contextmanager
-    def _log_errors(self) -> Iterator[None]:
-        """A log connection that died is replaced by the next call; this one is unavailable."""
-        try:
-            yield
-        except _CONNECTION_ERRORS as exc:
-            raise StoreUnavailable(f"the database connection was lost: {exc}") from exc
-
-    def _close_logs(self) -> None:
-        """The log connection is always one of its own here (never the pool's)."""
-        if self._log_conn is not None:
-            self._log_conn.close()
-        self._log_conn = None
-
-    def _write_slots(self, conn: Any, slots: list[tuple[str, int, int, str]]) -> None:
-        """One statement for the whole batch (arrays, not a row of parameters each)."""
-        _, numbers, ids, records = zip(*slots, strict=True)
-        conn.execute(
-            "INSERT INTO log_slots (log, slot, id, record) "
-            "SELECT %s, s.slot, s.id, s.record FROM unnest(%b::bigint[], %b::bigint[], %b::text[]) "
-            "AS s (slot, id, record) ON CONFLICT (log, slot) "
-            "DO UPDATE SET id = excluded.id, record = excluded.record",
-            [slots[0][0], list(numbers), list(ids), list(records)],
-        )
-
-    def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[Any]:
-        with self._log_errors():
-            return super().log_read(log, before=before, limit=limit)
-
-    def log_count(self, log: str) -> int:
-        with self._log_errors():
-            return super().log_count(log)
-
-    def signals(self, prefix: str) -> dict[str, str]:
-        with self._log_errors():
-            return super().signals(prefix)

@@ -6,26 +6,24 @@ from __future__ import annotations
 import secrets
 from abc import abstractmethod
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from core.models import ALL_MODELS
 from core.store.base import StoreUnavailable
 from core.store.cache import STATE_KEY, VERSION_KEY, ReadCache
+from core.store.logs import SqlLogs
 from core.store.rows import RowMapper
 
 #: The keys ``sync`` reads in one query: the data version, then the state version.
 VERSION_KEYS = (VERSION_KEY, STATE_KEY)
-#: Above every log id (the largest BIGINT).
-_NO_ID = 2**63 - 1
-#: A log record: ``(id, record)``.
-LogRow = tuple[int, str]
 
 
-class SqlStoreBase(ReadCache):
+class SqlStoreBase(SqlLogs, ReadCache):
     """Nested transactions (savepoints inside one BEGIN), the ``meta`` (data-level, wiped with
-    the data) and ``control`` (operating state, kept) tables, and bounded logs.
+    the data) and ``control`` (operating state, kept) tables; bounded logs and signals come
+    from :class:`SqlLogs`.
 
     A store provides ``_conn`` (a DB-API connection in autocommit mode), ``placeholder`` and the
     abstract methods here and in :class:`ReadCache`.
@@ -35,8 +33,6 @@ class SqlStoreBase(ReadCache):
     placeholder: str
     #: A read transaction that has not begun in the database (yet): the cache answered so far.
     _unbegun: bool = False
-    #: The connection bounded logs use, opened by ``_open_log()`` on first use.
-    _log_conn: Any = None
 
     _mappers: dict[type, RowMapper]
 
@@ -231,151 +227,6 @@ class SqlStoreBase(ReadCache):
                 self._conn.execute(f"DELETE FROM {model.__table__}")
             self._conn.execute("DELETE FROM sequences")
             self._conn.execute("DELETE FROM meta")
-
-    # -- bounded logs: rings of ``keep`` slots, rewritten in place ------------------------------
-
-    @abstractmethod
-    def _open_log(self) -> Any:
-        """Open the connection bounded logs use (see ``_logs``)."""
-
-    @abstractmethod
-    def _log_transaction(self) -> AbstractContextManager[Any]:
-        """One transaction on the logs' connection (see ``_logs``), yielding that connection."""
-
-    @property
-    def _logs(self) -> Any:
-        """Logs have a connection of their own: an append is never part of the caller's
-        transaction (see ``log_append_many``)."""
-        if self._log_conn is None:
-            self._log_conn = self._open_log()
-        return self._log_conn
-
-    @staticmethod
-    def _checked_record(record: str) -> str:
-        """Records are text without NUL characters, in any store (PostgreSQL cannot keep them)."""
-        if "\x00" in record:
-            raise ValueError("a log record may not contain NUL characters")
-        return record
-
-    def log_append_many(self, log: str, records: list[str], keep: int) -> list[int]:
-        """Add ``records`` in order, in one transaction, keeping the log's newest ``keep``.
-
-        Returns their ids: ids rise by one per record across every process sharing the store
-        (the ``logs`` row orders concurrent appends) and keep rising after a clear. Record N
-        overwrites slot N mod ``keep``, so the table never holds more than ``keep`` rows a log.
-        The append commits at once on the logs' own connection, never inside a ``write()`` of
-        the data (``:memory:`` has a single connection, so there it joins an open ``write()``).
-        """
-        if not records:
-            return []
-        checked = [self._checked_record(r) for r in records]
-        keep = max(keep, 0)
-        ph = self.placeholder
-        with self._log_transaction() as conn:
-            before = conn.execute(f"SELECT keep FROM logs WHERE name = {ph}", [log]).fetchone()
-            (last,) = conn.execute(
-                f"INSERT INTO logs (name, last_id, keep) VALUES ({ph}, {ph}, {ph}) "
-                "ON CONFLICT (name) DO UPDATE SET last_id = logs.last_id + excluded.last_id, "
-                "keep = excluded.keep RETURNING last_id",
-                [log, len(checked), keep],
-            ).fetchone()
-            if before is not None and before[0] > keep:  # a smaller ring: its tail goes
-                conn.execute(
-                    f"DELETE FROM log_slots WHERE log = {ph} AND slot >= {ph}", [log, keep]
-                )
-            first = last - len(checked) + 1
-            slots = [
-                (log, i % keep, i, record)
-                for i, record in enumerate(checked, first)
-                if i > last - keep
-            ]
-            if slots:
-                self._write_slots(conn, slots)
-        return list(range(first, last + 1))
-
-    def _write_slots(self, conn: Any, slots: list[tuple[str, int, int, str]]) -> None:
-        """Write ``(log, slot, id, record)`` rows over whatever the slots held."""
-        ph = self.placeholder
-        conn.cursor().executemany(
-            "INSERT INTO log_slots (log, slot, id, record) "
-            f"VALUES ({ph}, {ph}, {ph}, {ph}) ON CONFLICT (log, slot) "
-            "DO UPDATE SET id = excluded.id, record = excluded.record",
-            slots,
-        )
-
-    def _visible(self) -> str:
-        return "s.id > l.last_id - l.keep AND s.id > l.cleared"
-
-    def log_read(self, log: str, *, before: int | None = None, limit: int = 100) -> list[LogRow]:
-        """``(id, record)`` pairs of the log, newest first, with ids below ``before``."""
-        ph = self.placeholder
-        rows = self._logs.execute(
-            f"SELECT s.id, s.record FROM log_slots s JOIN logs l ON l.name = s.log "
-            f"WHERE s.log = {ph} AND {self._visible()} AND s.id < {ph} "
-            f"ORDER BY s.id DESC LIMIT {ph}",
-            [log, _NO_ID if before is None else before, max(limit, 0)],
-        )
-        return [(row[0], row[1]) for row in rows]
-
-    def log_count(self, log: str) -> int:
-        ph = self.placeholder
-        return self._logs.execute(
-            f"SELECT count(*) FROM log_slots s JOIN logs l ON l.name = s.log "
-            f"WHERE s.log = {ph} AND {self._visible()}",
-            [log],
-        ).fetchone()[0]
-
-    def log_clear(self, log: str) -> int:
-        """Delete every record of the log (its ids keep rising); how many a reader saw."""
-        ph = self.placeholder
-        with self._log_transaction() as conn:
-            seen = conn.execute(
-                f"SELECT count(*) FROM log_slots s JOIN logs l ON l.name = s.log "
-                f"WHERE s.log = {ph} AND {self._visible()}",
-                [log],
-            ).fetchone()[0]
-            conn.execute(f"UPDATE logs SET cleared = last_id WHERE name = {ph}", [log])
-            conn.execute(f"DELETE FROM log_slots WHERE log = {ph}", [log])
-        return seen
-
-    # -- signals between the processes of a store: small values, committed at once ---------
-
-    def signal_next(self, key: str) -> int:
-        """Add one to the counter ``key`` (0 before) and return it (no new state version)."""
-        ph = self.placeholder
-        with self._log_transaction() as conn:
-            (value,) = conn.execute(
-                f"INSERT INTO control (key, value) VALUES ({ph}, '1') ON CONFLICT (key) DO UPDATE "
-                "SET value = CAST(CAST(control.value AS BIGINT) + 1 AS TEXT) RETURNING value",
-                [key],
-            ).fetchone()
-        return int(value)
-
-    def signal_set(self, key: str, value: str | None) -> None:
-        """Set ``key`` (None: remove it), with no new state version."""
-        ph = self.placeholder
-        with self._log_transaction() as conn:
-            if value is None:
-                conn.execute(f"DELETE FROM control WHERE key = {ph}", [key])
-            else:
-                conn.execute(
-                    f"INSERT INTO control (key, value) VALUES ({ph}, {ph}) "
-                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                    [key, value],
-                )
-
-    def signals(self, prefix: str) -> dict[str, str]:
-        """Every signal whose key starts with ``prefix``."""
-        ph = self.placeholder
-        rows = self._logs.execute(
-            f"SELECT key, value FROM control WHERE substr(key, 1, {len(prefix)}) = {ph}", [prefix]
-        )
-        return {row[0]: row[1] for row in rows}
-
-    def _close_logs(self) -> None:
-        if self._log_conn is not None and self._log_conn is not self._conn:
-            self._log_conn.close()
-        self._log_conn = None
 
 
 def _unavailable(exc: BaseException) -> StoreUnavailable:

@@ -173,6 +173,8 @@ class SqliteStore(SqlStoreBase):
 
     def close(self) -> None:
         self._close_logs()
+        if self._watch is not None:
+            self._watch.close()
         if self._checkpointer is not None:
             self._checkpointer.close()
         self._conn.close()
@@ -188,6 +190,22 @@ class SqliteStore(SqlStoreBase):
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA synchronous = NORMAL")
         return conn
+
+    _watch: sqlite3.Connection | None = None
+    _watched: int | None = None
+
+    def signals_moved(self) -> bool:
+        """A connection of its own reads ``PRAGMA data_version``, which moves with every commit
+        of any other connection (a few microseconds, no disk read): False only when nobody
+        committed anything since the last call. ``:memory:`` has no other connection."""
+        if self.path == ":memory:":
+            return True
+        if self._watch is None:
+            self._watch = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        seen = self._watch.execute("PRAGMA data_version").fetchone()[0]
+        moved = seen != self._watched
+        self._watched = seen
+        return moved
 
     @contextmanager
     def _log_transaction(self) -> Iterator[sqlite3.Connection]:

@@ -4,6 +4,7 @@ process on a database, kept in a ring of slots rewritten in place."""
 from __future__ import annotations
 
 import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -211,3 +212,77 @@ def test_a_database_of_schema_3_keeps_its_log_records(tmp_path: Path) -> None:
     assert store.log_append_many("j", ["r6"], keep=3)[0] == 6
     assert [i for i, _ in store.log_read("j")] == [6, 5, 4]
     store.close()
+
+
+def test_a_gather_merges_the_sources_in_order_and_forgets_them(opener: Opener) -> None:
+    """What each process staged moves into one log, merged by the key (each source's own order
+    kept even where the key says otherwise), in one transaction; the sources start afresh."""
+    one, two = opener(), opener()
+    one.log_append_many("j", ["old"], keep=10)
+    one.log_append_many("s/one", ["1", "4", "3", "9"], keep=10)
+    two.log_append_many("s/two", ["2", "5"], keep=10)
+    two.log_append_many("other", ["x"], keep=10)
+    assert two.log_gather("s/", "j", keep=10, order=int) == [2, 3, 4, 5, 6, 7]
+    assert [r for _, r in one.log_read("j")] == ["9", "5", "3", "4", "2", "1", "old"]
+    assert one.log_gather("s/", "j", keep=10, order=int) == []
+    assert one.log_read("other") == [(1, "x")]
+    assert one.log_append_many("s/one", ["10"], keep=10) == [1]  # forgotten: afresh
+    assert one.log_gather("s/", "j", keep=10, order=int) == [8]
+    assert [i for i, _ in one.log_read("j", limit=3)] == [8, 7, 6]
+    one.close()
+    two.close()
+
+
+def test_concurrent_gathers_move_every_record_once(opener: Opener) -> None:
+    stores = [opener() for _ in range(3)]
+
+    def stage_and_gather(n: int) -> None:
+        store = stores[n]
+        for i in range(20):
+            store.log_append_many(f"s/{n}", [f"{i:03d}-{n}"], keep=100)
+            if i % 5 == n:
+                store.log_gather("s/", "j", keep=1000, order=str)
+
+    with ThreadPoolExecutor(len(stores)) as pool:
+        list(pool.map(stage_and_gather, range(len(stores))))
+    stores[0].log_gather("s/", "j", keep=1000, order=str)
+    records = [r for _, r in stores[0].log_read("j", limit=1000)]
+    assert sorted(records) == sorted(f"{i:03d}-{n}" for i in range(20) for n in range(3))
+    for store in stores:
+        store.close()
+
+
+def test_signals_moved_says_so_only_after_a_commit(opener: Opener) -> None:
+    """The idle look of a shared journal: no round trip, and quiet while nothing changes."""
+    watcher, other = opener(), opener()
+    watcher.signals("x.")  # reading signals listens (PostgreSQL) before the first look
+    watcher.signals_moved()  # the first look knows nothing: True
+    assert not watcher.signals_moved()
+    other.signal_set("x.a", "1")
+    assert _eventually(watcher.signals_moved)
+    assert not watcher.signals_moved()
+    other.signal_next("x.n")
+    assert _eventually(watcher.signals_moved)
+    watcher.close()
+    other.close()
+
+
+def test_another_schemas_signals_do_not_move_a_postgresql_store(postgres_dsn: str) -> None:
+    one = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
+    two = PostgresStore(postgres_dsn, schema=f"t_{uuid.uuid4().hex}")
+    one.signals("x.")
+    one.signals_moved()
+    two.signal_set("x.a", "1")
+    assert not _eventually(one.signals_moved)
+    for store in (one, two):
+        store.drop()
+        store.close()
+
+
+def _eventually(moved: Callable[[], bool]) -> bool:
+    """A notification crosses a socket: look a few times before saying nothing moved."""
+    for _ in range(20):
+        if moved():
+            return True
+        time.sleep(0.01)
+    return False

@@ -19,9 +19,6 @@ from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
 from gateway.exchange import Exchange, Route
 from gateway.journal import (
-    FLUSH_SECONDS,
-    PAGE,
-    RETRY_SECONDS,
     Captured,
     Journal,
     MemoryJournal,
@@ -29,6 +26,7 @@ from gateway.journal import (
     SharedJournal,
     open_journal,
 )
+from gateway.journal.shared import LOOK_SECONDS, PAGE, RETRY_SECONDS
 from gateway.state import state_of
 from tests.golden import golden
 from tests.helpers import PASSWORDS
@@ -366,11 +364,12 @@ def test_a_journal_that_cannot_write_never_breaks_the_response(
 
 
 class _CountingState:
-    """A state store that counts the journal's commits."""
+    """A state store that counts the journal's appends and signal reads."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.commits: list[int] = []
+        self.looks = 0
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.store, name)
@@ -379,10 +378,15 @@ class _CountingState:
         self.commits.append(len(records))
         return self.store.log_append_many(log, records, keep)
 
+    def signals(self, prefix: str) -> dict[str, str]:
+        self.looks += 1
+        return self.store.signals(prefix)
 
-def test_a_shared_journal_commits_in_groups_off_the_request_path(tmp_path: Path) -> None:
-    """Requests only add to memory; a background task commits what waits at least every
-    flush period, many entries per commit; a read first makes everything answered visible."""
+
+def test_a_shared_journal_writes_nothing_while_nobody_reads(tmp_path: Path) -> None:
+    """Requests only add to memory, and an idle process reads no signal while none moved
+    (issue 14: every request was masked, encoded and committed by a background task, in every
+    process, read or not). A read gathers them all, in one commit, in the order answered."""
     store = open_store(tmp_path / "group.db")
     state = _CountingState(store)
     gateway = _gateway_with(Core(store), _streaming([b"ok"]))
@@ -391,19 +395,23 @@ def test_a_shared_journal_commits_in_groups_off_the_request_path(tmp_path: Path)
     async def send(message: Message) -> None:
         pass
 
-    async def run() -> list:
+    async def run() -> tuple[int, int]:
+        await gateway.journal.start()
         for i in range(50):
             scope = _scope() | {"headers": [(b"x-request-id", f"g{i}".encode())]}
             await gateway(scope, _nothing, send)
-        assert state.commits == []  # nothing committed on the requests' path
-        await asyncio.sleep(0.1)
-        committed = list(state.commits)
+        await asyncio.sleep(LOOK_SECONDS * 3)  # the first look, made when the watch starts
+        looks = state.looks
+        await asyncio.sleep(LOOK_SECONDS * 10)
+        idle_looks = state.looks - looks
+        assert state.commits == []
         await gateway.journal.settle()
-        return committed
+        await gateway.journal.close()
+        return looks, idle_looks
 
-    committed = asyncio.run(run())
-    assert sum(committed) == 50
-    assert len(committed) <= 2
+    looks, idle_looks = asyncio.run(run())
+    assert (looks, idle_looks) == (2, 0)  # joining, then a first look: nothing asked
+    assert state.commits == [50]
     ids = [e.request_id for e in gateway.journal.query(RequestFilter(limit=100))]
     assert ids == [f"g{i}" for i in reversed(range(50))]
     store.close()
@@ -437,8 +445,10 @@ def test_a_batch_the_database_did_not_take_is_journaled_when_it_is_back(
     journal_ = SharedJournal(_AwayState(store, away))  # type: ignore[arg-type]
     with caplog.at_level(logging.WARNING, logger="crmgate.journal"):
         for i in range(away + 2):
-            journal_._write([_captured(i)])
+            journal_.add(_captured(i))
+            journal_._flush()
             time.sleep(RETRY_SECONDS if i < away else 0)
+        asyncio.run(journal_.settle())
     ids = [e.request_id for e in journal_.query(RequestFilter(limit=100))]
     assert ids == [f"r{i}" for i in reversed(range(away + 2))]
     assert "Traceback" not in caplog.text
@@ -450,10 +460,11 @@ def test_records_waiting_for_the_database_stay_within_the_journal_bound(tmp_path
     state = _AwayState(store, 10**6)
     journal_ = SharedJournal(state, max_entries=5)  # type: ignore[arg-type]
     for i in range(12):
-        journal_._write([_captured(i)])
+        journal_.add(_captured(i))
+        journal_._flush()
     state.away = 0
     time.sleep(RETRY_SECONDS)
-    journal_.flush()
+    asyncio.run(journal_.settle())
     ids = [e.request_id for e in journal_.query(RequestFilter(limit=100))]
     assert ids == [f"r{i}" for i in reversed(range(7, 12))]
     store.close()
@@ -524,7 +535,7 @@ def test_requests_never_wait_for_a_slow_journal(tmp_path: Path) -> None:
         for n in range(3000):
             journal_.add(_captured(n))
             if n % 500 == 0:
-                await asyncio.sleep(FLUSH_SECONDS * 2)  # the flusher takes what waits
+                await asyncio.sleep(LOOK_SECONDS * 2)
         await journal_.settle()
 
     asyncio.run(run())
