@@ -125,6 +125,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Exchange:
         journal=journal,
         max_body_bytes=config.max_body_bytes,
         access_log=config.access_log,
+        answer_cache=config.answer_cache,
         on_shutdown=shutdown,
     )
     app.state.admin = admin

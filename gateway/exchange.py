@@ -89,6 +89,7 @@ class Exchange:
         journal: Journal,
         max_body_bytes: int,
         access_log: bool = False,
+        answer_cache: bool = True,
         on_shutdown: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.core = core
@@ -101,8 +102,9 @@ class Exchange:
         self.max_body_bytes = max_body_bytes
         self.access_log = access_log
         self.on_shutdown = on_shutdown
-        #: GET answers the dialects marked reusable (``gateway.answers``).
+        #: GET answers the dialects marked reusable (``gateway.answers``), when switched on.
         self.answers = Answers()
+        self.answer_cache = answer_cache
         #: What tests and tools may look at (``state.admin``: the admin API's state).
         self.state = SimpleNamespace()
         #: Bytes of each body kept for the journal (``body_chars`` UTF-8 characters at most).
@@ -256,7 +258,11 @@ class Exchange:
             key = None
             if self.faults.active():
                 app = self._faulty(route, scope, app)
-            elif length in (None, b"0") and (key := self.answers.key(scope)) is not None:
+            elif (
+                self.answer_cache
+                and length in (None, b"0")
+                and (key := self.answers.key(scope)) is not None
+            ):
                 core = context.core
                 if (found := self.answers.get(key, core)) is not None:
                     await found.replay(send_and_keep)
