@@ -13,13 +13,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, Router
 from starlette.routing import Route as StarletteRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import CoreError, Unauthenticated
-from dialects.base import Endpoint, Problem, core_of, no_endpoint
+from dialects.base import Endpoint, Problem, core_of, no_endpoint, no_route, route_path
 from dialects.context import reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
@@ -59,6 +61,9 @@ class Site:
     endpoints: tuple[Endpoint, ...] = field(init=False)
     _user_routes: list[tuple[Route, Endpoint]] = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
+    _catch_all: StarletteRoute = field(init=False)
+    _verbs: frozenset[str] = field(init=False)
+    _router: Router = field(init=False)
     #: How its JSON writes a DateTime (for the OpenAPI description): WCF's ``/Date(ms)/``.
     json_dates: str = "wcf"
 
@@ -103,6 +108,11 @@ class Site:
         self._user_routes = [(Route(e.path, e.methods), e) for e in user]
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
+        verbs = [*ALL_VERBS, "HEAD", "OPTIONS"]
+        route = StarletteRoute("/{path:path}", self.endpoint, methods=verbs, name=self.name)
+        self._catch_all = route
+        self._verbs = frozenset(route.methods or ())
+        self._router = Router([route], default=no_route)
 
     @property
     def plugins(self) -> negotiation.Plugins:
@@ -115,8 +125,25 @@ class Site:
     # -- the Dialect protocol ---------------------------------------------------------
 
     def routes(self) -> Sequence[BaseRoute]:
-        verbs = [*ALL_VERBS, "HEAD", "OPTIONS"]
-        return [StarletteRoute("/{path:path}", self.endpoint, methods=verbs, name=self.name)]
+        return [self._catch_all]
+
+    def asgi(self) -> ASGIApp:
+        """The site's requests straight to ``endpoint``: its one catch-all route matched as
+        Starlette's router matches it, without the router's layers."""
+        return self._dispatch
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+        route = self._catch_all
+        path = route_path(scope)
+        found = route.path_regex.match(path)
+        if found is None:  # the router's answers: a slash added (the site's root), else 404
+            await self._router(scope, receive, send)
+            return
+        if scope["method"] not in self._verbs:  # Route.handle's 405, rendered by the gateway
+            raise HTTPException(405, headers={"Allow": ", ".join(route.methods or ())})
+        request = Request(scope, receive)
+        response = await self._endpoint(request, "/" + found.group("path"))
+        await response(scope, receive, send)
 
     def error_response(self, exc: Exception, request: Request) -> Response:
         """The error as the operation's response DTO (when the request reached one) in the
@@ -141,7 +168,10 @@ class Site:
     # -- dispatch -----------------------------------------------------------------------
 
     async def endpoint(self, request: Request) -> Response:
-        raw = "/" + request.path_params["path"]
+        """The Starlette endpoint of the catch-all route (``routes``)."""
+        return await self._endpoint(request, "/" + request.path_params["path"])
+
+    async def _endpoint(self, request: Request, raw: str) -> Response:
         camel = self.settings.use_camel_case
         plugins = self.plugins
         fmt, path = codecs.negotiate(request, raw, camel, plugins)
