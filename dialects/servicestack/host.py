@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import CoreError, Unauthenticated
 from dialects.base import Endpoint, Problem, core_of, no_endpoint, no_route, route_path
-from dialects.context import reusable
+from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
@@ -37,6 +37,10 @@ FORMAT_KEY = "crmgate.servicestack.format"
 RESPONSE_TYPE_KEY = "crmgate.servicestack.response_type"
 OPERATION_KEY = "crmgate.servicestack.operation"
 REQUEST_DTO_KEY = "crmgate.servicestack.request_dto"
+
+
+def _head(endpoint: Endpoint) -> frozenset[str]:
+    return frozenset(("HEAD",)) if "GET" in endpoint.methods else frozenset()
 
 
 @dataclass
@@ -59,9 +63,13 @@ class Site:
     settings: HostSettings = field(init=False)
     by_name: dict[str, Operation] = field(init=False)
     endpoints: tuple[Endpoint, ...] = field(init=False)
-    _user_routes: list[tuple[Route, Endpoint]] = field(init=False)
+    _user_table: list[tuple[Route, frozenset[str], Operation]] = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
     _catch_all: StarletteRoute = field(init=False)
+    _decisions: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
+    _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
+        init=False, default=(None, negotiation.NONE)
+    )
     _verbs: frozenset[str] = field(init=False)
     _router: Router = field(init=False)
     #: How its JSON writes a DateTime (for the OpenAPI description): WCF's ``/Date(ms)/``.
@@ -105,7 +113,11 @@ class Site:
         listed = [e for e in predefined if e.path.split("/")[1] not in codecs.PLUGIN_FORMATS]
         listed += [e for e in predefined if e.path.split("/")[1] in loaded]
         self.endpoints = (*pages.endpoints(typegen.GENERATORS), *user, *listed)
-        self._user_routes = [(Route(e.path, e.methods), e) for e in user]
+        # A user route answers its verbs, and HEAD when it answers GET.
+        self._user_table = [
+            (Route(e.path, e.methods), frozenset(e.methods) | _head(e), self._operation(e))
+            for e in user
+        ]
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
         verbs = [*ALL_VERBS, "HEAD", "OPTIONS"]
@@ -117,7 +129,11 @@ class Site:
     @property
     def plugins(self) -> negotiation.Plugins:
         """The format plugins this host loaded (its settings)."""
-        return negotiation.Plugins(html=self.settings.html_format, csv=self.settings.csv_format)
+        settings = self.settings
+        if self._plugins[0] is not settings:
+            plugins = negotiation.Plugins(html=settings.html_format, csv=settings.csv_format)
+            self._plugins = (settings, plugins)
+        return self._plugins[1]
 
     def _loaded(self, fmt: str) -> bool:
         return getattr(self.plugins, fmt)
@@ -174,7 +190,9 @@ class Site:
     async def _endpoint(self, request: Request, raw: str) -> Response:
         camel = self.settings.use_camel_case
         plugins = self.plugins
-        fmt, path = codecs.negotiate(request, raw, camel, plugins)
+        headers = headers_of(request.scope)
+        accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
+        fmt, path = self._decisions.negotiate(request, raw, camel, plugins, accept, content_type)
         request.scope[FORMAT_KEY] = fmt
         page = pages.page(self, request, path)
         if page is not None:
@@ -217,11 +235,12 @@ class Site:
 
     def _user_route(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
         """The operation whose route fits path *and* verb, and its path variables."""
-        for route, endpoint in self._user_routes:
-            if endpoint.allows(method) or (method == "HEAD" and "GET" in endpoint.methods):
-                found = route.match(path)
+        have = path.strip("/").split("/")
+        for route, verbs, operation in self._user_table:
+            if method in verbs:
+                found = route.match_segments(have)
                 if found is not None:
-                    return self._operation(endpoint), found
+                    return operation, found
         return None, {}
 
     def _authenticate(self, call: Call) -> None:
@@ -257,7 +276,8 @@ class Site:
         self._check_api_key(request)
         core = core_of(request)
         body = await request.body() if request.method in _BODY_VERBS else b""
-        content_type = request.headers.get("content-type")
+        raw_type = headers_of(request.scope).get(b"content-type")
+        content_type = None if raw_type is None else raw_type.decode("latin-1")
         call = Call(core=core, request=request, site=self.name, settings=self.settings)
         if operation.authenticate:
             self._authenticate(call)
