@@ -30,6 +30,7 @@ from starlette.responses import Response
 from core.errors import CoreError, Unauthenticated
 from core.models import Principal
 from core.services import Core
+from dialects.context import headers_of
 from dialects.servicestack.dto import Authenticate, AuthenticateResponse
 from dialects.servicestack.operations import Call
 
@@ -39,6 +40,8 @@ OPTIONS = "ss-opt"
 #: Keywords.TokenCookie: where a JWT travels when the host uses token cookies.
 TOKEN_COOKIE = "ss-tok"
 SECRET_ENV = "CRMGATE_SERVICESTACK_JWT_SECRET"
+#: The headers that carry a credential: the bearer token, the cookies, ``X-ss-*``.
+_CREDENTIAL_HEADERS = (b"authorization", b"cookie", b"x-ss-id", b"x-ss-pid", b"x-ss-opt")
 #: ServiceStack's JwtAuthProvider defaults: 14 days, issuer "ssjwt".
 TOKEN_LIFETIME = timedelta(days=14)
 ISSUER = "ssjwt"
@@ -179,8 +182,23 @@ def credential(core: Core, site: str, request: Request) -> tuple[Principal, date
     no credentials at all.
 
     A bearer token that does not verify is refused outright (ServiceStack does not fall back
-    to cookies then); a stale session cookie counts as no credentials.
+    to cookies then); a stale session cookie counts as no credentials. What a request's
+    credential headers vouched for is remembered (core's ``VerifiedTokens``: until sessions or
+    users change, or any commit by another connection, which the request's sync has read)
+    and served again until its moment: one dictionary lookup.
     """
+    headers = headers_of(request.scope)
+    key = ("servicestack", site, *[headers.get(name) for name in _CREDENTIAL_HEADERS])
+    known = core.tokens.get(key)
+    if known is not None and core.clock() < known[1]:
+        return known
+    found = _credential(core, site, request)
+    if found is not None:
+        core.tokens.put(key, found)
+    return found
+
+
+def _credential(core: Core, site: str, request: Request) -> tuple[Principal, datetime] | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
