@@ -40,8 +40,6 @@ OPTIONS = "ss-opt"
 #: Keywords.TokenCookie: where a JWT travels when the host uses token cookies.
 TOKEN_COOKIE = "ss-tok"
 SECRET_ENV = "CRMGATE_SERVICESTACK_JWT_SECRET"
-#: The headers that carry a credential: the bearer token, the cookies, ``X-ss-*``.
-_CREDENTIAL_HEADERS = (b"authorization", b"cookie", b"x-ss-id", b"x-ss-pid", b"x-ss-opt")
 #: ServiceStack's JwtAuthProvider defaults: 14 days, issuer "ssjwt".
 TOKEN_LIFETIME = timedelta(days=14)
 ISSUER = "ssjwt"
@@ -183,12 +181,21 @@ def credential(core: Core, site: str, request: Request) -> tuple[Principal, date
 
     A bearer token that does not verify is refused outright (ServiceStack does not fall back
     to cookies then); a stale session cookie counts as no credentials. What a request's
-    credential headers vouched for is remembered (core's ``VerifiedTokens``: until sessions or
-    users change, or any commit by another connection, which the request's sync has read)
-    and served again until its moment: one dictionary lookup.
+    credential headers (``Authorization``, ``Cookie``, ``X-ss-*``) vouched for is remembered
+    (core's ``VerifiedTokens``: until sessions or users change, or any commit by another
+    connection, which the request's sync has read) and served again until its moment: one
+    dictionary lookup.
     """
-    headers = headers_of(request.scope)
-    key = ("servicestack", site, *[headers.get(name) for name in _CREDENTIAL_HEADERS])
+    get = headers_of(request.scope).get
+    key = (
+        "servicestack",
+        site,
+        get(b"authorization"),
+        get(b"cookie"),
+        get(b"x-ss-id"),
+        get(b"x-ss-pid"),
+        get(b"x-ss-opt"),
+    )
     known = core.tokens.get(key)
     if known is not None and core.clock() < known[1]:
         return known

@@ -39,6 +39,7 @@ CONTENT_TYPES = {
     "csv": csv.MEDIA_TYPE,
     "html": snapshot.MEDIA_TYPE,
 }
+_RAW_TYPES = {fmt: media.encode("latin-1") for fmt, media in CONTENT_TYPES.items()}
 FORMATS = ("json", "xml", "jsv")
 #: Predefined routes of the format plugins: ``/csv/reply/X``, ``/html/reply/X``.
 PLUGIN_FORMATS = ("csv", "html")
@@ -220,7 +221,9 @@ def response(
     if fmt == "csv" and not csv_loaded:
         return Response(b"", status_code=500, headers={"content-type": csv.MEDIA_TYPE})
     content = _snapshot(formats, body, page) if fmt == "html" else formats.encode(body, fmt)
-    return Answer(content, status, {"content-type": content_type(fmt), **headers})
+    if headers:
+        return Answer(content, status, {"content-type": content_type(fmt), **headers})
+    return Answer(content, status, None, _RAW_TYPES.get(fmt) or content_type(fmt).encode())
 
 
 class Answer(Response):
@@ -228,13 +231,23 @@ class Answer(Response):
     raw header list is built directly, in ``Response.init_headers``' order (the given ones,
     then ``Content-Length``)."""
 
-    def __init__(self, body: bytes, status: int, headers: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        body: bytes,
+        status: int,
+        headers: Mapping[str, str] | None,
+        raw_type: bytes = b"",
+    ) -> None:
+        """``headers`` (with Content-Type), or else only ``raw_type`` as Content-Type."""
         self.status_code = status
         self.background = None
         self.body = body
-        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-        if not (status < 200 or status in (204, 304)) and all(
-            name != b"content-length" for name, _ in raw
+        if headers is None:
+            raw = [(b"content-type", raw_type)]
+        else:
+            raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        if not (status < 200 or status in (204, 304)) and (
+            headers is None or b"content-length" not in dict(raw)
         ):
             raw.append((b"content-length", str(len(body)).encode()))
         self.raw_headers = raw

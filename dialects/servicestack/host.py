@@ -63,7 +63,7 @@ class Site:
     settings: HostSettings = field(init=False)
     by_name: dict[str, Operation] = field(init=False)
     endpoints: tuple[Endpoint, ...] = field(init=False)
-    _user_table: list[tuple[Route, frozenset[str], Operation]] = field(init=False)
+    _user_table: dict[int, list[tuple[Route, frozenset[str], Operation]]] = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
     _catch_all: StarletteRoute = field(init=False)
     _decisions: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
@@ -113,11 +113,13 @@ class Site:
         listed = [e for e in predefined if e.path.split("/")[1] not in codecs.PLUGIN_FORMATS]
         listed += [e for e in predefined if e.path.split("/")[1] in loaded]
         self.endpoints = (*pages.endpoints(typegen.GENERATORS), *user, *listed)
-        # A user route answers its verbs, and HEAD when it answers GET.
-        self._user_table = [
-            (Route(e.path, e.methods), frozenset(e.methods) | _head(e), self._operation(e))
-            for e in user
-        ]
+        # By segment count (no route fits a path of another length), in declaration order;
+        # a user route answers its verbs, and HEAD when it answers GET.
+        self._user_table = {}
+        for e in user:
+            route = Route(e.path, e.methods)
+            entry = (route, frozenset(e.methods) | _head(e), self._operation(e))
+            self._user_table.setdefault(len(route.segments), []).append(entry)
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
         verbs = [*ALL_VERBS, "HEAD", "OPTIONS"]
@@ -236,7 +238,7 @@ class Site:
     def _user_route(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
         """The operation whose route fits path *and* verb, and its path variables."""
         have = path.strip("/").split("/")
-        for route, verbs, operation in self._user_table:
+        for route, verbs, operation in self._user_table.get(len(have), ()):
             if method in verbs:
                 found = route.match_segments(have)
                 if found is not None:
@@ -281,9 +283,12 @@ class Site:
         call = Call(core=core, request=request, site=self.name, settings=self.settings)
         if operation.authenticate:
             self._authenticate(call)
-        body_format = negotiation.body_format(content_type, self.plugins)
-        if handler_format is not None and body_format != "form":
-            body_format = handler_format
+        has_body = bool(body.strip())
+        body_format = None
+        if batch or has_body:
+            body_format = negotiation.body_format(content_type, self.plugins)
+            if handler_format is not None and body_format != "form":
+                body_format = handler_format
         if batch:
             if request.method != "POST":
                 raise Problem(405, "Auto-batched requests are POSTed.", {"Allow": "POST"})
@@ -291,8 +296,8 @@ class Site:
                 raise Problem(406, "Auto-batched responses are written in JSON or JSV.")
             dtos = self._read(body, body_format, content_type, operation, many=True)
             return self._batch(call, operation, dtos, fmt)
-        decoded = self._read(body, body_format, content_type, operation) if body.strip() else None
-        query = dict(codecs.query_of(request))
+        decoded = self._read(body, body_format, content_type, operation) if has_body else None
+        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
         if handler_format is None:
             dto = bind(operation.request, decoded, query, variables, codecs.parse_query_value)
         else:
