@@ -157,6 +157,7 @@ class Decisions:
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._known: dict[tuple[object, ...], str] = {}
+        self._plugins: negotiation.Plugins | None = None
 
     def negotiate(
         self,
@@ -175,8 +176,10 @@ class Decisions:
         if suffix is None and len(path) >= 3:
             first = (path[1:] if path.startswith("/") else path).partition("/")[0]
             segment = plugins.name(first.lower()) if len(first) <= 4 else None
-        query = request.scope.get("query_string", b"")
-        key = (suffix, segment, query, accept, content_type, camel, plugins)
+        if plugins is not self._plugins:  # the host's settings changed: decide afresh
+            self._known.clear()
+            self._plugins = plugins
+        key = (suffix, segment, request.scope.get("query_string", b""), accept, content_type, camel)
         fmt = self._known.get(key)
         if fmt is None:
             fmt = negotiate(request, path, camel, plugins)[0]
