@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -37,6 +38,12 @@ FORMAT_KEY = "crmgate.servicestack.format"
 RESPONSE_TYPE_KEY = "crmgate.servicestack.response_type"
 OPERATION_KEY = "crmgate.servicestack.operation"
 REQUEST_DTO_KEY = "crmgate.servicestack.request_dto"
+
+
+@lru_cache(maxsize=16)
+def _api_keys(configured: str) -> frozenset[str]:
+    """The keys a comma-separated setting lists (read afresh each call: it may change)."""
+    return frozenset(k.strip() for k in configured.split(",") if k.strip())
 
 
 def _head(endpoint: Endpoint) -> frozenset[str]:
@@ -259,9 +266,9 @@ class Site:
     def _check_api_key(self, request: Request) -> None:
         if not self.api_key_env:
             return
-        configured = os.environ.get(self.api_key_env, "")
-        keys = {k.strip() for k in configured.split(",") if k.strip()}
-        if keys and request.headers.get("x-api-key", "") not in keys:
+        keys = _api_keys(os.environ.get(self.api_key_env, ""))
+        given = headers_of(request.scope).get(b"x-api-key", b"").decode("latin-1")
+        if keys and given not in keys:
             raise Problem(401, "The API key is missing or not valid.")
 
     async def _serve(
