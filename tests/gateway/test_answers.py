@@ -68,9 +68,7 @@ def test_the_same_get_is_computed_once_and_answered_alike(
     assert one["status"] == two["status"] == 200
 
 
-def test_with_the_answer_cache_off_every_get_is_computed(
-    core: Core, computed: list[UUID]
-) -> None:
+def test_with_the_answer_cache_off_every_get_is_computed(core: Core, computed: list[UUID]) -> None:
     """``--no-answer-cache`` (``Config.answer_cache``): the same bytes, computed each time."""
     config = Config(db=":memory:", admin_token="test-admin-token", answer_cache=False)
     with TestClient(create_app(config, core=core)) as client:
