@@ -50,6 +50,9 @@ _SANDBOX = HEADER.lower().encode()
 _PLAIN_404_BODY = b"Not Found"
 _PLAIN_404_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")]
 _REASONS = {404: "not found", 405: "method not allowed"}
+#: How many Host header values the exchange remembers the route of; a stand-in for "not seen".
+_MAX_HOSTS = 256
+_UNKNOWN = object()
 #: Errors a dialect renders in its own envelope; anything else is a 500.
 RENDERED = (Problem, CoreError, DecodeError)
 UNAVAILABLE = "The service is temporarily unavailable."
@@ -99,6 +102,8 @@ class Exchange:
         self.answer_cache = answer_cache
         #: What tests and tools may look at (``state.admin``: the admin API's state).
         self.state = SimpleNamespace()
+        #: The route of each Host header value seen (None: no site's Host), bounded.
+        self._host_routes: dict[bytes, Route | None] = {}
         #: Bytes of each body kept for the journal (``body_chars`` UTF-8 characters at most).
         self.keep = journal.body_chars * 4 + 4
 
@@ -116,10 +121,15 @@ class Exchange:
         """The dialect route and the prefix it is mounted at: a Host that names a site is
         served at its root (""), whatever the path; any other Host by the path's prefix."""
         if host:
-            name = host.decode("latin-1")
-            if ":" in name:
-                name = name.rsplit(":", 1)[0]
-            route = self.hosts.get(name.lower())
+            route = self._host_routes.get(host, _UNKNOWN)
+            if route is _UNKNOWN:
+                name = host.decode("latin-1")
+                if ":" in name:
+                    name = name.rsplit(":", 1)[0]
+                route = self.hosts.get(name.lower())
+                if len(self._host_routes) >= _MAX_HOSTS:
+                    self._host_routes.clear()
+                self._host_routes[host] = route
             if route is not None:
                 return route, ""
         path: str = scope["path"]
