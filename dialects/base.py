@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -173,6 +173,21 @@ class EndpointDialect:
 
 def _one_route_each(endpoints: Sequence[Endpoint]) -> list[BaseRoute]:
     return [starlette_route(e) for e in endpoints]
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body, straight from ``receive`` (as ``Request.body`` reads it, without
+    its async generator per request); a client that went away is Starlette's
+    ``ClientDisconnect``. For a handler that reads the body once, and nothing else does."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect()
 
 
 def core_of(request: Request) -> Core:

@@ -22,7 +22,15 @@ from starlette.routing import Route as StarletteRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.errors import CoreError, Unauthenticated
-from dialects.base import Endpoint, Problem, core_of, no_endpoint, no_route, route_path
+from dialects.base import (
+    Endpoint,
+    Problem,
+    core_of,
+    no_endpoint,
+    no_route,
+    read_body,
+    route_path,
+)
 from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
@@ -284,7 +292,7 @@ class Site:
         user route)."""
         self._check_api_key(request)
         core = core_of(request)
-        body = await request.body() if request.method in _BODY_VERBS else b""
+        body = await read_body(request.receive) if request.method in _BODY_VERBS else b""
         raw_type = headers_of(request.scope).get(b"content-type")
         content_type = None if raw_type is None else raw_type.decode("latin-1")
         call = Call(core=core, request=request, site=self.name, settings=self.settings)
