@@ -11,32 +11,22 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Router
-from starlette.routing import Route as StarletteRoute
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
 
 from core.errors import CoreError, Unauthenticated
-from dialects.base import (
-    Endpoint,
-    Problem,
-    core_of,
-    no_endpoint,
-    no_route,
-    read_body,
-    route_path,
-)
+from dialects.base import Endpoint, Problem, core_of, no_endpoint, read_body
 from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
-from dialects.servicestack.operations import ALL_VERBS, Call, HostSettings, Operation, Route
+from dialects.servicestack.operations import Call, HostSettings, Operation
+from dialects.servicestack.routing import CatchAll, UserRoutes
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
@@ -46,16 +36,6 @@ FORMAT_KEY = "crmgate.servicestack.format"
 RESPONSE_TYPE_KEY = "crmgate.servicestack.response_type"
 OPERATION_KEY = "crmgate.servicestack.operation"
 REQUEST_DTO_KEY = "crmgate.servicestack.request_dto"
-
-
-@lru_cache(maxsize=16)
-def _api_keys(configured: str) -> frozenset[str]:
-    """The keys a comma-separated setting lists (read afresh each call: it may change)."""
-    return frozenset(k.strip() for k in configured.split(",") if k.strip())
-
-
-def _head(endpoint: Endpoint) -> frozenset[str]:
-    return frozenset(("HEAD",)) if "GET" in endpoint.methods else frozenset()
 
 
 @dataclass
@@ -78,15 +58,13 @@ class Site:
     settings: HostSettings = field(init=False)
     by_name: dict[str, Operation] = field(init=False)
     endpoints: tuple[Endpoint, ...] = field(init=False)
-    _user_table: dict[int, list[tuple[Route, frozenset[str], Operation]]] = field(init=False)
+    _user_routes: UserRoutes = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
-    _catch_all: StarletteRoute = field(init=False)
+    _catch_all: CatchAll = field(init=False)
     _decisions: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
     _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
         init=False, default=(None, negotiation.NONE)
     )
-    _verbs: frozenset[str] = field(init=False)
-    _router: Router = field(init=False)
     #: How its JSON writes a DateTime (for the OpenAPI description): WCF's ``/Date(ms)/``.
     json_dates: str = "wcf"
 
@@ -128,20 +106,10 @@ class Site:
         listed = [e for e in predefined if e.path.split("/")[1] not in codecs.PLUGIN_FORMATS]
         listed += [e for e in predefined if e.path.split("/")[1] in loaded]
         self.endpoints = (*pages.endpoints(typegen.GENERATORS), *user, *listed)
-        # By segment count (no route fits a path of another length), in declaration order;
-        # a user route answers its verbs, and HEAD when it answers GET.
-        self._user_table = {}
-        for e in user:
-            route = Route(e.path, e.methods)
-            entry = (route, frozenset(e.methods) | _head(e), self._operation(e))
-            self._user_table.setdefault(len(route.segments), []).append(entry)
+        self._user_routes = UserRoutes([(e, self._operation(e)) for e in user])
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
-        verbs = [*ALL_VERBS, "HEAD", "OPTIONS"]
-        route = StarletteRoute("/{path:path}", self.endpoint, methods=verbs, name=self.name)
-        self._catch_all = route
-        self._verbs = frozenset(route.methods or ())
-        self._router = Router([route], default=no_route)
+        self._catch_all = CatchAll(self.name, self.endpoint, self._endpoint)
 
     @property
     def plugins(self) -> negotiation.Plugins:
@@ -158,25 +126,11 @@ class Site:
     # -- the Dialect protocol ---------------------------------------------------------
 
     def routes(self) -> Sequence[BaseRoute]:
-        return [self._catch_all]
+        return [self._catch_all.route]
 
     def asgi(self) -> ASGIApp:
-        """The site's requests straight to ``endpoint``: its one catch-all route matched as
-        Starlette's router matches it, without the router's layers."""
-        return self._dispatch
-
-    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
-        route = self._catch_all
-        path = route_path(scope)
-        found = route.path_regex.match(path)
-        if found is None:  # the router's answers: a slash added (the site's root), else 404
-            await self._router(scope, receive, send)
-            return
-        if scope["method"] not in self._verbs:  # Route.handle's 405, rendered by the gateway
-            raise HTTPException(405, headers={"Allow": ", ".join(route.methods or ())})
-        request = Request(scope, receive)
-        response = await self._endpoint(request, "/" + found.group("path"))
-        await response(scope, receive, send)
+        """The site's requests straight to its endpoint (``routing.CatchAll``)."""
+        return self._catch_all
 
     def error_response(self, exc: Exception, request: Request) -> Response:
         """The error as the operation's response DTO (when the request reached one) in the
@@ -214,7 +168,7 @@ class Site:
         page = pages.page(self, request, path)
         if page is not None:
             return page
-        operation, variables = self._user_route(request.method, path)
+        operation, variables = self._user_routes.find(request.method, path)
         handler_format: str | None = None
         batch = False
         if operation is None:
@@ -250,16 +204,6 @@ class Site:
         assert endpoint.request is not None
         return self.by_name[endpoint.request.__name__.lower()]
 
-    def _user_route(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
-        """The operation whose route fits path *and* verb, and its path variables."""
-        have = path.strip("/").split("/")
-        for route, verbs, operation in self._user_table.get(len(have), ()):
-            if method in verbs:
-                found = route.match_segments(have)
-                if found is not None:
-                    return operation, found
-        return None, {}
-
     def _authenticate(self, call: Call) -> None:
         """``[Authenticate]``: the caller, else a 401 with the credentials provider's
         challenge (AuthenticateAttribute -> AuthProvider.OnFailedAuthentication)."""
@@ -270,14 +214,6 @@ class Site:
         if found is None:
             raise Problem(401, errors.NOT_AUTHENTICATED, errors.AUTH_CHALLENGE)
         call.principal, call.until = found
-
-    def _check_api_key(self, request: Request) -> None:
-        if not self.api_key_env:
-            return
-        keys = _api_keys(os.environ.get(self.api_key_env, ""))
-        given = headers_of(request.scope).get(b"x-api-key", b"").decode("latin-1")
-        if keys and given not in keys:
-            raise Problem(401, "The API key is missing or not valid.")
 
     async def _serve(
         self,
@@ -290,7 +226,7 @@ class Site:
     ) -> Response:
         """Run ``operation``; ``handler_format`` is the predefined route's own format (None on a
         user route)."""
-        self._check_api_key(request)
+        auth.check_api_key(self.api_key_env, request)
         core = core_of(request)
         body = await read_body(request.receive) if request.method in _BODY_VERBS else b""
         raw_type = headers_of(request.scope).get(b"content-type")
