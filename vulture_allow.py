@@ -22,3 +22,8 @@ integrity_check  # core/store/sqlite.py
 # The pytest plugin's public helpers (gateway/testing.py): called by users' tests.
 unmatched  # gateway/testing.py
 fault  # gateway/testing.py
+
+# Attributes of a Starlette Response that Starlette reads (dialects/servicestack/codecs.py
+# Answer sets them itself instead of calling Response.__init__).
+background  # dialects/servicestack/codecs.py
+raw_headers  # dialects/servicestack/codecs.py

@@ -2,7 +2,8 @@
 (``../shared/bench/proto.py``, a lean PF links answer on the same stack) and WireMock serving
 the same bytes as static stubs, all in one run: one table per process count (``--workers``,
 default ``1,2``: crmgate, hello and the reference app each with that many processes); then
-crmgate's memory across many requests.
+crmgate's memory across many requests. The PF links GET is measured twice: as a client
+repeating it gets it (from the answer cache) and computed (a gateway with the cache off).
 
 Options: ``--seconds N`` per endpoint, ``--rss-requests N`` (0 skips the memory run),
 ``--workers 1,2`` (the process counts, one table each; WireMock uses every CPU, measured once).
@@ -11,6 +12,7 @@ Options: ``--seconds N`` per endpoint, ``--rss-requests N`` (0 skips the memory 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import shutil
@@ -30,6 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The reference app, where the project's shared folder keeps it (override: CRMGATE_BENCH_PROTO).
 PROTO = Path(os.environ.get("CRMGATE_BENCH_PROTO", ROOT.parent / "shared/bench/proto.py"))
 PROTO_NAME = "reference app (proto.py, PF links)"
+#: The GET measured again on a gateway with the answer cache off (``--no-answer-cache``), so
+#: the table shows the computed path beside the reused one; WireMock serves the same bytes.
+COMPUTED = "PF GET links JSON"
+COMPUTED_SUFFIX = " (computed)"
 Row = tuple[str, load.Result, load.Result | None]
 
 
@@ -122,6 +128,14 @@ def run_processes(
                 measured.append((target, load.run(target, seconds), recorded))
             if rss_requests:
                 memory = measure_memory(pid, targets[0], measured[0][1].rps, rss_requests)
+        with served([*crmgate, *db, "--no-answer-cache"], "/__admin/health", env) as (base, _):
+            cached = [i for i, (t, _, _) in enumerate(measured) if t.name == COMPUTED]
+            for target in TARGETS["servicestack.pf"](base):
+                if target.name == COMPUTED and cached:
+                    target = dataclasses.replace(target, name=COMPUTED + COMPUTED_SUFFIX)
+                    load.run(target, 1)  # warm-up
+                    row = (target, load.run(target, seconds), answer(target))
+                    measured.insert(cached[0] + 1, row)
     return hello, proto, measured, memory
 
 
@@ -146,7 +160,10 @@ def main() -> int:
         rows: list[Row] = [("bare Starlette hello", hello, None)]
         if proto is not None:
             rows.append((PROTO_NAME, proto, wiremocked.get("PF GET links JSON")))
-        rows += [(t.name, r, wiremocked.get(t.name)) for t, r, _ in measured]
+        rows += [
+            (t.name, r, wiremocked.get(t.name.removesuffix(COMPUTED_SUFFIX)))
+            for t, r, _ in measured
+        ]
         table(rows, hello, alone if workers != counts[0] else None)
         if memory:
             print(memory)
@@ -170,6 +187,7 @@ def measure_memory(pid: int, target: load.Target, rps: float, requests: int) -> 
 def run_wiremock(
     measured: list[tuple[load.Target, load.Result, httpx.Response]], root: Path, seconds: float
 ) -> dict[str, load.Result]:
+    measured = [m for m in measured if not m[0].name.endswith(COMPUTED_SUFFIX)]
     stubs = [wiremock.stub(t, recorded) for t, _, recorded in measured]
     try:
         with wiremock.serving(stubs, root, free_port()) as base:

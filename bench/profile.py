@@ -3,6 +3,8 @@
 Builds the gateway in this process (temporary database, demo data), signs in, then calls one
 of the bench's endpoints N times straight through ASGI (no sockets, no HTTP parsing: only
 crmgate's own work) and prints microseconds per request and pyinstrument's call tree.
+A GET the answer cache may reuse is then served from it after the first call; ``--fresh``
+turns the cache off, so every call computes its answer.
 """
 
 from __future__ import annotations
@@ -159,10 +161,12 @@ LOGINS: dict[str, Callable[[ASGIApp, str], Awaitable[Headers | str]]] = {
 }
 
 
-async def main_async(name: str, requests: int) -> None:
+async def main_async(name: str, requests: int, fresh: bool = False) -> None:
     target = PATHS[name]
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Config(db=str(Path(tmp) / "profile.db"), log_level="warning", processes=1))
+        db = str(Path(tmp) / "profile.db")
+        config = Config(db=db, log_level="warning", processes=1, answer_cache=not fresh)
+        app = create_app(config)
         signed = await LOGINS[target.login](app, target.login)
         token, signed = (signed, ()) if isinstance(signed, str) else ("", signed)
         headers = (*target.headers, *signed)
@@ -181,7 +185,9 @@ async def main_async(name: str, requests: int) -> None:
         with profiler:
             for _ in range(requests):
                 await call(*request)
-    print(f"# {name}: {per_request:.0f} µs of CPU per request in-process ({requests} requests)")
+    cache = ", answer cache off" if fresh else ""
+    print(f"# {name}: {per_request:.0f} µs of CPU per request in-process", end=" ")
+    print(f"({requests} requests{cache})")
     print(profiler.output_text(unicode=True, color=False))
 
 
@@ -189,8 +195,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="bench.profile", description=__doc__)
     parser.add_argument("path", nargs="?", default="pf-links-json", choices=sorted(PATHS))
     parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--fresh", action="store_true", help="answer cache off: compute each")
     args = parser.parse_args()
-    asyncio.run(main_async(args.path, args.requests))
+    asyncio.run(main_async(args.path, args.requests, args.fresh))
     return 0
 
 

@@ -13,9 +13,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 import msgspec
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core.services import Core
 from dialects.context import context_of
@@ -87,6 +88,23 @@ def no_endpoint(
     return Problem(status, message, headers)
 
 
+async def no_route(scope: Scope, receive: Receive, send: Send) -> None:
+    """A dialect router's default: no endpoint matches the request."""
+    raise no_endpoint(scope, 404, "No resource matches the request.")
+
+
+def route_path(scope: Scope) -> str:
+    """The path below the dialect's mount (``root_path``), as Starlette's router reads it: ""
+    for the mount itself."""
+    path: str = scope["path"]
+    root = scope.get("root_path", "")
+    if not root or not path.startswith(root):
+        return path
+    if path == root:
+        return ""
+    return path[len(root) :] if path[len(root)] == "/" else path
+
+
 @runtime_checkable
 class Dialect(Protocol):
     name: str
@@ -99,6 +117,14 @@ class Dialect(Protocol):
         """Render a core error, a ``Problem`` or a ``DecodeError`` as the vendor would."""
 
     def describe(self) -> Sequence[Endpoint]: ...
+
+
+@runtime_checkable
+class Dispatching(Protocol):
+    """A dialect that dispatches its requests itself, from tables it built at start-up: the
+    gateway then calls ``asgi()``'s app instead of a router over ``routes()``."""
+
+    def asgi(self) -> ASGIApp: ...
 
 
 def starlette_route(endpoint: Endpoint, path: str | None = None) -> Route:
@@ -147,6 +173,21 @@ class EndpointDialect:
 
 def _one_route_each(endpoints: Sequence[Endpoint]) -> list[BaseRoute]:
     return [starlette_route(e) for e in endpoints]
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body, straight from ``receive`` (as ``Request.body`` reads it, without
+    its async generator per request); a client that went away is Starlette's
+    ``ClientDisconnect``. For a handler that reads the body once, and nothing else does."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.request":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+        elif message["type"] == "http.disconnect":
+            raise ClientDisconnect()
 
 
 def core_of(request: Request) -> Core:

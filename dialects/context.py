@@ -25,11 +25,13 @@ class RequestContext:
     (the dialect's "no route" answer), so the journal can tell unmatched requests apart.
     ``status``, ``response_headers`` and the two bodies are what the journal keeps.
     ``reusable_until`` is set by a dialect (``reusable``) when its answer may be served again.
+    ``headers``: the request's headers as ``headers_of`` read them, once.
     """
 
     __slots__ = (
         "core",
         "dialect",
+        "headers",
         "matched",
         "request_body",
         "request_id",
@@ -55,6 +57,7 @@ class RequestContext:
         self.request_body = bytearray()
         self.response_body = bytearray()
         self.reusable_until: datetime | None = None
+        self.headers: dict[bytes, bytes] | None = None
 
 
 def context_of(scope: MutableMapping[str, Any]) -> RequestContext:
@@ -68,3 +71,17 @@ def reusable(scope: MutableMapping[str, Any], until: datetime) -> None:
     may then serve the same bytes to the same request while the data version holds and that
     moment has not come. Only for an answer that wrote nothing and sets no cookie."""
     scope[SCOPE_KEY].reusable_until = until
+
+
+def headers_of(scope: MutableMapping[str, Any]) -> dict[bytes, bytes]:
+    """Each request header's first value by its (lower-case) name - what Starlette's
+    ``Headers.get`` answers - read once per request (kept in the context, when there is one)."""
+    context: RequestContext | None = scope.get(SCOPE_KEY)
+    found = context.headers if context is not None else None
+    if found is None:
+        found = {}
+        for name, value in reversed(scope["headers"]):
+            found[name] = value
+        if context is not None:
+            context.headers = found
+    return found

@@ -6,11 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from starlette.routing import Router
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from core.services import Core
 from core.store import POSTGRES_SCHEMES, open_store
-from dialects.base import Dialect, no_endpoint
+from dialects.base import Dialect, Dispatching, no_route
 from gateway import fixtures
 from gateway.admin import AdminState, admin_app
 from gateway.config import Config
@@ -24,10 +24,6 @@ from gateway.state import state_of
 from gateway.upstream import Recorder, Replayer, UpstreamProxy
 
 
-async def _no_route(scope: Scope, receive: Receive, send: Send) -> None:
-    raise no_endpoint(scope, 404, "No resource matches the request.")
-
-
 def dialect_app(dialect: Dialect, config: Config, shadow: Shadow | None = None) -> ASGIApp:
     """What answers a dialect's requests: its routes, or the upstream proxy / replayer."""
     if config.replay_dir:
@@ -36,7 +32,9 @@ def dialect_app(dialect: Dialect, config: Config, shadow: Shadow | None = None) 
         recorder = Recorder(Path(config.record_dir), dialect.name) if config.record_dir else None
         tap = shadow.tap(dialect.name) if shadow else None
         return UpstreamProxy(config.upstream[dialect.name], recorder, tap)
-    return Router(routes=list(dialect.routes()), default=_no_route)
+    if isinstance(dialect, Dispatching):
+        return dialect.asgi()
+    return Router(routes=list(dialect.routes()), default=no_route)
 
 
 def sandboxes_for(
@@ -125,6 +123,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Exchange:
         journal=journal,
         max_body_bytes=config.max_body_bytes,
         access_log=config.access_log,
+        answer_cache=config.answer_cache,
         on_shutdown=shutdown,
     )
     app.state.admin = admin

@@ -117,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _env_option(
         serve,
+        "--no-answer-cache",
+        action="store_true",
+        help="compute every GET afresh (default: a GET answer is served again while it holds)",
+    )
+    _env_option(
+        serve,
         "--sandbox-idle",
         type=float,
         default=DEFAULT_IDLE_SECONDS,
@@ -167,6 +173,7 @@ def serve_config(args: argparse.Namespace) -> Config:
         shadow=args.shadow,
         processes=args.workers,
         access_log=args.access_log,
+        answer_cache=not args.no_answer_cache,
     )
 
 

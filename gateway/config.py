@@ -40,6 +40,9 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     processes: int | None = None
     #: One log line per dialect request (logger ``crmgate.access``); off: the journal records.
     access_log: bool = False
+    #: Serve a GET again from the per-process answer cache (``gateway.answers``) while it
+    #: holds; off: every answer is computed (to measure that path, or to rule the cache out).
+    answer_cache: bool = True
 
     def to_env(self) -> str:
         return msgspec.json.encode(self).decode()

@@ -4,15 +4,14 @@ Per request it makes the request context (``dialects.context``), picks the diale
 table built at start-up (the admin API first, then the Host, then the path prefix), binds
 the core (the sandbox's when the request names one), applies fault rules and the body limit,
 renders every error in the dialect's envelope (a database that went away as the dialect's 503),
-serves again a GET answer the dialect marked reusable (``gateway.answers``) and hands the
-exchange to the journal. What
-nobody switched on costs nothing: no fault rule means no fault work, no sandbox header means no
-registry lookup, and the access log is off unless asked for.
+serves again a GET answer the dialect marked reusable (``gateway.answers``, unless switched
+off) and hands the exchange to the journal. What nobody switched on costs nothing: no fault
+rule means no fault work (``gateway.wire_faults`` otherwise), no sandbox header means no
+registry lookup, and the access log (``gateway.access``) is off unless asked for.
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 import os
@@ -34,14 +33,14 @@ from core.store import StoreUnavailable
 from dialects.base import Dialect, Problem, no_endpoint
 from dialects.context import SCOPE_KEY, RequestContext
 from dialects.formats.errors import DecodeError
+from gateway.access import log_access
 from gateway.answers import Answers
-from gateway.faults import FaultRule, Faults
+from gateway.faults import Faults
 from gateway.journal import Captured, Journal
-from gateway.masking import mask_query
 from gateway.sandboxes import HEADER, Sandboxes
+from gateway.wire_faults import with_fault
 
 errors_log = logging.getLogger("crmgate.errors")
-access_log = logging.getLogger("crmgate.access")
 
 #: Generated request ids: 32 hex digits, random per process, then a counter.
 _ID_PREFIX = os.urandom(8).hex()
@@ -51,19 +50,15 @@ _SANDBOX = HEADER.lower().encode()
 _PLAIN_404_BODY = b"Not Found"
 _PLAIN_404_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")]
 _REASONS = {404: "not found", 405: "method not allowed"}
+#: How many Host header values the exchange remembers the route of; a stand-in for "not seen".
+_MAX_HOSTS = 256
+_UNKNOWN = object()
 #: Errors a dialect renders in its own envelope; anything else is a 500.
 RENDERED = (Problem, CoreError, DecodeError)
 UNAVAILABLE = "The service is temporarily unavailable."
 #: The journal's status for a client that went away before its answer (nginx's 499, "client
 #: closed request"): no answer was sent, and the failure is the client's, not the gateway's.
 CLIENT_GONE = 499
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """``text`` with its control characters percent-encoded (the C1 ones as their code): the
-    path is decoded (``%0A`` is a line feed), and a request must never forge a log line."""
-    return _CONTROL.sub(lambda m: f"%{ord(m.group()):02X}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +84,7 @@ class Exchange:
         journal: Journal,
         max_body_bytes: int,
         access_log: bool = False,
+        answer_cache: bool = True,
         on_shutdown: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.core = core
@@ -101,10 +97,13 @@ class Exchange:
         self.max_body_bytes = max_body_bytes
         self.access_log = access_log
         self.on_shutdown = on_shutdown
-        #: GET answers the dialects marked reusable (``gateway.answers``).
+        #: GET answers the dialects marked reusable (``gateway.answers``), when switched on.
         self.answers = Answers()
+        self.answer_cache = answer_cache
         #: What tests and tools may look at (``state.admin``: the admin API's state).
         self.state = SimpleNamespace()
+        #: The route of each Host header value seen (None: no site's Host), bounded.
+        self._host_routes: dict[bytes, Route | None] = {}
         #: Bytes of each body kept for the journal (``body_chars`` UTF-8 characters at most).
         self.keep = journal.body_chars * 4 + 4
 
@@ -122,10 +121,15 @@ class Exchange:
         """The dialect route and the prefix it is mounted at: a Host that names a site is
         served at its root (""), whatever the path; any other Host by the path's prefix."""
         if host:
-            name = host.decode("latin-1")
-            if ":" in name:
-                name = name.rsplit(":", 1)[0]
-            route = self.hosts.get(name.lower())
+            route = self._host_routes.get(host, _UNKNOWN)
+            if route is _UNKNOWN:
+                name = host.decode("latin-1")
+                if ":" in name:
+                    name = name.rsplit(":", 1)[0]
+                route = self.hosts.get(name.lower())
+                if len(self._host_routes) >= _MAX_HOSTS:
+                    self._host_routes.clear()
+                self._host_routes[host] = route
             if route is not None:
                 return route, ""
         path: str = scope["path"]
@@ -256,7 +260,11 @@ class Exchange:
             key = None
             if self.faults.active():
                 app = self._faulty(route, scope, app)
-            elif length in (None, b"0") and (key := self.answers.key(scope)) is not None:
+            elif (
+                self.answer_cache
+                and length in (None, b"0")
+                and (key := self.answers.key(scope)) is not None
+            ):
                 core = context.core
                 if (found := self.answers.get(key, core)) is not None:
                     await found.replay(send_and_keep)
@@ -303,7 +311,7 @@ class Exchange:
         rule = self.faults.pick(route.dialect.name, scope["method"], path, scope[SCOPE_KEY].sandbox)
         if rule is None:
             return app
-        return _with_fault(rule, app)
+        return with_fault(rule, app)
 
     # -- the record of the exchange ----------------------------------------------------------
 
@@ -328,18 +336,8 @@ class Exchange:
                 context.matched,
             )
         )
-        if self.access_log and access_log.isEnabledFor(logging.INFO):
-            query = mask_query(scope.get("query_string", b""))
-            access_log.info(
-                "%s %s %s%s %d %.1fms id=%s",
-                context.dialect,
-                scope["method"],
-                printable(scope["path"]),
-                f"?{query}" if query else "",
-                status,
-                duration * 1000,
-                context.request_id,
-            )
+        if self.access_log:
+            log_access(context, scope, status, duration)
 
     # -- lifespan ----------------------------------------------------------------------------
 
@@ -372,50 +370,3 @@ async def _plain_500(scope: Scope, receive: Receive, send: Send) -> None:
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21")]
     await send({"type": "http.response.start", "status": 500, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-def _with_fault(rule: FaultRule, app: ASGIApp) -> ASGIApp:
-    """``app`` as the fault rule changes it: slower, failing, dropped or cut in half."""
-
-    async def faulty(scope: Scope, receive: Receive, send: Send) -> None:
-        if rule.action == "latency":
-            await asyncio.sleep(rule.delay_seconds())
-            await app(scope, receive, send)
-        elif rule.action == "status":
-            raise Problem(rule.status, rule.message)
-        elif rule.action == "drop":
-            await _drop(send)
-        else:
-            await app(scope, receive, _malformed(send))
-
-    return faulty
-
-
-async def _drop(send: Send) -> None:
-    """Promise a body and return without it: the server closes the connection mid-response."""
-    headers = [(b"content-length", b"1024"), (b"content-type", b"application/octet-stream")]
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": b"", "more_body": True})
-
-
-def _malformed(send: Send) -> Send:
-    """Send the real response cut in half, with a Content-Length that matches the cut."""
-    start: dict[str, Message] = {}
-    chunks: list[bytes] = []
-
-    async def cutting_send(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            start["message"] = message
-            return
-        chunks.append(message.get("body", b""))
-        if message.get("more_body"):
-            return
-        body = b"".join(chunks)
-        cut = body[: len(body) // 2]
-        head = start["message"]
-        headers = [(k, v) for k, v in head.get("headers", []) if k != b"content-length"]
-        headers.append((b"content-length", str(len(cut)).encode()))
-        await send(head | {"headers": headers})
-        await send({"type": "http.response.body", "body": cut, "more_body": False})
-
-    return cutting_send

@@ -33,10 +33,17 @@ class VersionMemo:
         self.store = store
         self._known: dict[Hashable, Any] = {}
         self._version: object = None
+        #: The data version ``_version`` was last checked under: while it holds, nothing was
+        #: written anywhere, so neither moved.
+        self._checked: str | None = None
 
     def _current(self) -> dict[Hashable, Any]:
+        stamp = self.store.data_version
+        if stamp is not None and stamp == self._checked:
+            return self._known
+        self._checked = stamp
         if self.depends_on is None:
-            version: object = self.store.data_version
+            version: object = stamp
         else:
             version = self.store.models_version(*self.depends_on)
         if version != self._version or version is None:

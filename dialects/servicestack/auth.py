@@ -20,6 +20,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from uuid import UUID
 
 import jwt
@@ -30,6 +31,8 @@ from starlette.responses import Response
 from core.errors import CoreError, Unauthenticated
 from core.models import Principal
 from core.services import Core
+from dialects.base import Problem
+from dialects.context import headers_of
 from dialects.servicestack.dto import Authenticate, AuthenticateResponse
 from dialects.servicestack.operations import Call
 
@@ -179,8 +182,32 @@ def credential(core: Core, site: str, request: Request) -> tuple[Principal, date
     no credentials at all.
 
     A bearer token that does not verify is refused outright (ServiceStack does not fall back
-    to cookies then); a stale session cookie counts as no credentials.
+    to cookies then); a stale session cookie counts as no credentials. What a request's
+    credential headers (``Authorization``, ``Cookie``, ``X-ss-*``) vouched for is remembered
+    (core's ``VerifiedTokens``: until sessions or users change, or any commit by another
+    connection, which the request's sync has read) and served again until its moment: one
+    dictionary lookup.
     """
+    get = headers_of(request.scope).get
+    key = (
+        "servicestack",
+        site,
+        get(b"authorization"),
+        get(b"cookie"),
+        get(b"x-ss-id"),
+        get(b"x-ss-pid"),
+        get(b"x-ss-opt"),
+    )
+    known = core.tokens.get(key)
+    if known is not None and core.clock() < known[1]:
+        return known
+    found = _credential(core, site, request)
+    if found is not None:
+        core.tokens.put(key, found)
+    return found
+
+
+def _credential(core: Core, site: str, request: Request) -> tuple[Principal, datetime] | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() == "bearer" and token.strip():
@@ -193,6 +220,22 @@ def credential(core: Core, site: str, request: Request) -> tuple[Principal, date
         except CoreError:
             continue
     return None
+
+
+def check_api_key(env_name: str | None, request: Request) -> None:
+    """A site with API keys (``env_name`` names the variable that lists them, comma separated;
+    read on every call, it may change) refuses a request whose ``x-api-key`` is not one."""
+    if not env_name:
+        return
+    keys = _api_keys(os.environ.get(env_name, ""))
+    given = headers_of(request.scope).get(b"x-api-key", b"").decode("latin-1")
+    if keys and given not in keys:
+        raise Problem(401, "The API key is missing or not valid.")
+
+
+@lru_cache(maxsize=16)
+def _api_keys(configured: str) -> frozenset[str]:
+    return frozenset(k.strip() for k in configured.split(",") if k.strip())
 
 
 def sign_in(

@@ -14,6 +14,7 @@ way (numbers, booleans, Guids, dates; JSV for lists and nested DTOs).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any, TypeVar
 
 import msgspec
@@ -43,18 +44,24 @@ def bind(
 
     ``parse`` reads a query value meant for a list or a nested DTO (JSV in the query string).
     """
-    info = schema.plan(model)  # type: ignore[arg-type]
-    nodes = {f.wire: f.node for f in info.fields}
+    by_lower, nodes = _members(model)
     tree: dict[str, Any] = {}
     for source in (path, query):
         for key, raw in source.items():
-            wire = info.by_lower.get(key.lower())
+            wire = by_lower.get(key.lower())
             if wire is not None:
                 tree[wire] = _query_value(nodes[wire], raw, parse)
     given = schema.convert(tree, model)
     if body is None:
         return given
     return msgspec.structs.replace(body, **{name: getattr(given, name) for name in tree})
+
+
+@cache
+def _members(model: type) -> tuple[dict[str, str], dict[str, schema.Node]]:
+    """A DTO's wire names by lower-cased name, and the plan node of each wire name."""
+    info = schema.plan(model)  # type: ignore[arg-type]
+    return info.by_lower, {f.wire: f.node for f in info.fields}
 
 
 def bind_predefined(

@@ -39,6 +39,7 @@ CONTENT_TYPES = {
     "csv": csv.MEDIA_TYPE,
     "html": snapshot.MEDIA_TYPE,
 }
+_RAW_TYPES = {fmt: media.encode("latin-1") for fmt, media in CONTENT_TYPES.items()}
 FORMATS = ("json", "xml", "jsv")
 #: Predefined routes of the format plugins: ``/csv/reply/X``, ``/html/reply/X``.
 PLUGIN_FORMATS = ("csv", "html")
@@ -148,6 +149,46 @@ def negotiate(
     return with_case(request, fmt, camel), stripped
 
 
+class Decisions:
+    """``negotiate``'s answers, remembered by what decides them: the format a path suffix
+    or a short first path segment names, the query string, ``Accept``, ``Content-Type``, the
+    host's case and plugins. Most requests of a client ask alike; bounded in count."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._known: dict[tuple[object, ...], str] = {}
+        self._plugins: negotiation.Plugins | None = None
+
+    def negotiate(
+        self,
+        request: Request,
+        path: str,
+        camel: bool,
+        plugins: negotiation.Plugins,
+        accept: bytes | None,
+        content_type: bytes | None,
+    ) -> tuple[str, str]:
+        """``negotiate(request, path, camel, plugins)``; ``accept`` and ``content_type`` are
+        the request's first such headers."""
+        head, dot, ext = path.rpartition(".")
+        suffix = plugins.name(ext) if dot else None
+        segment = None
+        if suffix is None and len(path) >= 3:
+            first = (path[1:] if path.startswith("/") else path).partition("/")[0]
+            segment = plugins.name(first.lower()) if len(first) <= 4 else None
+        if plugins is not self._plugins:  # the host's settings changed: decide afresh
+            self._known.clear()
+            self._plugins = plugins
+        key = (suffix, segment, request.scope.get("query_string", b""), accept, content_type, camel)
+        fmt = self._known.get(key)
+        if fmt is None:
+            fmt = negotiate(request, path, camel, plugins)[0]
+            if len(self._known) >= self.size:
+                self._known.clear()
+            self._known[key] = fmt
+        return fmt, head if suffix else path
+
+
 def content_type(fmt: str) -> str:
     """The Content-Type of an answer in format key ``fmt``."""
     return CONTENT_TYPES.get(fmt) or CONTENT_TYPES[fmt.split(":")[0]]
@@ -183,11 +224,36 @@ def response(
     if fmt == "csv" and not csv_loaded:
         return Response(b"", status_code=500, headers={"content-type": csv.MEDIA_TYPE})
     content = _snapshot(formats, body, page) if fmt == "html" else formats.encode(body, fmt)
-    return Response(
-        content,
-        status_code=status,
-        headers={"content-type": content_type(fmt), **headers},
-    )
+    if headers:
+        return Answer(content, status, {"content-type": content_type(fmt), **headers})
+    return Answer(content, status, None, _RAW_TYPES.get(fmt) or content_type(fmt).encode())
+
+
+class Answer(Response):
+    """A Starlette ``Response`` whose headers are given in full (Content-Type among them): the
+    raw header list is built directly, in ``Response.init_headers``' order (the given ones,
+    then ``Content-Length``)."""
+
+    def __init__(
+        self,
+        body: bytes,
+        status: int,
+        headers: Mapping[str, str] | None,
+        raw_type: bytes = b"",
+    ) -> None:
+        """``headers`` (with Content-Type), or else only ``raw_type`` as Content-Type."""
+        self.status_code = status
+        self.background = None
+        self.body = body
+        if headers is None:
+            raw = [(b"content-type", raw_type)]
+        else:
+            raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        if not (status < 200 or status in (204, 304)) and (
+            headers is None or b"content-length" not in dict(raw)
+        ):
+            raw.append((b"content-length", str(len(body)).encode()))
+        self.raw_headers = raw
 
 
 def _snapshot(formats: Formats, body: Any, page: Page | None) -> bytes:
@@ -216,7 +282,7 @@ JAVASCRIPT = "text/javascript"
 def jsonp_callback(request: Request) -> str | None:
     """``?callback=`` made a safe name (``GetJsonpCallback``: ServiceStack.Text
     ``SafeVarRef`` turns anything but letters, digits, ``.`` and ``_`` into ``_``)."""
-    callback = request.query_params.get("callback")
+    callback = query_of(request).get("callback")
     return _NOT_VAR.sub("_", callback) if callback else None
 
 

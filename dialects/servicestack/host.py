@@ -16,16 +16,17 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
-from starlette.routing import Route as StarletteRoute
+from starlette.types import ASGIApp
 
 from core.errors import CoreError, Unauthenticated
-from dialects.base import Endpoint, Problem, core_of, no_endpoint
-from dialects.context import reusable
+from dialects.base import Endpoint, Problem, core_of, no_endpoint, read_body
+from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
-from dialects.servicestack.operations import ALL_VERBS, Call, HostSettings, Operation, Route
+from dialects.servicestack.operations import Call, HostSettings, Operation
+from dialects.servicestack.routing import CatchAll, UserRoutes
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
@@ -57,8 +58,13 @@ class Site:
     settings: HostSettings = field(init=False)
     by_name: dict[str, Operation] = field(init=False)
     endpoints: tuple[Endpoint, ...] = field(init=False)
-    _user_routes: list[tuple[Route, Endpoint]] = field(init=False)
+    _user_routes: UserRoutes = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
+    _catch_all: CatchAll = field(init=False)
+    _decisions: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
+    _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
+        init=False, default=(None, negotiation.NONE)
+    )
     #: How its JSON writes a DateTime (for the OpenAPI description): WCF's ``/Date(ms)/``.
     json_dates: str = "wcf"
 
@@ -100,14 +106,19 @@ class Site:
         listed = [e for e in predefined if e.path.split("/")[1] not in codecs.PLUGIN_FORMATS]
         listed += [e for e in predefined if e.path.split("/")[1] in loaded]
         self.endpoints = (*pages.endpoints(typegen.GENERATORS), *user, *listed)
-        self._user_routes = [(Route(e.path, e.methods), e) for e in user]
+        self._user_routes = UserRoutes([(e, self._operation(e)) for e in user])
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
+        self._catch_all = CatchAll(self.name, self.endpoint, self._endpoint)
 
     @property
     def plugins(self) -> negotiation.Plugins:
         """The format plugins this host loaded (its settings)."""
-        return negotiation.Plugins(html=self.settings.html_format, csv=self.settings.csv_format)
+        settings = self.settings
+        if self._plugins[0] is not settings:
+            plugins = negotiation.Plugins(html=settings.html_format, csv=settings.csv_format)
+            self._plugins = (settings, plugins)
+        return self._plugins[1]
 
     def _loaded(self, fmt: str) -> bool:
         return getattr(self.plugins, fmt)
@@ -115,8 +126,11 @@ class Site:
     # -- the Dialect protocol ---------------------------------------------------------
 
     def routes(self) -> Sequence[BaseRoute]:
-        verbs = [*ALL_VERBS, "HEAD", "OPTIONS"]
-        return [StarletteRoute("/{path:path}", self.endpoint, methods=verbs, name=self.name)]
+        return [self._catch_all.route]
+
+    def asgi(self) -> ASGIApp:
+        """The site's requests straight to its endpoint (``routing.CatchAll``)."""
+        return self._catch_all
 
     def error_response(self, exc: Exception, request: Request) -> Response:
         """The error as the operation's response DTO (when the request reached one) in the
@@ -141,15 +155,20 @@ class Site:
     # -- dispatch -----------------------------------------------------------------------
 
     async def endpoint(self, request: Request) -> Response:
-        raw = "/" + request.path_params["path"]
+        """The Starlette endpoint of the catch-all route (``routes``)."""
+        return await self._endpoint(request, "/" + request.path_params["path"])
+
+    async def _endpoint(self, request: Request, raw: str) -> Response:
         camel = self.settings.use_camel_case
         plugins = self.plugins
-        fmt, path = codecs.negotiate(request, raw, camel, plugins)
+        headers = headers_of(request.scope)
+        accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
+        fmt, path = self._decisions.negotiate(request, raw, camel, plugins, accept, content_type)
         request.scope[FORMAT_KEY] = fmt
         page = pages.page(self, request, path)
         if page is not None:
             return page
-        operation, variables = self._user_route(request.method, path)
+        operation, variables = self._user_routes.find(request.method, path)
         handler_format: str | None = None
         batch = False
         if operation is None:
@@ -185,15 +204,6 @@ class Site:
         assert endpoint.request is not None
         return self.by_name[endpoint.request.__name__.lower()]
 
-    def _user_route(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
-        """The operation whose route fits path *and* verb, and its path variables."""
-        for route, endpoint in self._user_routes:
-            if endpoint.allows(method) or (method == "HEAD" and "GET" in endpoint.methods):
-                found = route.match(path)
-                if found is not None:
-                    return self._operation(endpoint), found
-        return None, {}
-
     def _authenticate(self, call: Call) -> None:
         """``[Authenticate]``: the caller, else a 401 with the credentials provider's
         challenge (AuthenticateAttribute -> AuthProvider.OnFailedAuthentication)."""
@@ -204,14 +214,6 @@ class Site:
         if found is None:
             raise Problem(401, errors.NOT_AUTHENTICATED, errors.AUTH_CHALLENGE)
         call.principal, call.until = found
-
-    def _check_api_key(self, request: Request) -> None:
-        if not self.api_key_env:
-            return
-        configured = os.environ.get(self.api_key_env, "")
-        keys = {k.strip() for k in configured.split(",") if k.strip()}
-        if keys and request.headers.get("x-api-key", "") not in keys:
-            raise Problem(401, "The API key is missing or not valid.")
 
     async def _serve(
         self,
@@ -224,16 +226,20 @@ class Site:
     ) -> Response:
         """Run ``operation``; ``handler_format`` is the predefined route's own format (None on a
         user route)."""
-        self._check_api_key(request)
+        auth.check_api_key(self.api_key_env, request)
         core = core_of(request)
-        body = await request.body() if request.method in _BODY_VERBS else b""
-        content_type = request.headers.get("content-type")
+        body = await read_body(request.receive) if request.method in _BODY_VERBS else b""
+        raw_type = headers_of(request.scope).get(b"content-type")
+        content_type = None if raw_type is None else raw_type.decode("latin-1")
         call = Call(core=core, request=request, site=self.name, settings=self.settings)
         if operation.authenticate:
             self._authenticate(call)
-        body_format = negotiation.body_format(content_type, self.plugins)
-        if handler_format is not None and body_format != "form":
-            body_format = handler_format
+        has_body = bool(body.strip())
+        body_format = None
+        if batch or has_body:
+            body_format = negotiation.body_format(content_type, self.plugins)
+            if handler_format is not None and body_format != "form":
+                body_format = handler_format
         if batch:
             if request.method != "POST":
                 raise Problem(405, "Auto-batched requests are POSTed.", {"Allow": "POST"})
@@ -241,8 +247,8 @@ class Site:
                 raise Problem(406, "Auto-batched responses are written in JSON or JSV.")
             dtos = self._read(body, body_format, content_type, operation, many=True)
             return self._batch(call, operation, dtos, fmt)
-        decoded = self._read(body, body_format, content_type, operation) if body.strip() else None
-        query = dict(codecs.query_of(request))
+        decoded = self._read(body, body_format, content_type, operation) if has_body else None
+        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
         if handler_format is None:
             dto = bind(operation.request, decoded, query, variables, codecs.parse_query_value)
         else:

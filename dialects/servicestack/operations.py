@@ -65,6 +65,15 @@ class Route:
 
     path: str
     verbs: tuple[str, ...] = ()
+    #: Per segment of ``path``: (variable name, None) or (None, the literal lower-cased).
+    segments: tuple[tuple[str | None, str | None], ...] = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        segments = []
+        for pattern in self.path.strip("/").split("/"):
+            variable = _VARIABLE.fullmatch(pattern)
+            segments.append((variable.group(1), None) if variable else (None, pattern.lower()))
+        object.__setattr__(self, "segments", tuple(segments))
 
     @property
     def variables(self) -> list[str]:
@@ -76,18 +85,20 @@ class Route:
 
     def match(self, path: str) -> dict[str, str] | None:
         """Path variables when ``path`` fits this route (literals compare case-insensitively)."""
-        want = self.path.strip("/").split("/")
-        have = path.strip("/").split("/")
+        return self.match_segments(path.strip("/").split("/"))
+
+    def match_segments(self, have: list[str]) -> dict[str, str] | None:
+        """``match`` for a path already split at its slashes (``strip("/").split("/")``)."""
+        want = self.segments
         if len(want) != len(have):
             return None
         found: dict[str, str] = {}
-        for pattern, segment in zip(want, have, strict=True):
-            variable = _VARIABLE.fullmatch(pattern)
-            if variable:
+        for (variable, literal), segment in zip(want, have, strict=True):
+            if variable is not None:
                 if not segment:
                     return None
-                found[variable.group(1)] = segment
-            elif pattern.lower() != segment.lower():
+                found[variable] = segment
+            elif literal != segment.lower():
                 return None
         return found
 

@@ -3,15 +3,18 @@ routed, described and has its core errors rendered without any code of its own."
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
 import pytest
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.testclient import TestClient
+from starlette.types import Message, Receive
 
 from core.errors import CoreError, NotFound
 from core.services import Core
-from dialects.base import Endpoint, EndpointDialect, Problem
+from dialects.base import Endpoint, EndpointDialect, Problem, read_body
 from gateway import openapi, registry
 from gateway.app import create_app
 from gateway.config import Config
@@ -73,3 +76,32 @@ def test_the_declaration_is_the_description() -> None:
     assert set(paths["/plugin/things/{id}"]) == {"get", "delete"}
     ok = paths["/plugin/hello"]["get"]["responses"]["200"]["content"]["application/json"]
     assert ok["schema"] == {"$ref": "#/components/schemas/Answer"}
+
+
+def receiving(*messages: Message) -> Receive:
+    queue = list(messages)
+
+    async def receive() -> Message:
+        return queue.pop(0)
+
+    return receive
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [[b""], [b"whole"], [b"in ", b"three ", b"parts"], [b"", b"after an empty chunk"]],
+)
+def test_a_body_reads_as_starlette_reads_it(chunks: list[bytes]) -> None:
+    messages = [
+        {"type": "http.request", "body": chunk, "more_body": i < len(chunks) - 1}
+        for i, chunk in enumerate(chunks)
+    ]
+    scope = {"type": "http", "method": "PUT", "path": "/", "headers": []}
+    expected = asyncio.run(Request(scope, receiving(*messages)).body())
+    assert asyncio.run(read_body(receiving(*messages))) == expected == b"".join(chunks)
+
+
+def test_a_client_gone_mid_body_is_a_client_disconnect() -> None:
+    partial = {"type": "http.request", "body": b"half", "more_body": True}
+    with pytest.raises(ClientDisconnect):
+        asyncio.run(read_body(receiving(partial, {"type": "http.disconnect"})))

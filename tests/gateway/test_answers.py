@@ -68,6 +68,19 @@ def test_the_same_get_is_computed_once_and_answered_alike(
     assert one["status"] == two["status"] == 200
 
 
+def test_with_the_answer_cache_off_every_get_is_computed(core: Core, computed: list[UUID]) -> None:
+    """``--no-answer-cache`` (``Config.answer_cache``): the same bytes, computed each time."""
+    config = Config(db=":memory:", admin_token="test-admin-token", answer_cache=False)
+    with TestClient(create_app(config, core=core)) as client:
+        sign_in(client, "pf", "customer11@1to1service.com")
+        first = client.get(LINKS)
+        second = client.get(LINKS)
+        assert first.status_code == second.status_code == 200
+        assert first.content == second.content
+        assert len(computed) == 2
+        assert len(gateway_of(client).answers) == 0
+
+
 def test_a_get_with_an_empty_body_is_reused(client: TestClient, computed: list[UUID]) -> None:
     """``Content-Length: 0`` (as wrk and some HTTP libraries send on a GET) is no body."""
     sign_in(client, "pf", "customer11@1to1service.com")

@@ -16,7 +16,7 @@ from core.models import Customer
 from core.services import Core
 from core.services.keys import KEY_ENV, KEY_FILE_ENV, NO_KEY
 from core.store import open_store
-from gateway.cli import build_parser, env_name, main
+from gateway.cli import build_parser, env_name, main, serve_config
 from gateway.config import Config
 from tests.golden import golden
 from tests.helpers import CRMGATE, DEMO, Server
@@ -242,6 +242,21 @@ def test_the_access_log_is_opt_in_from_the_command_line_or_the_environment(
     assert build_parser().parse_args(["serve"]).access_log is expected
     assert build_parser().parse_args(["serve", "--access-log"]).access_log is True
     assert Config.from_env().access_log is expected
+
+
+@pytest.mark.parametrize(("env", "expected"), [(None, True), ("1", False), ("no", True)])
+def test_the_answer_cache_is_on_unless_switched_off(
+    monkeypatch: pytest.MonkeyPatch, env: str | None, expected: bool
+) -> None:
+    monkeypatch.delenv("CRMGATE_CONFIG", raising=False)
+    if env is None:
+        monkeypatch.delenv("CRMGATE_NO_ANSWER_CACHE", raising=False)
+    else:
+        monkeypatch.setenv("CRMGATE_NO_ANSWER_CACHE", env)
+    assert serve_config(build_parser().parse_args(["serve"])).answer_cache is expected
+    switched = build_parser().parse_args(["serve", "--no-answer-cache"])
+    assert serve_config(switched).answer_cache is False
+    assert Config.from_env().answer_cache is expected
 
 
 def test_a_server_started_without_the_cli_reads_every_serve_variable(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import jwt
 import pytest
 from starlette.testclient import TestClient
 
+from core.services import Core
 from tests.helpers import JOHN_ID, PASSWORDS, FakeClock, sign_in
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
@@ -283,3 +285,26 @@ def test_session_lifetimes(
     assert client.get("/pf/auth").status_code == 200
     clock.advance(days=1, seconds=1)
     assert client.get("/pf/auth").status_code == 401
+
+
+def test_a_credential_is_checked_once_until_sessions_or_users_change(
+    client: TestClient, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same credential headers are looked up once (core's ``VerifiedTokens``); a write of
+    sessions or users (another sign-in) makes the next request look again."""
+    sign_in(client, "pf", "customer11@1to1service.com")
+    looked_up: list[str | None] = []
+    real = core.sessions.resolve_until
+
+    def counting(token: str | None, kind: str) -> Any:
+        looked_up.append(token)
+        return real(token, kind)
+
+    monkeypatch.setattr(core.sessions, "resolve_until", counting)
+    assert client.get(LINKS).status_code == 200
+    assert client.get(LINKS).status_code == 200
+    assert len(looked_up) == 1
+    other = TestClient(client.app)
+    sign_in(other, "pf", "agent@demo.local")
+    assert client.get(LINKS).status_code == 200
+    assert len(looked_up) == 2

@@ -332,3 +332,21 @@ def test_an_xml_root_outside_the_contract_namespace_is_a_serialization_exception
     assert response.status_code == 400
     assert b"<d2p1:ErrorCode>SerializationException</d2p1:ErrorCode>" in response.content
     assert b"Expecting element 'ContactConnectedLinks' from namespace" in response.content
+
+
+def test_a_site_dispatches_as_its_catch_all_route_did(client: TestClient) -> None:
+    """The site dispatches its one catch-all route itself (``Site.asgi``), answering what
+    Starlette's router answered: the site's root redirects to its slash, a verb no route
+    takes is a 405 naming the verbs, a path the route pattern does not take is a 404."""
+    root = client.get("/pf", follow_redirects=False)
+    assert root.status_code == 307
+    assert root.headers["location"] == "http://testserver/pf/"
+    trace = client.request("TRACE", f"/pf/api/contacts/{JOHN_ID}/links")
+    assert trace.status_code == 405
+    assert sorted(trace.headers["allow"].split(", ")) == sorted(
+        ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
+    )
+    assert trace.json()["ResponseStatus"]["ErrorCode"] == "MethodNotAllowed"
+    unmatched = client.get("/pf/a%0Ab/c")
+    assert unmatched.status_code == 404
+    assert unmatched.json()["ResponseStatus"]["Message"] == "No resource matches the request."

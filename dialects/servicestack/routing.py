@@ -1,0 +1,74 @@
+"""How a ServiceStack site finds what answers a request, from tables built at start-up: its one
+Starlette catch-all route dispatched without the router's layers, and its user routes
+(``[Route]``) by segment count."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route as StarletteRoute
+from starlette.routing import Router
+from starlette.types import Receive, Scope, Send
+
+from dialects.base import Endpoint, no_route, route_path
+from dialects.servicestack.operations import ALL_VERBS, Operation, Route
+
+#: The verbs the catch-all route takes: every one a route may declare, HEAD and OPTIONS.
+VERBS = [*ALL_VERBS, "HEAD", "OPTIONS"]
+
+
+class CatchAll:
+    """``/{path:path}`` for every verb of ``VERBS``: ``route`` is the Starlette route (what
+    ``routes()`` lists, calling ``endpoint``); called as an ASGI app it matches the route as
+    Starlette's router does and hands the path to ``serve`` itself. What the route pattern
+    does not take goes to the router, which answers as it always did (the site's root
+    redirected to its slash, else the dialect's 404)."""
+
+    def __init__(
+        self,
+        name: str,
+        endpoint: Callable[[Request], Awaitable[Response]],
+        serve: Callable[[Request, str], Awaitable[Response]],
+    ) -> None:
+        self.route = StarletteRoute("/{path:path}", endpoint, methods=VERBS, name=name)
+        self.serve = serve
+        self._verbs = frozenset(self.route.methods or ())
+        self._router = Router([self.route], default=no_route)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = self.route.path_regex.match(route_path(scope))
+        if found is None:
+            await self._router(scope, receive, send)
+            return
+        if scope["method"] not in self._verbs:  # Route.handle's 405, rendered by the gateway
+            raise HTTPException(405, headers={"Allow": ", ".join(self.route.methods or ())})
+        response = await self.serve(Request(scope, receive), "/" + found.group("path"))
+        await response(scope, receive, send)
+
+
+class UserRoutes:
+    """The user routes of a site's operations, by segment count (no route fits a path of
+    another length), each list in declaration order; a route answers its verbs, and HEAD
+    when it answers GET."""
+
+    def __init__(self, declared: Iterable[tuple[Endpoint, Operation]]) -> None:
+        self._by_length: dict[int, list[tuple[Route, frozenset[str], Operation]]] = {}
+        for endpoint, operation in declared:
+            route = Route(endpoint.path, endpoint.methods)
+            verbs = frozenset(endpoint.methods)
+            if "GET" in verbs:
+                verbs |= {"HEAD"}
+            self._by_length.setdefault(len(route.segments), []).append((route, verbs, operation))
+
+    def find(self, method: str, path: str) -> tuple[Operation | None, dict[str, str]]:
+        """The operation whose route fits path *and* verb, and its path variables."""
+        have = path.strip("/").split("/")
+        for route, verbs, operation in self._by_length.get(len(have), ()):
+            if method in verbs:
+                found = route.match_segments(have)
+                if found is not None:
+                    return operation, found
+        return None, {}
