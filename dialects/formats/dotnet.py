@@ -61,7 +61,7 @@ class NetDateTime:
         if not -14 * 60 <= offset <= 14 * 60:
             raise ValueError(f"UTC offset out of range: {offset} minutes")
         object.__setattr__(self, "ticks", ticks)
-        object.__setattr__(self, "kind", DateTimeKind(kind))
+        object.__setattr__(self, "kind", kind if type(kind) is DateTimeKind else DateTimeKind(kind))
         object.__setattr__(self, "offset", offset)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -82,7 +82,9 @@ class NetDateTime:
     def from_datetime(cls, value: datetime, kind: DateTimeKind | None = None) -> Self:
         """An aware datetime becomes UTC (offset 0 and ``kind`` not LOCAL) or LOCAL with its
         offset; a naive one is UNSPECIFIED unless ``kind`` says otherwise."""
-        ticks = (value.replace(tzinfo=None) - _EPOCH) // timedelta(microseconds=1) * 10
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        ticks = (value.toordinal() - 1) * TICKS_PER_DAY + seconds * TICKS_PER_SECOND
+        ticks += value.microsecond * 10
         delta = value.utcoffset()
         if delta is None:
             return cls(ticks, kind or DateTimeKind.UNSPECIFIED)
