@@ -68,8 +68,9 @@ class Store(Protocol):
 
     def update(self, obj: Any, before: Any = None) -> None:
         """Replace the stored row that has ``obj``'s key. ``before``: that row as read in this
-        write transaction; then only the columns that differ are written, and nothing at all
-        (no change, no new data version) when none does."""
+        write transaction, sharing no value changed in place with ``obj``; then only the
+        columns that differ are written, and nothing at all (no change, no new data version)
+        when none does."""
 
     def delete(self, model: type, **where: Any) -> int: ...
 

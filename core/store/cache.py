@@ -260,10 +260,20 @@ class ReadCache(ABC):
                 self._size -= len(self._cached.pop(model, {}))
                 writes[model] = writes.get(model, 0) + 1
             for model, rows in self._updated.items():
-                self._cached[model] = {("get", *key): row for key, row in rows.items()}
-                self._size += len(rows)
+                self._remember(model, rows)
             self._touched = set()
             self._updated = {}
+
+    def _remember(self, model: type, rows: dict[tuple[Any, ...], Any]) -> None:
+        """Cache the rows a transaction updated as a read by key answers them, and as a
+        ``find`` by one of the model's unique columns (``__unique__``) does."""
+        entries = self._cached[model] = {("get", *key): row for key, row in rows.items()}
+        for name in getattr(model, "__unique__", ()):
+            for row in rows.values():
+                value = getattr(row, name)
+                if value is not None:
+                    entries["find", None, None, 0, (name, value)] = [row]
+        self._size += len(entries)
 
     def _cache_abort(self) -> None:
         """Rolled back: the database holds what the cache saw (a failed commit left a stamp

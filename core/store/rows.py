@@ -46,8 +46,18 @@ def _converter(t: msgspec.inspect.Type) -> Callable[[Any], Any] | None:
 
 
 def _differs(new: Any, old: Any) -> bool:
-    """Whether a column's stored value changes (``1`` and ``1.0`` are stored apart)."""
-    return new != old or type(new) is not type(old)
+    """Whether a column's stored value changes: Python's equality, and what it does not tell
+    apart (``1`` from ``1.0``, a time from the same instant in another zone, such a time
+    inside a nested value)."""
+    if new is old:
+        return False
+    if new != old or type(new) is not type(old):
+        return True
+    if isinstance(new, datetime):
+        return new.utcoffset() != old.utcoffset()
+    if isinstance(new, msgspec.Struct | list | dict):
+        return _json_text(new) != _json_text(old)
+    return False
 
 
 class RowMapper:
@@ -110,13 +120,13 @@ class RowMapper:
         same write transaction) only the columns whose values differ are set, so an
         unchanged column costs no index or reference check. No SQL (None) when no column
         is left to set."""
-        row = self.dump(obj)
         changed = self._rest
-        if before is not None:  # compared as stored: a time in another zone is a change
-            old = self.dump(before)
-            changed = tuple(i for i in changed if _differs(row[i], old[i]))
-        if not changed:
-            return None, [], None
+        if before is not None:
+            new, old = self._values(obj), self._values(before)
+            changed = tuple(i for i in changed if _differs(new[i], old[i]))
+            if not changed:
+                return None, [], None
+        row = self.dump(obj)
         params = [row[i] for i in changed]
         params += [row[i] for i in self._key_at]
         return self._update_sql(changed), params, self._reloaded(row)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import msgspec
 
 from core.models import Customer, InvoiceAddress
-from core.store.rows import RowMapper
+from core.store.rows import RowMapper, _differs
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 CUSTOMER = Customer(
@@ -58,3 +58,14 @@ def test_a_number_stored_as_another_type_is_a_change() -> None:
     real = msgspec.structs.replace(CUSTOMER, number=7.0)
     sql, _, _ = RowMapper(Customer).update(real, before=CUSTOMER)
     assert sql == 'UPDATE customers SET "number" = ? WHERE "id" = ?'
+
+
+def test_values_equal_in_python_but_stored_apart_differ() -> None:
+    """What ``update(before=...)`` compares: equal in Python is not always equal as stored."""
+    utc = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    local = utc.astimezone(timezone(timedelta(hours=1)))
+    assert _differs(local, utc)
+    assert _differs([local], [utc])  # inside a nested value (stored as JSON)
+    assert _differs(True, 1)
+    assert not _differs([utc], [utc])
+    assert not _differs("a", "".join("a"))
