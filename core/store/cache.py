@@ -1,6 +1,6 @@
 """Reads served from memory while nobody has written: the store's data version.
 
-Every write transaction that changes a row stamps a fresh data version (``core.store.stamps``) in the
+Every write transaction that changes a row stamps a fresh, unique data version in the
 ``control`` table before it commits. A transaction first reads that stamp (one cheap query)
 and forgets everything it cached when the stamp is not the last one it saw: another process
 or connection wrote. A writer forgets only the models it changed. So N processes on one

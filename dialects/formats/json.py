@@ -101,6 +101,20 @@ def parse(buf: bytes) -> Any:
     return _read(buf, Any)
 
 
+def _bind(buf: bytes, type_: type[T]) -> T:
+    """A body read as .NET binds it (:func:`schema.convert`). A document whose member names
+    all match exactly (what clients send) decodes straight into the type; any failure there
+    takes the binding path, which answers alike or raises the error."""
+    exact = schema.exact_type(type_)
+    if exact is not None and _NBSP not in buf:
+        try:
+            value = msgspec.json.decode(buf, type=exact, dec_hook=schema.dec_hook)
+            return msgspec.convert(value, type_, from_attributes=True)
+        except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
+            pass
+    return schema.convert(parse(buf), type_)
+
+
 class WebApiJson:
     """ASP.NET Web API 2's JsonMediaTypeFormatter (JSON.NET with camelCase names)."""
 
@@ -110,7 +124,7 @@ class WebApiJson:
         return _encoder.encode(obj)
 
     def decode(self, buf: bytes, type_: type[T]) -> T:
-        return schema.convert(parse(buf), type_)
+        return _bind(buf, type_)
 
 
 class ServiceStackJson:
@@ -151,4 +165,4 @@ class ServiceStackJson:
         return lambda obj: encode(convert(obj, wire, from_attributes=True))
 
     def decode(self, buf: bytes, type_: type[T]) -> T:
-        return schema.convert(parse(buf), type_)
+        return _bind(buf, type_)

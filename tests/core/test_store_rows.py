@@ -24,7 +24,8 @@ CUSTOMER = Customer(
 
 def test_an_update_without_the_row_before_sets_every_column() -> None:
     sql, params, stored = RowMapper(Customer).update(CUSTOMER)
-    assert sql is not None and sql.startswith('UPDATE customers SET "number" = ?, ')
+    assert sql is not None
+    assert sql.startswith('UPDATE customers SET "number" = ?, ')
     assert params[-1] == str(CUSTOMER.id)
     assert len(params) == len(RowMapper(Customer).columns)
     assert stored == CUSTOMER

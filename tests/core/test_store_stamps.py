@@ -25,5 +25,6 @@ def test_a_forked_child_stamps_apart_from_its_parent() -> None:
     child = os.read(read, 100).decode()
     os.close(read)
     parent = new_stamp()
-    assert child and child != parent
+    assert child
+    assert child != parent
     assert child[:16] != parent[:16]
