@@ -49,8 +49,6 @@ def _differs(new: Any, old: Any) -> bool:
     """Whether a column's stored value changes: Python's equality, and what it does not tell
     apart (``1`` from ``1.0``, a time from the same instant in another zone, such a time
     inside a nested value)."""
-    if new is old:
-        return False
     if new != old or type(new) is not type(old):
         return True
     if isinstance(new, datetime):
@@ -123,7 +121,7 @@ class RowMapper:
         changed = self._rest
         if before is not None:
             new, old = self._values(obj), self._values(before)
-            changed = tuple(i for i in changed if _differs(new[i], old[i]))
+            changed = tuple(i for i in changed if new[i] is not old[i] and _differs(new[i], old[i]))
             if not changed:
                 return None, [], None
         row = self.dump(obj)
