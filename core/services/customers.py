@@ -225,8 +225,8 @@ class CustomerService:
             errors += key_errors
         if errors:
             raise ValidationFailed(errors)
-        account = next(iter(self.store.find(User, customer_id=customer.id)), None)
         if (updated.email or "").lower() != (customer.email or "").lower():
+            account = next(iter(self.store.find(User, customer_id=customer.id)), None)
             check_email_change(principal, customer, has_account=account is not None)
             self._move_login(account, updated)
         updated.updated = self.clock()
