@@ -31,6 +31,8 @@ class Customer(msgspec.Struct, kw_only=True):
 
     __table__: ClassVar[str] = "customers"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
+    #: Columns unique on their own: the read cache answers a find by one after an update.
+    __unique__: ClassVar[tuple[str, ...]] = ("number",)
 
     id: UUID
     number: int

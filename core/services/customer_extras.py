@@ -112,8 +112,11 @@ def check_custom_values(
 ) -> tuple[dict[int, str], list[FieldError]]:
     """The values to store, by field id, and the errors: unknown fields and broken rules."""
     errors: list[FieldError] = []
+    # the same read as ``load_extras`` (one cached answer for both)
     definitions = {
-        d.id: d for d in store.find(CustomField, company_id=customer.company_id, id=sorted(values))
+        d.id: d
+        for d in store.find(CustomField, company_id=customer.company_id, order_by="id")
+        if d.id in values
     }
     accepted: dict[int, str] = {}
     for field_id, value in values.items():

@@ -225,12 +225,12 @@ class CustomerService:
             errors += key_errors
         if errors:
             raise ValidationFailed(errors)
-        account = next(iter(self.store.find(User, customer_id=customer.id)), None)
         if (updated.email or "").lower() != (customer.email or "").lower():
+            account = next(iter(self.store.find(User, customer_id=customer.id)), None)
             check_email_change(principal, customer, has_account=account is not None)
             self._move_login(account, updated)
         updated.updated = self.clock()
-        self.store.update(updated)
+        self.store.update(updated, before=customer)
         self._store_children(updated, generic, logins, segments)
         store_extras(self.store, updated, values, keys)
         return updated
@@ -322,8 +322,7 @@ class CustomerService:
         taken = self.store.find(User, login=updated.email)
         if any(u.id != account.id for u in taken):
             raise Conflict(f"the login {updated.email} is already taken")
-        account.login = updated.email
-        self.store.update(account)
+        self.store.update(msgspec.structs.replace(account, login=updated.email), before=account)
 
     def _store_children(
         self,

@@ -119,7 +119,7 @@ class SocialService:
         """Write what differs from the stored account and its messages (clients save back
         what they read): an unchanged account or message list costs no statement."""
         if _exact(stored) != _exact(account):
-            self.store.update(account)
+            self.store.update(account, before=stored)
         old = self.store.find(LikedMessage, social_account_id=account.id, order_by="position")
         if _exact(old) != _exact(liked):
             self.store.delete(LikedMessage, social_account_id=account.id)

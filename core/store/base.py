@@ -66,8 +66,11 @@ class Store(Protocol):
 
     def insert_many(self, objs: list[Any]) -> None: ...
 
-    def update(self, obj: Any) -> None:
-        """Replace the stored row that has ``obj``'s key."""
+    def update(self, obj: Any, before: Any = None) -> None:
+        """Replace the stored row that has ``obj``'s key. ``before``: that row as read in this
+        write transaction, sharing no value changed in place with ``obj``; then only the
+        columns that differ are written, and nothing at all (no change, no new data version)
+        when none does."""
 
     def delete(self, model: type, **where: Any) -> int: ...
 

@@ -1,6 +1,6 @@
 """Reads served from memory while nobody has written: the store's data version.
 
-Every write transaction that changes a row stamps a fresh, random data version in the
+Every write transaction that changes a row stamps a fresh, unique data version in the
 ``control`` table before it commits. A transaction first reads that stamp (one cheap query)
 and forgets everything it cached when the stamp is not the last one it saw: another process
 or connection wrote. A writer forgets only the models it changed. So N processes on one
@@ -28,9 +28,10 @@ model is a msgspec Struct): a caller may set attributes of what it read, not the
 
 from __future__ import annotations
 
-import secrets
 from abc import ABC, abstractmethod
 from typing import Any
+
+from core.store.stamps import new_stamp
 
 VERSION_KEY = "data_version"
 #: Stamped afresh by every change of operating state (``set_control``): fault rules, sandboxes.
@@ -252,17 +253,27 @@ class ReadCache(ABC):
         """Called just before COMMIT: stamp a new version when rows changed."""
         self._caching = False
         if self._touched and self._cache_ready:
-            self._version = secrets.token_hex(8)
+            self._version = new_stamp()
             self._set("control", VERSION_KEY, self._version)
             writes = self._model_writes
             for model in self._touched:
                 self._size -= len(self._cached.pop(model, {}))
                 writes[model] = writes.get(model, 0) + 1
             for model, rows in self._updated.items():
-                self._cached[model] = {("get", *key): row for key, row in rows.items()}
-                self._size += len(rows)
+                self._remember(model, rows)
             self._touched = set()
             self._updated = {}
+
+    def _remember(self, model: type, rows: dict[tuple[Any, ...], Any]) -> None:
+        """Cache the rows a transaction updated as a read by key answers them, and as a
+        ``find`` by one of the model's unique columns (``__unique__``) does."""
+        entries = self._cached[model] = {("get", *key): row for key, row in rows.items()}
+        for name in getattr(model, "__unique__", ()):
+            for row in rows.values():
+                value = getattr(row, name)
+                if value is not None:
+                    entries["find", None, None, 0, (name, value)] = [row]
+        self._size += len(entries)
 
     def _cache_abort(self) -> None:
         """Rolled back: the database holds what the cache saw (a failed commit left a stamp

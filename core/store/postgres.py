@@ -329,12 +329,15 @@ class PostgresStore(PgLogs, SqlStoreBase):
             cursor.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
             self._changed(mapper.model)
 
-    def update(self, obj: Any) -> None:
+    def update(self, obj: Any, before: Any = None) -> None:
         mapper = self._mappers[type(obj)]
+        sql, params, stored = mapper.update(obj, before)
+        if sql is None:
+            return
         with self._constraints(mapper.table):
             self._before_change()
-            cursor = self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj))
-            self._changed(mapper.model, mapper.stored(obj) if cursor.rowcount == 1 else None)
+            cursor = self._conn.execute(sql, params)
+            self._changed(mapper.model, stored if cursor.rowcount == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:
         query, params = self._mappers[model].delete(where)

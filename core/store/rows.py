@@ -45,6 +45,19 @@ def _converter(t: msgspec.inspect.Type) -> Callable[[Any], Any] | None:
     return None
 
 
+def _differs(new: Any, old: Any) -> bool:
+    """Whether a column's stored value changes: Python's equality, and what it does not tell
+    apart (``1`` from ``1.0``, a time from the same instant in another zone, such a time
+    inside a nested value)."""
+    if new != old or type(new) is not type(old):
+        return True
+    if isinstance(new, datetime):
+        return new.utcoffset() != old.utcoffset()
+    if isinstance(new, msgspec.Struct | list | dict):
+        return _json_text(new) != _json_text(old)
+    return False
+
+
 class RowMapper:
     """Dumps a Struct to SQL parameters and loads a row tuple back into the Struct."""
 
@@ -60,7 +73,6 @@ class RowMapper:
         self._values = operator.attrgetter(*self.columns)
         self._list_type = list[model]
         self._converters = [_converter(f.type) for f in info.fields]
-        by_name = dict(zip(self.columns, self._converters, strict=True))
         cols = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join(ph for _ in self.columns)
         key_where = " AND ".join(f'"{k}" = {ph}' for k in self.key)
@@ -68,11 +80,9 @@ class RowMapper:
         self.select_by_key = f"{self.select_all} WHERE {key_where}"
         self.insert_sql = f"INSERT INTO {self.table} ({cols}) VALUES ({marks})"
         rest = [c for c in self.columns if c not in self.key]
-        sets = ", ".join(f'"{c}" = {ph}' for c in rest)
-        self.update_sql = f"UPDATE {self.table} SET {sets} WHERE {key_where}"
-        order = [*rest, *self.key]
-        self._update_values = operator.attrgetter(*order)
-        self._update_converters = [by_name[c] for c in order]
+        #: Positions (in ``columns``) of the columns an update may set, and of the key.
+        self._rest = tuple(self.columns.index(c) for c in rest)
+        self._key_at = tuple(self.columns.index(k) for k in self.key)
 
     @staticmethod
     def param(value: Any) -> Any:
@@ -91,22 +101,40 @@ class RowMapper:
             ]
         )
 
-    def dump_for_update(self, obj: Any) -> list[Any]:
-        values = self._update_values(obj)
-        return self._checked(
-            [
-                v if c is None or v is None else c(v)
-                for v, c in zip(values, self._update_converters, strict=True)
-            ]
-        )
-
     def stored(self, obj: Any) -> Any:
         """``obj`` as the database hands it back once written (the types of its columns), or
         None when that cannot be told here (a value of another type than its field's)."""
+        return self._reloaded(self.dump(obj))
+
+    def _reloaded(self, row: list[Any]) -> Any:
         try:
-            return self.load(tuple(self.dump(obj)))
+            return self.load(tuple(row))
         except msgspec.ValidationError:
             return None
+
+    def update(self, obj: Any, before: Any = None) -> tuple[str | None, list[Any], Any]:
+        """The UPDATE that stores ``obj`` over the row with its key, its parameters, and ``obj``
+        as :meth:`stored` answers it. With ``before`` (what the database holds, read in the
+        same write transaction) only the columns whose values differ are set, so an
+        unchanged column costs no index or reference check. No SQL (None) when no column
+        is left to set."""
+        changed = self._rest
+        if before is not None:
+            new, old = self._values(obj), self._values(before)
+            changed = tuple(i for i in changed if new[i] is not old[i] and _differs(new[i], old[i]))
+            if not changed:
+                return None, [], None
+        row = self.dump(obj)
+        params = [row[i] for i in changed]
+        params += [row[i] for i in self._key_at]
+        return self._update_sql(changed), params, self._reloaded(row)
+
+    @functools.lru_cache(maxsize=256)  # noqa: B019 - one mapper per model, for the process
+    def _update_sql(self, changed: tuple[int, ...]) -> str:
+        ph = self.placeholder
+        sets = ", ".join(f'"{self.columns[i]}" = {ph}' for i in changed)
+        where = " AND ".join(f'"{k}" = {ph}' for k in self.key)
+        return f"UPDATE {self.table} SET {sets} WHERE {where}"
 
     def _checked(self, row: list[Any]) -> list[Any]:
         """Text never holds NUL characters, in any store (PostgreSQL cannot keep them)."""

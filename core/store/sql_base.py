@@ -3,7 +3,6 @@ tables, wiping."""
 
 from __future__ import annotations
 
-import secrets
 from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,7 @@ from core.store.base import StoreUnavailable
 from core.store.cache import STATE_KEY, VERSION_KEY, ReadCache
 from core.store.logs import SqlLogs
 from core.store.rows import RowMapper
+from core.store.stamps import new_stamp
 
 #: The keys ``sync`` reads in one query: the data version, then the state version.
 VERSION_KEYS = (VERSION_KEY, STATE_KEY)
@@ -217,7 +217,7 @@ class SqlStoreBase(SqlLogs, ReadCache):
     def set_control(self, key: str, value: str) -> None:
         """Every change of operating state stamps a new state version (see ``sync``)."""
         self._set("control", key, value)
-        self.state_version = secrets.token_hex(8)
+        self.state_version = new_stamp()
         self._set("control", STATE_KEY, self.state_version)
 
     def wipe(self) -> None:

@@ -133,11 +133,14 @@ class SqliteStore(SqlStoreBase):
             self._conn.executemany(mapper.insert_sql, [mapper.dump(o) for o in objs])
         self._changed(mapper.model)
 
-    def update(self, obj: Any) -> None:
+    def update(self, obj: Any, before: Any = None) -> None:
         mapper = self._mapper(type(obj))
+        sql, params, stored = mapper.update(obj, before)
+        if sql is None:
+            return
         with _constraints(mapper.table):
-            updated = self._conn.execute(mapper.update_sql, mapper.dump_for_update(obj)).rowcount
-        self._changed(mapper.model, mapper.stored(obj) if updated == 1 else None)
+            updated = self._conn.execute(sql, params).rowcount
+        self._changed(mapper.model, stored if updated == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:
         sql, params = self._mapper(model).delete(where)

@@ -21,6 +21,7 @@ TICKS_PER_MINUTE: Final = 60 * TICKS_PER_SECOND
 TICKS_PER_DAY: Final = 86_400 * TICKS_PER_SECOND
 _TICKS_PER_MS: Final = 10_000
 _EPOCH: Final = datetime(1, 1, 1)
+_EPOCH_UTC: Final = datetime(1, 1, 1, tzinfo=UTC)
 #: Ticks of 1970-01-01T00:00:00, the origin of the WCF ``/Date(ms)/`` form.
 UNIX_EPOCH_TICKS: Final = 621_355_968_000_000_000
 MAX_TICKS: Final = 3_155_378_975_999_999_999
@@ -61,7 +62,7 @@ class NetDateTime:
         if not -14 * 60 <= offset <= 14 * 60:
             raise ValueError(f"UTC offset out of range: {offset} minutes")
         object.__setattr__(self, "ticks", ticks)
-        object.__setattr__(self, "kind", DateTimeKind(kind))
+        object.__setattr__(self, "kind", kind if type(kind) is DateTimeKind else DateTimeKind(kind))
         object.__setattr__(self, "offset", offset)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -82,7 +83,9 @@ class NetDateTime:
     def from_datetime(cls, value: datetime, kind: DateTimeKind | None = None) -> Self:
         """An aware datetime becomes UTC (offset 0 and ``kind`` not LOCAL) or LOCAL with its
         offset; a naive one is UNSPECIFIED unless ``kind`` says otherwise."""
-        ticks = (value.replace(tzinfo=None) - _EPOCH) // timedelta(microseconds=1) * 10
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        ticks = (value.toordinal() - 1) * TICKS_PER_DAY + seconds * TICKS_PER_SECOND
+        ticks += value.microsecond * 10
         delta = value.utcoffset()
         if delta is None:
             return cls(ticks, kind or DateTimeKind.UNSPECIFIED)
@@ -95,12 +98,12 @@ class NetDateTime:
 
     def to_datetime(self) -> datetime:
         """The nearest Python datetime (microseconds, the 100 ns remainder dropped)."""
-        naive = _EPOCH + timedelta(microseconds=self.ticks // 10)
+        since = timedelta(microseconds=self.ticks // 10)
         if self.kind is DateTimeKind.UTC:
-            return naive.replace(tzinfo=UTC)
+            return _EPOCH_UTC + since
         if self.kind is DateTimeKind.LOCAL:
-            return naive.replace(tzinfo=timezone(timedelta(minutes=self.offset)))
-        return naive
+            return (_EPOCH + since).replace(tzinfo=_zone(self.offset))
+        return _EPOCH + since
 
     @property
     def utc_ticks(self) -> int:
@@ -111,18 +114,17 @@ class NetDateTime:
     @classmethod
     def parse(cls, text: str) -> Self:
         """Read ISO 8601 (up to 7 fraction digits, more are cut) or WCF ``/Date(ms±hhmm)/``."""
-        wcf = _WCF.fullmatch(text)
-        if wcf:
-            return cls._from_wcf(int(wcf.group(1)), wcf.group(2))
         iso = _ISO.fullmatch(text)
         if not iso:
+            wcf = _WCF.fullmatch(text)
+            if wcf:
+                return cls._from_wcf(int(wcf.group(1)), wcf.group(2))
             raise ValueError(f"not a date-time: {text!r}")
         year, month, day, hour, minute, second, fraction, zone = iso.groups()
-        value = datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0)
-        )
-        ticks = (value - _EPOCH) // timedelta(seconds=1) * TICKS_PER_SECOND
-        ticks += int((fraction or "").ljust(7, "0"))
+        h, m, sec = int(hour or 0), int(minute or 0), int(second or 0)
+        value = datetime(int(year), int(month), int(day), h, m, sec)  # checks every part
+        seconds = (value.toordinal() - 1) * 86_400 + h * 3600 + m * 60 + sec
+        ticks = seconds * TICKS_PER_SECOND + int((fraction or "").ljust(7, "0"))
         if zone is None:
             return cls(ticks)
         if zone == "Z":
@@ -142,26 +144,17 @@ class NetDateTime:
         minutes = -minutes if zone[0] == "-" else minutes
         return cls(utc + minutes * TICKS_PER_MINUTE, DateTimeKind.LOCAL, minutes)
 
-    def _clock(self) -> str:
-        days, ticks = divmod(self.ticks, TICKS_PER_DAY)
-        minutes, seconds = divmod(ticks // TICKS_PER_SECOND, 60)
-        return f"{_date(days)}T{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}"
-
-    def _suffix(self) -> str:
-        if self.kind is DateTimeKind.UTC:
-            return "Z"
-        if self.kind is DateTimeKind.LOCAL:
-            return _offset(self.offset, ":")
-        return ""
-
     def isoformat(self) -> str:
         """DataContract and JSON.NET form: ``yyyy-MM-ddTHH:mm:ss.FFFFFFFK`` (trailing fraction
         zeros trimmed; ``Z``, ``+hh:mm`` or nothing by kind)."""
         fraction = self.ticks % TICKS_PER_SECOND
-        text = self._clock()
+        text = _clock(self.ticks)
         if fraction:
             text += "." + f"{fraction:07d}".rstrip("0")
-        return text + self._suffix()
+        kind = self.kind
+        if kind is DateTimeKind.UTC:
+            return text + "Z"
+        return text + _offset(self.offset, ":") if kind is DateTimeKind.LOCAL else text
 
     def shortest_xsd(self) -> str:
         """ServiceStack JSV form (DateTimeSerializer.ToShortestXsdDateTimeString): the date
@@ -169,9 +162,9 @@ class NetDateTime:
         ends in ``Z``, any other kind in the offset (an unspecified time in the gateway's
         own zone, UTC)."""
         if self.ticks % TICKS_PER_DAY == 0:
-            return self._clock()[:10]
+            return _clock(self.ticks)[:10]
         fraction = self.ticks % TICKS_PER_SECOND
-        text = self._clock() + (f".{fraction:07d}" if fraction else "")
+        text = _clock(self.ticks) + (f".{fraction:07d}" if fraction else "")
         return text + ("Z" if self.kind is DateTimeKind.UTC else _offset(self.offset, ":"))
 
     def wcf(self) -> str:
@@ -189,6 +182,18 @@ class NetDateTime:
 
 #: DateTime.MinValue, what an unset non-nullable .NET DateTime holds.
 DATETIME_MIN: Final = NetDateTime(0)
+
+
+def _clock(ticks: int) -> str:
+    days, ticks = divmod(ticks, TICKS_PER_DAY)
+    minutes, seconds = divmod(ticks // TICKS_PER_SECOND, 60)
+    return f"{_date(days)}T{minutes // 60:02d}:{minutes % 60:02d}:{seconds:02d}"
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(minutes: int) -> timezone:
+    """The fixed zone ``minutes`` east of UTC (one object per offset)."""
+    return timezone(timedelta(minutes=minutes))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from types import UnionType
+from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
 
 import msgspec
 from msgspec import inspect as mi
@@ -290,3 +291,62 @@ def _node_normalizer(node: Node) -> Normalizer | None:
 
         return values
     return None
+
+
+_exact: dict[Any, Any] = {}
+_BUILDING = object()
+
+
+def exact_type(type_: Any) -> Any:
+    """A Struct class that mirrors the Struct class ``type_`` member for member (wire names,
+    defaults, nested Structs mirrored too) but refuses any other member name, or None (not
+    a Struct, or a recursive one). JSON whose member names all match exactly decodes
+    straight into it; anything else needs the case-insensitive binding of :func:`convert`."""
+    found = _exact.get(type_, _BUILDING)
+    if found is _BUILDING:
+        if type_ in _exact:  # being built: a Struct that refers to itself
+            return None
+        found = _exact[type_] = _build_exact(type_)
+    return found
+
+
+def _build_exact(cls: Any) -> Any:
+    if not (isinstance(cls, type) and issubclass(cls, msgspec.Struct)):
+        return None
+    _exact[cls] = _BUILDING  # until built (see exact_type)
+    info = mi.type_info(cls)
+    hints = get_type_hints(cls, include_extras=True)
+    fields: list[tuple[Any, ...]] = []
+    for f in info.fields:
+        hint = _exact_hint(hints[f.name])
+        if hint is None:
+            return None
+        if f.default_factory is not msgspec.NODEFAULT:
+            fields.append((f.name, hint, msgspec.field(default_factory=f.default_factory)))
+        elif f.default is not msgspec.NODEFAULT:
+            fields.append((f.name, hint, f.default))
+        else:
+            fields.append((f.name, hint))
+    return msgspec.defstruct(
+        cls.__name__,
+        fields,
+        kw_only=True,
+        forbid_unknown_fields=True,
+        rename={f.name: f.encode_name for f in info.fields},
+    )
+
+
+def _exact_hint(hint: Any) -> Any:
+    """``hint`` with every Struct class in it replaced by its exact mirror (None: none)."""
+    if isinstance(hint, type) and issubclass(hint, msgspec.Struct):
+        return exact_type(hint)
+    args = get_args(hint)
+    if not args:
+        return hint
+    inner = [_exact_hint(a) for a in args]
+    if any(i is None for i in inner):
+        return None
+    origin = get_origin(hint)
+    if origin in (Union, UnionType):
+        return Union[tuple(inner)]  # noqa: UP007 - built from a list
+    return origin[tuple(inner)] if len(inner) > 1 else origin[inner[0]]

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from core.errors import Conflict
-from core.models import Company, Role, User
+from core.models import Company, Customer, Role, User
 from core.store import Store, open_store
 from core.store import cache as cache_module
 from core.store.postgres import PostgresStore
@@ -303,6 +305,26 @@ def test_a_row_the_writer_updated_is_not_read_back(tmp_path: Path) -> None:
     with store.read():
         assert [c.name for c in store.find(Company)] == ["Changed"]
     assert any(s.startswith('SELECT "id"') for s in seen)
+    store.close()
+
+
+def test_an_updated_row_is_found_by_its_unique_number_without_a_query(tmp_path: Path) -> None:
+    """A customer is found by its contact number (iService): after an update, that find is
+    answered by the row as stored; a find by any other column still asks the database."""
+    store = open_store(tmp_path / "one.db")
+    acme = saved(store)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    walter = Customer(id=uuid.uuid4(), number=466, company_id=acme.id, created=now, updated=now)
+    with store.write():
+        store.insert(walter)
+    with store.write():
+        store.update(msgspec.structs.replace(walter, first_name="Walter"), before=walter)
+    seen = statements(store)
+    with store.read():
+        assert [c.first_name for c in store.find(Customer, number=466)] == ["Walter"]
+        assert store.find(Customer, number=467) == []
+    (asked,) = [s for s in seen if "FROM customers" in s]  # 466 came from the cache
+    assert '"number" = 467' in asked
     store.close()
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
+import msgspec
 import pytest
 
 from core.errors import Conflict
@@ -168,3 +169,38 @@ def test_a_row_as_stored_is_the_row_as_read(store: Store, clock: FakeClock) -> N
             mapper = store._mappers[model]  # type: ignore[attr-defined]
             for row in store.find(model):
                 assert mapper.stored(row) == row
+
+
+def _customer(acme: Company) -> Customer:
+    return Customer(
+        id=uuid.uuid4(), number=7, company_id=acme.id, email="a@x.test", created=NOW, updated=NOW
+    )
+
+
+def test_an_update_from_the_row_it_read_writes_what_changed(store: Store) -> None:
+    """``update(obj, before=...)``: the changed columns reach the database, the cache answers
+    the row as stored, and an update that changes nothing is no write at all (no new data
+    version, so every cached read stays valid)."""
+    acme = company()
+    with store.write():
+        store.insert(acme)
+        store.insert(_customer(acme))
+    (read,) = store.find(Customer)
+    with store.write():
+        before = store.get(Customer, read.id)
+        store.update(msgspec.structs.replace(before, phone="+46 8 1"), before=before)
+    assert store.get(Customer, read.id).phone == "+46 8 1"
+    version = store.data_version
+    with store.write():
+        before = store.get(Customer, read.id)
+        store.update(msgspec.structs.replace(before), before=before)
+    assert store.data_version == version
+    local = NOW.astimezone(timezone(timedelta(hours=2)))  # the same instant, another zone
+    with store.write():
+        before = store.get(Customer, read.id)
+        store.update(msgspec.structs.replace(before, updated=local), before=before)
+    assert store.data_version != version
+    assert store.get(Customer, read.id).updated.utcoffset() == timedelta(hours=2)
+    store.sync()
+    with store.read():
+        assert store.get(Customer, read.id).updated.utcoffset() == timedelta(hours=2)

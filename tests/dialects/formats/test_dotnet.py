@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dialects.formats.dotnet import (
     DATETIME_MIN,
@@ -13,6 +15,7 @@ from dialects.formats.dotnet import (
     camel_case,
     format_double,
 )
+from tests.dialects.formats.dtos import datetimes
 
 
 class Provider(NetEnum):
@@ -151,3 +154,32 @@ def test_camel_case_as_json_net(name: str, camel: str) -> None:
 )
 def test_format_double_as_dotnet(value: float, text: str) -> None:
     assert format_double(value) == text
+
+
+_zones = st.none() | st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+
+
+@given(st.datetimes(timezones=_zones))
+def test_a_datetime_keeps_its_instant_zone_and_ticks(value: datetime) -> None:
+    """Ticks are the wall clock's 100 ns units since 0001-01-01; offset zero is UTC."""
+    net = NetDateTime.from_datetime(value)
+    wall = (value.replace(tzinfo=None) - datetime(1, 1, 1)) // timedelta(microseconds=1) * 10
+    offset = value.utcoffset()
+    assert net.ticks == wall
+    assert (net.kind is DateTimeKind.UTC) == (offset == timedelta(0))
+    back = net.to_datetime()
+    assert back == value
+    assert back.utcoffset() == offset
+
+
+@given(datetimes())
+def test_iso_text_reads_back_as_written(value: NetDateTime) -> None:
+    assert NetDateTime.parse(value.isoformat()) == value
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-13-01", "2026-02-30", "2026-02-04T24:00", "2026-02-04T03:60", "2026-02-04T3:1"]
+)
+def test_a_date_or_time_out_of_range_is_no_date_time(text: str) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 - datetime's own messages
+        NetDateTime.parse(text)

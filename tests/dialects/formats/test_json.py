@@ -25,10 +25,12 @@ def test_no_break_spaces_between_tokens_are_white_space() -> None:
 _TEXT = st.text(alphabet=st.sampled_from(["a", '"', "\\", "\u00a0", " ", "\u00e9"]), max_size=6)
 
 
-@given(name=_TEXT, tags=st.lists(_TEXT, max_size=3), gap=st.sampled_from(["\u00a0", " \u00a0"]))
+@given(
+    name=_TEXT, tags=st.lists(_TEXT, max_size=3), gap=st.sampled_from(["\u00a0", " \u00a0", " "])
+)
 def test_no_break_spaces_indent_any_document(name: str, tags: list[str], gap: str) -> None:
     """Strings keep their no-break spaces, escaped quotes or not (the fast path splits on
-    quotes only when none is escaped)."""
+    quotes only when none is escaped), also in a document that has none outside them."""
     item = Item(name=name, count=3, tags=tags)
     members = [
         f'"{k}":{gap}{msgspec.json.encode(v).decode()}'
@@ -74,8 +76,9 @@ def test_arbitrary_bytes_only_ever_raise_decode_error(buf: bytes) -> None:
 
 # -- vendor conventions ------------------------------------------------------------------------
 
+from dialects.formats import schema  # noqa: E402
 from dialects.formats.dotnet import NetDateTime  # noqa: E402
-from tests.dialects.formats.dtos import Color, Dto, Leaf  # noqa: E402
+from tests.dialects.formats.dtos import Color, Dto, Leaf, dtos  # noqa: E402
 
 
 def test_servicestack_json_leaves_out_nulls_and_writes_its_own_forms() -> None:
@@ -133,3 +136,62 @@ def test_plain_codec_and_any_document() -> None:
 def test_nesting_beyond_msgspec_depth_guard_is_a_decode_error() -> None:
     with pytest.raises(DecodeError, match="nested too deeply"):
         json.parse(b"[" * 5000 + b"]" * 5000)
+
+
+def _bound(buf: bytes) -> object:
+    """What the binding path answers (a value or the error's text), for comparison."""
+    try:
+        return schema.convert(json.parse(buf), Dto)
+    except DecodeError as exc:
+        return str(exc)
+
+
+def _read(codec: json.WebApiJson | json.ServiceStackJson, buf: bytes) -> object:
+    try:
+        return codec.decode(buf, Dto)
+    except DecodeError as exc:
+        return str(exc)
+
+
+@given(
+    dto=dtos(ms=True),
+    data=st.data(),
+    codec=st.sampled_from([json.WebApiJson(), json.ServiceStackJson()]),
+)
+def test_a_document_read_straight_into_the_type_reads_as_bound(
+    dto: Dto, data: st.DataObject, codec: json.WebApiJson | json.ServiceStackJson
+) -> None:
+    """Exact member names decode straight into the DTO (``schema.exact_type``); names in
+    another case, unknown members, numbers sent as text or enums by name take the binding
+    path. Either way the answer (or the error) is the binding path's."""
+    tree = msgspec.json.decode(codec.encode(dto))
+    for key in data.draw(st.lists(st.sampled_from(sorted(tree)), max_size=3)):
+        change = data.draw(st.sampled_from(["upper", "text", "drop", "unknown"]))
+        if change == "upper" and key in tree:
+            tree[key.upper()] = tree.pop(key)
+        elif change == "text" and key in tree:
+            tree[key] = str(tree[key])
+        elif change == "drop":
+            tree.pop(key, None)
+        else:
+            tree["unknown"] = {"nested": [key]}
+    buf = msgspec.json.encode(tree)
+    assert _read(codec, buf) == _bound(buf)
+
+
+class Node(msgspec.Struct):
+    Name: str = ""
+    Children: list[Node] = []
+
+
+def test_only_a_struct_of_finite_depth_has_an_exact_mirror() -> None:
+    mirror = schema.exact_type(Dto)
+    assert mirror is not None
+    assert msgspec.json.decode(b'{"text":"a","child":{"name":"n"}}', type=mirror).Text == "a"
+    with pytest.raises(msgspec.ValidationError, match="unknown field `Text`"):
+        msgspec.json.decode(b'{"Text":"a"}', type=mirror)
+    assert schema.exact_type(Node) is None  # refers to itself: bound the .NET way only
+    assert schema.exact_type(list[Leaf]) is None
+    assert json.ServiceStackJson().decode(b'{"name":"n","children":[{}]}', Node) == Node(
+        "n", [Node()]
+    )

@@ -1,0 +1,72 @@
+"""The row mapper's SQL (``core.store.rows``): what an update sets."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import msgspec
+
+from core.models import Customer, InvoiceAddress
+from core.store.rows import RowMapper, _differs
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+CUSTOMER = Customer(
+    id=uuid.uuid4(),
+    number=7,
+    company_id=uuid.uuid4(),
+    first_name="Walter",
+    invoice_address=InvoiceAddress(city="Lund"),
+    created=NOW,
+    updated=NOW,
+)
+
+
+def test_an_update_without_the_row_before_sets_every_column() -> None:
+    sql, params, stored = RowMapper(Customer).update(CUSTOMER)
+    assert sql is not None
+    assert sql.startswith('UPDATE customers SET "number" = ?, ')
+    assert params[-1] == str(CUSTOMER.id)
+    assert len(params) == len(RowMapper(Customer).columns)
+    assert stored == CUSTOMER
+
+
+def test_an_update_from_the_row_before_sets_only_what_differs() -> None:
+    mapper = RowMapper(Customer)
+    later = datetime(2026, 1, 2, tzinfo=UTC)
+    changed = msgspec.structs.replace(CUSTOMER, updated=later, first_name="Walt")
+    sql, params, stored = mapper.update(changed, before=CUSTOMER)
+    assert sql == 'UPDATE customers SET "first_name" = ?, "updated" = ? WHERE "id" = ?'
+    assert params == ["Walt", "2026-01-02T00:00:00Z", str(CUSTOMER.id)]
+    assert stored == changed
+
+
+def test_nested_values_are_compared_as_stored() -> None:
+    mapper = RowMapper(Customer)
+    moved = msgspec.structs.replace(CUSTOMER, invoice_address=InvoiceAddress(city="Malmö"))
+    sql, params, _ = mapper.update(moved, before=CUSTOMER)
+    assert sql == 'UPDATE customers SET "invoice_address" = ? WHERE "id" = ?'
+    assert "Malmö" in params[0]
+
+
+def test_an_update_that_changes_nothing_has_no_sql() -> None:
+    same = msgspec.structs.replace(CUSTOMER)
+    assert RowMapper(Customer).update(same, before=CUSTOMER) == (None, [], None)
+
+
+def test_a_number_stored_as_another_type_is_a_change() -> None:
+    """``7 == 7.0`` in Python, but SQLite keeps an INTEGER and a REAL apart."""
+    real = msgspec.structs.replace(CUSTOMER, number=7.0)
+    sql, _, _ = RowMapper(Customer).update(real, before=CUSTOMER)
+    assert sql == 'UPDATE customers SET "number" = ? WHERE "id" = ?'
+
+
+def test_values_equal_in_python_but_stored_apart_differ() -> None:
+    """What ``update(before=...)`` compares: equal in Python is not always equal as stored."""
+    utc = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    local = utc.astimezone(timezone(timedelta(hours=1)))
+    assert _differs(local, utc)
+    assert _differs([local], [utc])  # inside a nested value (stored as JSON)
+    assert _differs(True, 1)
+    assert not _differs([utc], [utc])
+    assert not _differs("a", "".join("a"))
