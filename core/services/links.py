@@ -38,9 +38,10 @@ class AddressBookEntry(msgspec.Struct, frozen=True, kw_only=True):
     photo_url: str | None
 
 
-class Links(msgspec.Struct, frozen=True, kw_only=True):
+class Links(msgspec.Struct, frozen=True, kw_only=True, weakref=True):
     """``changes_at``: when the answer changes by time alone (the next end of a role still
-    held), None when it never does; until then it changes only when the data does."""
+    held), None when it never does; until then it changes only when the data does. Weakly
+    referable: a dialect may remember what it derived from one for as long as it lives."""
 
     roles: list[RoleLink]
     connections: list[ConnectionLink]

@@ -1,7 +1,16 @@
-"""Core links -> PF DTOs: one direction, PF's link answers are built from core, never read back."""
+"""Core links -> PF DTOs: one direction, PF's link answers are built from core, never read back.
+
+Core remembers a contact's links per caller and hands out the very same ``Links`` object until
+the data changes or a role ends; only then does it build a new one. So the PF answer of a
+``Links`` is mapped once and remembered for as long as that object lives, under its identity:
+a new ``Links`` is a new answer, and the answer is forgotten when core lets its ``Links`` go.
+The answer is shared by the requests that get it: nothing after the handler changes a response
+DTO (the encoders copy or read it).
+"""
 
 from __future__ import annotations
 
+import weakref
 from datetime import datetime
 from functools import lru_cache
 
@@ -13,6 +22,10 @@ from dialects.servicestack.pf.dto import (
     UserContactConnectionModel,
     UserRoleModel,
 )
+
+#: ``id(links)`` -> the PF answer of that live ``Links``; its entry goes when it dies, before
+#: another object can take its id.
+_answers: dict[int, ContactConnectedLinksResponse] = {}
 
 
 @lru_cache(maxsize=4096)
@@ -71,6 +84,16 @@ def address(entry: AddressBookEntry) -> ContactEmailAddressBook:
 
 
 def links_response(links: Links) -> ContactConnectedLinksResponse:
+    """The PF answer of ``links``, mapped once per ``Links`` object (see the module's doc)."""
+    key = id(links)
+    answer = _answers.get(key)
+    if answer is None:
+        answer = _answers[key] = _mapped(links)
+        weakref.finalize(links, _answers.pop, key, None)
+    return answer
+
+
+def _mapped(links: Links) -> ContactConnectedLinksResponse:
     return ContactConnectedLinksResponse(
         Roles=[role_model(r) for r in links.roles],
         ContactConnections=[connection_model(c) for c in links.connections],

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from starlette.testclient import TestClient
 
-from dialects.servicestack.pf import dialect
+from core.models import Customer
+from core.services import Core
+from core.services.links import Links
+from dialects.servicestack.pf import dialect, mapping
 from dialects.servicestack.pf.dto import ContactConnectedLinks, ContactConnectedLinksResponse
 from dialects.servicestack.typeinfo import placeholder
 from tests.golden import golden
@@ -117,3 +122,38 @@ def test_customers_see_only_their_own_links(
     )
     assert response.status_code == status
     assert f"<d2p1:ErrorCode>{code}</d2p1:ErrorCode>".encode() in response.content
+
+
+def test_a_pf_answer_is_mapped_once_per_core_links_and_forgotten_with_them(core: Core) -> None:
+    """Core hands out the same ``Links`` while nothing changed: its PF answer is reused; a
+    write makes core build new ``Links``, and their answer says what changed."""
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    first = core.links.links(admin, uuid.UUID(JOHN_ID))
+    answer = mapping.links_response(first)
+    assert mapping.links_response(core.links.links(admin, uuid.UUID(JOHN_ID))) is answer
+    with core.store.write():
+        jane = core.store.get(Customer, uuid.UUID(JANE_ID))
+        jane.first_name = "Janet"
+        core.store.update(jane)
+    renamed = mapping.links_response(core.links.links(admin, uuid.UUID(JOHN_ID)))
+    assert renamed.ContactConnections is not None
+    assert renamed.ContactConnections[0].ConnectionContactName == "Janet Roe"
+    key = id(first)
+    del first
+    assert key not in mapping._answers
+
+
+def test_a_pf_answer_is_not_reused_for_new_links_in_a_dead_ones_place(core: Core) -> None:
+    """The answer is remembered under the ``Links``' identity, which a later object may take
+    once the first is gone (CPython reuses the memory at once)."""
+    admin = core.auth.login("admin@demo.local", "demo-admin")
+    john = core.links.links(admin, uuid.UUID(JOHN_ID))
+    for _ in range(20):
+        links = Links(roles=john.roles, connections=[], address_book=[])
+        assert mapping.links_response(links).ContactConnections == []
+        del links
+        links = Links(roles=[], connections=john.connections, address_book=[])
+        answer = mapping.links_response(links)
+        assert answer.Roles == []
+        assert answer.ContactConnections == [mapping.connection_model(c) for c in john.connections]
+        del links, answer
