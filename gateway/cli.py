@@ -195,9 +195,11 @@ def serve(args: argparse.Namespace) -> int:
     if args.secret_key_file:  # the workers read it from the environment too
         os.environ[KEY_FILE_ENV] = str(Path(args.secret_key_file).resolve())
     core = Core(open_store(config.db))
-    core.keys.require()
-    loaded = fixtures.seed(core, config.fixtures)
-    core.store.close()
+    try:
+        core.keys.require()
+        loaded = fixtures.seed(core, config.fixtures)
+    finally:
+        core.store.close()
     logging.getLogger("crmgate").info("database %s ready (%d fixture rows loaded)", args.db, loaded)
     os.environ["CRMGATE_CONFIG"] = config.to_env()
     uvicorn.run(

@@ -2,9 +2,9 @@
 depend on. A ``VersionMemo`` holds for one data version (any write moves it): other answers
 derived from the data alone use it (a contact's links). Verified tokens depend on sessions and
 users only: a session token or a signed bearer token checked once is not looked up (or its
-signature verified) again until sessions or users change here, or anything changes through
-another connection - a sign-out, an expiry, a changed user all do; a reset (which rotates the
-signing secrets) writes every model. A customer update in between keeps them.
+signature verified) again until sessions or users change, here or through another connection
+(another process of a fleet) - a sign-out, an expiry, a changed user all do; a reset (which
+rotates the signing secrets) writes every model. A customer update in between keeps them.
 
 Only what does not depend on the time is remembered; callers still check expiry each time.
 """

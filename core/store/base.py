@@ -39,7 +39,7 @@ class Store(Protocol):
 
     def models_version(self, *models: type) -> tuple[int, ...] | None:
         """A stamp that moves whenever rows of ``models`` may have changed: with every write
-        of them, and with any write another connection made (None before any data version)."""
+        of them, by this connection or another (None before any data version)."""
 
     def sync(self) -> None:
         """A request starts: one look at whether anyone wrote; the request's reads may then be

@@ -1,10 +1,14 @@
 """Reads served from memory while nobody has written: the store's data version.
 
-Every write transaction that changes a row stamps a fresh, unique data version in the
-``control`` table before it commits. A transaction first reads that stamp (one cheap query)
-and forgets everything it cached when the stamp is not the last one it saw: another process
-or connection wrote. A writer forgets only the models it changed. So N processes on one
-database stay exactly as consistent as one, and a read-mostly request costs one query.
+Every write transaction that changes a row stamps a fresh data version in the ``control``
+table before it commits: a unique stamp, then each model (table) with the stamp of the last
+write that changed it (``"<stamp> <table>=<stamp> ..."``; writers hold the write lock, so each
+carries the others' forward). A transaction first reads the data version (one cheap query) and,
+when it is not the last one it saw (another process or connection wrote), forgets the cached
+reads of the models whose stamps moved, no others: customers written elsewhere leave users,
+sessions and field definitions cached here. A writer forgets only the models it changed. So N
+processes on one database stay exactly as consistent as one, and a read-mostly request costs
+one query.
 
 A gateway serving requests calls ``sync()`` once per request instead: it reads the data version
 (and the version of the operating state, see ``STATE_KEY``) in one query, and the read
@@ -12,9 +16,8 @@ transactions of that request then trust the cache without asking the database an
 that misses begins for real and checks the version again. Writes always check under their lock.
 
 A per-process memory derived from some models only (verified tokens) asks for
-``models_version(*models)``: it moves with every write of those models here, and with every
-write by another connection (which this process cannot attribute), but not with a write here
-of any other model.
+``models_version(*models)``: it moves with every write of those models, here or by another
+connection, but not with a write of any other model.
 
 A write forgets the cached reads of the models it changed, but remembers the rows it
 updated, as the database now holds them, under their keys: a service that reads a row, changes
@@ -29,6 +32,7 @@ model is a msgspec Struct): a caller may set attributes of what it read, not the
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import AbstractContextManager
 from typing import Any
 
 from core.store.stamps import new_stamp
@@ -58,10 +62,12 @@ class ReadCache(ABC):
     _synced: bool = False
     #: The operating state's version as of the last ``sync()`` or ``set_control`` here.
     state_version: str | None = None
-    #: Moves each time the cache forgets everything (another connection wrote, or it was full).
+    #: Moves each time a data version whose models are unknown is read (see ``_learn``).
     _epoch: int = 0
-    #: Commits through this store that changed each model.
-    _model_writes: dict[type, int]
+    #: Commits that changed each model (by table), seen here: this store's, others' by stamp.
+    _model_writes: dict[str, int]
+    #: The stamp of each model (by table) in ``_version``.
+    _stamps: dict[str, str]
     #: The rows this transaction updated, by model and key: cached as ``get`` at commit.
     _updated: dict[type, dict[tuple[Any, ...], Any]]
 
@@ -100,7 +106,7 @@ class ReadCache(ABC):
         if self._version is None:
             return None
         writes = self._model_writes
-        return (self._epoch, *[writes.get(m, 0) for m in models])
+        return (self._epoch, *[writes.get(m.__table__, 0) for m in models])
 
     def _others_committed(self) -> bool:
         """Whether another connection may have committed since the last ``sync`` (a store
@@ -126,10 +132,32 @@ class ReadCache(ABC):
     def _synced_to(self, seen: str | None, state: str | None) -> None:
         """The versions as read just now: the cache is valid for ``seen`` from here on."""
         self.state_version = state
-        if seen != self._version:
-            self._forget()
-            self._version = seen
+        self._learn(seen)
         self._synced = True
+
+    def _learn(self, seen: str | None) -> None:
+        """The data version is ``seen`` now: forget the cached reads of the models whose stamps
+        moved since ``_version``, or all of them when either version names no models (none yet,
+        or written by a crmgate before model stamps)."""
+        if seen == self._version:
+            return
+        stamps = _stamps_of(seen)
+        if stamps is None or not self._stamps:
+            self._forget()
+            self._epoch += 1
+        else:
+            old, writes = self._stamps, self._model_writes
+            moved = {t for t in stamps.keys() | old.keys() if stamps.get(t) != old.get(t)}
+            for table in moved:
+                writes[table] = writes.get(table, 0) + 1
+            for model in [m for m in self._cached if m.__table__ in moved]:
+                self._size -= len(self._cached.pop(model))
+        self._version = seen
+        self._stamps = stamps or {}
+
+    @abstractmethod
+    def write(self) -> AbstractContextManager[None]:
+        """One write transaction (see ``core.store.base.Store``)."""
 
     @abstractmethod
     def _get(self, table: str, key: str) -> str | None:
@@ -200,21 +228,20 @@ class ReadCache(ABC):
     def _cache_start(self) -> None:
         """Called once by the store's constructor: nothing cached, nothing written yet."""
         self._model_writes = {}
+        self._stamps = {}
         self._forget()
 
     def _forget(self) -> None:
         self._cached = {}
         self._size = 0
-        self._epoch += 1
 
     def _changed(self, model: type, row: Any = None) -> None:
         """A statement changed ``model``'s rows: this transaction reads them from the database.
         ``row``: the statement updated exactly that row (a model Struct, as loaded), which the
         cache may then keep; without it, which rows changed is unknown."""
-        if not self._depth:  # autocommitted already: stamp at once
-            self._touched = {model}
-            self._updated = {}
-            self._cache_commit()
+        if not self._depth:  # autocommitted already: stamp it under the write lock, at once
+            with self.write():
+                self._touched.add(model)
             return
         self._touched.add(model)
         if row is None:
@@ -244,21 +271,21 @@ class ReadCache(ABC):
     def _cache_recheck(self) -> None:
         if self._synced and self._version is not None and not self._others_committed():
             return  # nobody else committed since the version was last read
-        seen = self._read_version()
-        if seen != self._version:
-            self._forget()
-            self._version = seen
+        self._learn(self._read_version())
 
     def _cache_commit(self) -> None:
         """Called just before COMMIT: stamp a new version when rows changed."""
         self._caching = False
         if self._touched and self._cache_ready:
-            self._version = new_stamp()
-            self._set("control", VERSION_KEY, self._version)
-            writes = self._model_writes
+            stamp = new_stamp()
+            stamps, writes = dict(self._stamps), self._model_writes
             for model in self._touched:
+                stamps[model.__table__] = stamp
                 self._size -= len(self._cached.pop(model, {}))
-                writes[model] = writes.get(model, 0) + 1
+                writes[model.__table__] = writes.get(model.__table__, 0) + 1
+            self._stamps = stamps
+            self._version = " ".join([stamp, *(f"{t}={s}" for t, s in stamps.items())])
+            self._set("control", VERSION_KEY, self._version)
             for model, rows in self._updated.items():
                 self._remember(model, rows)
             self._touched = set()
@@ -287,3 +314,11 @@ def _items(where: dict[str, Any]) -> Any:
         if isinstance(value, list):
             return [(k, tuple(v) if isinstance(v, list) else v) for k, v in where.items()]
     return where.items()
+
+
+def _stamps_of(version: str | None) -> dict[str, str] | None:
+    """The stamp of each model (by table) a data version names; None when it names none."""
+    _, _, models = (version or "").partition(" ")
+    if not models:
+        return None
+    return dict(item.split("=", 1) for item in models.split(" "))

@@ -1,9 +1,11 @@
 """The PostgreSQL store: the same interface and transaction semantics as the SQLite one, so
 several stateless gateway processes can share one database.
 
-Connections come from a pool that replaces broken ones: a database restart fails the calls in
-flight (``StoreUnavailable``), and the first call after the database is back gets a fresh
-connection. Writers serialise on a transaction-scoped advisory lock, as SQLite's
+The store holds one connection (it is used from one thread, one call at a time: a pool could
+only add a wait) and replaces it when it breaks: a database restart fails the calls in flight
+(``StoreUnavailable``), and the first call after the database is back connects afresh; while it
+is away, each call fails at once (a refused connection) or after ``CONNECT_SECONDS`` (a server
+that does not answer). Writers serialise on a transaction-scoped advisory lock, as SQLite's
 ``BEGIN IMMEDIATE`` serialises them; the schema is the SQLite one (migrations are shared)
 with a case-insensitive ICU collation named ``nocase``; each store works in one schema, so
 sandboxes and tests can each have their own.
@@ -18,7 +20,6 @@ from typing import Any, TypeVar
 
 import psycopg
 from psycopg import sql
-from psycopg_pool import ConnectionPool, PoolTimeout
 
 from core.errors import Conflict
 from core.models import ALL_MODELS
@@ -39,19 +40,17 @@ _BEGIN_WRITE = (
 )
 #: The data version read with BEGIN has been used (or there was none to read).
 _UNREAD: Any = object()
-#: The version a write stamps (random hex: safe as a literal) and its COMMIT, one round trip.
+#: The version a write stamps (a literal) and its COMMIT, one round trip.
 _STAMP_AND_COMMIT = (
-    f"INSERT INTO control (key, value) VALUES ('{VERSION_KEY}', '{{stamp}}') "
+    f"INSERT INTO control (key, value) VALUES ('{VERSION_KEY}', {{stamp}}) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value; COMMIT"
 )
 _INT8 = range(-(2**63), 2**63)
-#: How long a call waits for a connection while the database is away (then: unavailable).
-CONNECT_WAIT_SECONDS = 1.0
-#: How long the pool retries one lost connection in the background; after that, the next call
-#: that needs one starts a new attempt, so a database that is back is used at once.
-RECONNECT_SECONDS = 0.5
+#: How long connecting may take (a loaded server forks a backend slowly; one that does not
+#: answer at all makes the call unavailable after this). libpq's floor is 2 seconds.
+CONNECT_SECONDS = 5
 #: The errors of a connection that is dead, not of a statement.
-_CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+_CONNECTION_ERRORS = (psycopg.OperationalError, psycopg.InterfaceError)
 _NOCASE = (
     "CREATE COLLATION IF NOT EXISTS {schema}.nocase "
     "(provider = icu, locale = 'und-u-ks-level2', deterministic = false)"
@@ -61,7 +60,7 @@ _NOCASE = (
 def open_postgres(dsn: str, schema: str = "public") -> PostgresStore:
     try:
         return PostgresStore(dsn, schema)
-    except (psycopg.Error, PoolTimeout) as exc:
+    except psycopg.Error as exc:
         raise StoreError(f"cannot open database {_safe(dsn)}: {exc}") from exc
 
 
@@ -81,8 +80,8 @@ def _fits(params: list[Any]) -> bool:
 
 
 class PostgresStore(PgLogs, SqlStoreBase):
-    """One connection at a time (used from one thread at a time), in the schema ``schema``,
-    held from a pool of one until it breaks."""
+    """One connection (used from one thread at a time), in the schema ``schema``, held until
+    it breaks."""
 
     def __init__(self, dsn: str, schema: str = "public") -> None:
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
@@ -91,20 +90,7 @@ class PostgresStore(PgLogs, SqlStoreBase):
         self.schema = schema
         self._search_path = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
         # fail at once when the database is not there at start-up, with its own message
-        psycopg.connect(dsn, autocommit=True, connect_timeout=10).close()
-        self._pool = ConnectionPool(
-            dsn,
-            min_size=1,
-            max_size=1,
-            kwargs={"autocommit": True},
-            configure=lambda conn: conn.execute(self._search_path),
-            timeout=CONNECT_WAIT_SECONDS,
-            reconnect_timeout=RECONNECT_SECONDS,
-            num_workers=1,
-            name=f"crmgate-{schema}",
-            open=True,
-        )
-        self._held: psycopg.Connection | None = None
+        self._held: psycopg.Connection | None = self._connect()
         #: Savepoints not made yet, made but not released yet, and the version to stamp.
         self._unmade: list[str] = []
         self._unreleased: list[str] = []
@@ -131,19 +117,28 @@ class PostgresStore(PgLogs, SqlStoreBase):
 
     # -- the connection --------------------------------------------------------------------
 
+    def _connect(self) -> psycopg.Connection:
+        conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=CONNECT_SECONDS)
+        try:
+            conn.execute(self._search_path)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
     @property
     def _conn(self) -> psycopg.Connection:
-        """The held connection; a new one from the pool when the last one broke."""
+        """The held connection; a new one when the last one broke."""
         conn = self._held
         if conn is None:
             try:
-                conn = self._held = self._pool.getconn()
-            except PoolTimeout as exc:
+                conn = self._held = self._connect()
+            except psycopg.OperationalError as exc:
                 raise StoreUnavailable(f"no connection to the database: {exc}") from exc
         return conn
 
     def _lost(self, exc: BaseException) -> bool:
-        """A dead connection goes back to the pool, which discards it and connects anew."""
+        """A dead connection is closed; the next call connects anew."""
         if isinstance(exc, StoreUnavailable):
             return True
         conn = self._held
@@ -158,7 +153,7 @@ class PostgresStore(PgLogs, SqlStoreBase):
         self._forget_savepoints()
         self._begun_version = _UNREAD
         if conn is not None:
-            self._pool.putconn(conn)
+            conn.close()
 
     def _autocommitted(self, run: Any) -> Any:
         """A statement outside any transaction: on a connection found dead, once more on a
@@ -245,8 +240,9 @@ class PostgresStore(PgLogs, SqlStoreBase):
         if not commit or stamp is None:
             self._conn.execute("COMMIT" if commit else "ROLLBACK")
             return
+        literal = sql.Literal(stamp).as_string(self._conn)
         try:  # the new data version and COMMIT in one round trip
-            self._conn.execute(_STAMP_AND_COMMIT.format(stamp=stamp))
+            self._conn.execute(_STAMP_AND_COMMIT.format(stamp=literal))
         except psycopg.Error:
             conn = self._held
             if conn is not None and not conn.broken:
@@ -284,12 +280,6 @@ class PostgresStore(PgLogs, SqlStoreBase):
     def _forget_savepoints(self) -> None:
         self._unmade, self._unreleased, self._stamp = [], [], None
 
-    def _read_version(self) -> str | None:
-        if self._in_transaction and self._begun_version is not _UNREAD:
-            version, self._begun_version = self._begun_version, _UNREAD
-            return version
-        return super()._read_version()
-
     # -- rows -----------------------------------------------------------------------------
 
     def _query(self, sql: str, params: list[Any]) -> Any:
@@ -300,6 +290,12 @@ class PostgresStore(PgLogs, SqlStoreBase):
 
     def _get(self, table: str, key: str) -> str | None:
         return self._autocommitted(lambda: super(PostgresStore, self)._get(table, key))
+
+    def _read_version(self) -> str | None:
+        if self._in_transaction and self._begun_version is not _UNREAD:
+            version, self._begun_version = self._begun_version, _UNREAD
+            return version
+        return super()._read_version()
 
     def _read_versions(self) -> tuple[str | None, str | None]:
         return self._autocommitted(lambda: super(PostgresStore, self)._read_versions())
@@ -396,4 +392,3 @@ class PostgresStore(PgLogs, SqlStoreBase):
         self._watch.close()
         self._probe.close()
         self._drop_held()
-        self._pool.close()

@@ -5,9 +5,11 @@ A gateway learns at the start of each request whether anyone wrote (``ReadCache.
 PostgreSQL that is a network round trip, and made on the store's own connection it stops the
 process for its whole length. Here it runs on a libpq connection of its own whose socket the
 event loop watches, in rounds: a request joins the next round, and a round's query is sent only
-after everyone in it arrived, so its answer shows every commit made before any of them started.
-While one round is in flight the requests arriving meanwhile wait for the next, so under load
-one query serves many requests, and none ever trusts a version read before it arrived.
+after everyone in it arrived (once the loop has run what was ready with the first of them), so
+its answer shows every commit made before any of them started. While one round is in flight the
+requests arriving meanwhile wait for the next, so under load one query serves many requests,
+and none ever trusts a version read before it arrived. The
+query is prepared once per connection: the server then neither parses nor plans it per round.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from psycopg.conninfo import make_conninfo
 from core.store.base import StoreError, StoreUnavailable
 
 Versions = tuple[str | None, str | None]
+#: The name of the prepared query on the probe's connection.
+_NAME = b"crmgate_versions"
 
 
 class VersionProbe:
@@ -41,6 +45,8 @@ class VersionProbe:
         self._flying: list[asyncio.Future[Versions]] | None = None
         #: The round in flight was sent again on a fresh connection after the first one died.
         self._resent = False
+        #: The next round will be sent once the event loop has run what is ready now.
+        self._due = False
 
     async def read(self) -> Versions:
         """The data and state versions, as of a moment after this call began."""
@@ -50,41 +56,61 @@ class VersionProbe:
             self._loop = loop
         waiter: asyncio.Future[Versions] = loop.create_future()
         self._next.append(waiter)
-        if self._flying is None:
-            self._send()
+        if self._flying is None and not self._due:
+            self._due = True
+            loop.call_soon(self._send)
         return await waiter
 
     def _send(self) -> None:
         """Send the next round's query (on a connection found dead, once more on a fresh one)."""
+        self._due = False
         self._flying, self._next = self._next, []
         self._resent = False
         try:
-            self._connection().send_query(self._query)
+            self._connection().send_query_prepared(_NAME, None)
             return
         except psycopg.OperationalError:
             self._drop()
+        except StoreError as exc:
+            self._fail(exc)
+            return
         self._resend()
 
     def _resend(self) -> None:
         self._resent = True
         try:
-            self._connection().send_query(self._query)
+            self._connection().send_query_prepared(_NAME, None)
         except psycopg.OperationalError as exc:
             self._drop()
             self._fail(StoreUnavailable(f"the database connection was lost: {exc}"))
+        except StoreError as exc:
+            self._fail(exc)
 
     def _connection(self) -> pq.abc.PGconn:
         if self._pgconn is None:
-            pgconn = pq.PGconn.connect(self._conninfo)
-            if pgconn.status != pq.ConnStatus.OK:
-                message = pgconn.get_error_message()
-                pgconn.finish()
-                raise psycopg.OperationalError(message)
+            pgconn = self._open()
             assert self._loop is not None
             self._fd = pgconn.socket
             self._loop.add_reader(self._fd, self._readable)
             self._pgconn = pgconn
         return self._pgconn
+
+    def _open(self) -> pq.abc.PGconn:
+        """A new connection, the query prepared on it (``StoreError``: it cannot be)."""
+        pgconn = pq.PGconn.connect(self._conninfo)
+        if pgconn.status != pq.ConnStatus.OK:
+            message = pgconn.get_error_message()
+            pgconn.finish()
+            raise psycopg.OperationalError(message)
+        prepared = pgconn.prepare(_NAME, self._query)
+        if prepared.status == pq.ExecStatus.COMMAND_OK:
+            return pgconn
+        message = prepared.get_error_message()
+        lost = pgconn.status != pq.ConnStatus.OK
+        pgconn.finish()
+        if lost:
+            raise psycopg.OperationalError(message)
+        raise StoreError(f"cannot read the data version: {message}")
 
     def _readable(self) -> None:
         """The loop's callback: the answer (or the end of the connection) arrived."""
@@ -146,6 +172,7 @@ class VersionProbe:
         self._drop()
         self._flying = None
         self._next = []
+        self._due = False
 
 
 def _text(result: pq.abc.PGresult, row: int, column: int) -> str:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -187,3 +188,36 @@ def test_nothing_is_remembered_before_the_data_has_a_version() -> None:
     remembered.put("k", 1)
     assert remembered.get("k") is None
     store.close()
+
+
+def test_tokens_go_with_a_session_or_user_write_by_another_process(tmp_path: Path) -> None:
+    """Two processes on one database: a customer written by the other keeps this one's
+    verified tokens, a session (a sign-out) or user written by it drops them."""
+    from core.models import Company
+    from core.services.tokens import VerifiedTokens
+    from core.store import open_store
+
+    here, there = (open_store(tmp_path / "shared.db") for _ in range(2))
+    with there.write():
+        there.insert(Company(id=uuid.uuid4(), code="A", name="A"))
+    remembered = VerifiedTokens(here)
+
+    def after_sync() -> object:
+        here.sync()
+        with here.read():
+            return remembered.get("token")
+
+    here.sync()
+    with here.read():
+        remembered.put("token", "principal")
+    with there.write():
+        there.insert(Company(id=uuid.uuid4(), code="B", name="B"))
+    assert after_sync() == "principal"
+    for model in (Session, User):
+        with there.write():
+            there.delete(model)  # none stored: the write still changes the model's version
+        assert after_sync() is None
+        with here.read():
+            remembered.put("token", "principal")
+    here.close()
+    there.close()

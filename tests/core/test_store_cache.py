@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import pytest
@@ -15,6 +16,7 @@ from core.errors import Conflict
 from core.models import Company, Customer, Role, User
 from core.store import Store, open_store
 from core.store import cache as cache_module
+from core.store.cache import VERSION_KEY
 from core.store.postgres import PostgresStore
 from core.store.sqlite import SqliteStore
 
@@ -126,10 +128,10 @@ def models_version(store: Store) -> tuple[int, ...] | None:
         return store.models_version(Company)
 
 
-def test_a_models_version_moves_with_those_models_and_with_any_other_writer(
+def test_a_models_version_moves_with_writes_of_those_models_by_anyone(
     pair: tuple[Store, Store],
 ) -> None:
-    """What another connection wrote is unknown here: it moves every models version."""
+    """Another connection's write moves the versions of the models it changed, no others."""
     one, two = pair
     acme = saved(one)
     seen = models_version(one)
@@ -140,15 +142,100 @@ def test_a_models_version_moves_with_those_models_and_with_any_other_writer(
         )
     assert models_version(one) == seen
     with two.write():
+        two.delete(User, login="u")
+    one.sync()
+    assert models_version(one) == seen
+    with two.write():
         two.update(Company(id=acme.id, code="ACME", name="Elsewhere"))
+    one.sync()
     moved = models_version(one)
     assert moved != seen
     with one.write():
         one.update(Company(id=acme.id, code="ACME", name="Here"))
     assert models_version(one) not in (seen, moved)
+
+
+def fetched(store: Store) -> list[type]:
+    """The models ``store`` asks its database for from now on."""
+    asked: list[type] = []
+    for name in ("_fetch_one", "_fetch_many", "_fetch_count"):
+        real = getattr(store, name)
+
+        def spy(model: type, *args: object, real: Any = real) -> object:
+            asked.append(model)
+            return real(model, *args)
+
+        setattr(store, name, spy)
+    return asked
+
+
+def test_another_connections_write_forgets_only_the_models_it_changed(
+    pair: tuple[Store, Store],
+) -> None:
+    """A write elsewhere of companies leaves this connection's cached users; the next request
+    reads the companies afresh."""
+    one, two = pair
+    acme = saved(one)
+    agent = User(id=uuid.uuid4(), company_id=acme.id, login="u", password_hash="x", role=Role.AGENT)
+    with one.write():
+        one.insert(agent)
+    one.sync()
+    with one.read():
+        one.get(Company, acme.id)
+        one.get(User, agent.id)
+    asked = fetched(one)
     with two.write():
-        two.delete(User, login="u")
-    assert models_version(one) not in (seen, moved)
+        two.update(Company(id=acme.id, code="ACME", name="Elsewhere"))
+    one.sync()
+    with one.read():
+        assert one.get(Company, acme.id).name == "Elsewhere"
+        assert one.get(User, agent.id) == agent
+    assert asked == [Company]
+    with two.write():  # and a writer that holds a stale cache re-checks under its lock
+        two.update(Company(id=acme.id, code="ACME", name="Twice"))
+    with one.write():
+        assert one.get(Company, acme.id).name == "Twice"
+        assert one.get(User, agent.id) == agent
+    assert asked == [Company, Company]
+
+
+def test_a_data_version_stamped_without_model_versions_forgets_everything(
+    pair: tuple[Store, Store],
+) -> None:
+    """A writer that stamps only the data version (an older crmgate on the same database):
+    which models it changed is unknown, so every cached read goes."""
+    one, two = pair
+    acme = saved(one)
+    one.sync()
+    assert read_name(one, acme.id) == "Acme"
+    seen = models_version(one)
+    asked = fetched(one)
+    two._conn.execute("UPDATE companies SET name = 'Legacy'")  # type: ignore[attr-defined]
+    two._conn.execute(  # type: ignore[attr-defined]
+        f"UPDATE control SET value = 'older' WHERE key = '{VERSION_KEY}'"
+    )
+    one.sync()
+    assert read_name(one, acme.id) == "Legacy"
+    assert asked == [Company]
+    assert models_version(one) != seen
+
+
+def test_an_autocommitted_write_does_not_hide_another_connections_write(tmp_path: Path) -> None:
+    """A change outside ``write()`` is stamped after it committed, outside the writers'
+    lock: what others wrote before it is still seen by the next ``sync``."""
+    one, two = (open_store(tmp_path / "shared.db") for _ in range(2))
+    acme = saved(one)
+    one.sync()
+    assert read_name(one, acme.id) == "Acme"
+    with two.write():
+        two.update(Company(id=acme.id, code="ACME", name="Elsewhere"))
+    one.insert(
+        User(id=uuid.uuid4(), company_id=acme.id, login="u", password_hash="x", role=Role.AGENT)
+    )
+    one.sync()
+    assert read_name(one, acme.id) == "Elsewhere"
+    one.close()
+    two.close()
 
 
 def test_no_models_version_before_the_first_stamp(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 
 from core.models import Company
-from core.store import StoreUnavailable
+from core.store import StoreError, StoreUnavailable
 from core.store.postgres import WRITE_LOCK, PostgresStore
 from core.store.probe import VersionProbe
 
@@ -47,11 +47,11 @@ def test_requests_waiting_together_share_one_read(pg: PostgresStore) -> None:
         found = await asyncio.gather(*(probe.read() for _ in range(20)))
         pgconn = probe._pgconn
         assert pgconn is not None
-        real_send = pgconn.send_query
+        real_send = pgconn.send_query_prepared
 
-        def send(query: bytes) -> None:
-            sent.append(query)
-            real_send(query)
+        def send(name: bytes, params: None) -> None:
+            sent.append(name)
+            real_send(name, params)
 
         probe._pgconn = _Spy(pgconn, send)
         found += await asyncio.gather(*(probe.read() for _ in range(20)))
@@ -60,8 +60,8 @@ def test_requests_waiting_together_share_one_read(pg: PostgresStore) -> None:
     with pg.write():
         pg.insert(company("V"))
     assert asyncio.run(requests()) == {(pg.data_version, pg.state_version)}
-    # the first caller's round is sent alone; everyone arriving meanwhile waits for the next
-    assert len(sent) == 2
+    # the callers that arrived in one turn of the event loop share one round
+    assert len(sent) == 1
 
 
 class _Spy:
@@ -69,7 +69,7 @@ class _Spy:
 
     def __init__(self, pgconn: object, send: object) -> None:
         self._pgconn = pgconn
-        self.send_query = send
+        self.send_query_prepared = send
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._pgconn, name)
@@ -120,6 +120,20 @@ def test_a_dead_connection_is_replaced_unseen_and_a_lost_database_is_unavailable
     with pytest.raises(StoreUnavailable):
         asyncio.run(unreachable.read())
     unreachable.close()
+
+
+def test_a_query_that_cannot_be_prepared_fails_every_round(postgres_dsn: str) -> None:
+    """No ``control`` table in the schema: each read fails as an error of the store, none
+    waits for a round that was never sent."""
+    probe = VersionProbe(postgres_dsn, "no_such_schema", ("a", "b"))
+
+    async def twice() -> None:
+        for _ in range(2):
+            with pytest.raises(StoreError, match="cannot read the data version"):
+                await asyncio.wait_for(probe.read(), 10)
+
+    asyncio.run(twice())
+    probe.close()
 
 
 def test_a_new_event_loop_gets_a_connection_of_its_own(pg: PostgresStore) -> None:
