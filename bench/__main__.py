@@ -1,5 +1,6 @@
 """``make bench``: crmgate's endpoints beside a bare Starlette "hello" app, the reference app
-(``../shared/bench/proto.py``, a lean PF links answer on the same stack) and WireMock serving
+(``../shared/bench/proto.py``, a lean PF links answer on the same stack), the write floor
+(``bench/floor.py``: one SQLite UPDATE and COMMIT per PUT) and WireMock serving
 the same bytes as static stubs, all in one run: one table per process count (``--workers``,
 default ``1,2``: crmgate, hello and the reference app each with that many processes); then
 crmgate's memory across many requests. The PF links GET is measured twice: as a client
@@ -25,13 +26,15 @@ import httpx
 
 from bench import load, wiremock
 from bench.servers import free_port, served
-from bench.servicestack import JOHN
+from bench.servicestack import JOHN, JSON_UPDATE
 from bench.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The reference app, where the project's shared folder keeps it (override: CRMGATE_BENCH_PROTO).
 PROTO = Path(os.environ.get("CRMGATE_BENCH_PROTO", ROOT.parent / "shared/bench/proto.py"))
 PROTO_NAME = "reference app (proto.py, PF links)"
+#: ``bench/floor.py``: one committed SQLite write per PUT, the floor of crmgate's write rows.
+FLOOR_NAME = "write floor (bare Starlette + one SQLite UPDATE and COMMIT, WAL, synchronous=NORMAL)"
 #: The GET measured again on a gateway with the answer cache off (``--no-answer-cache``), so
 #: the table shows the computed path beside the reused one; WireMock serves the same bytes.
 COMPUTED = "PF GET links JSON"
@@ -58,7 +61,7 @@ def answer(target: load.Target) -> httpx.Response:
 def table(rows: list[Row], hello: load.Result, alone: dict[str, float] | None = None) -> None:
     """One run's table; ``alone``: req/s of each row with one process (the gain column)."""
     header = ("endpoint", "req/s", "p50 ms", "p99 ms", "vs hello", "WireMock", "vs WM", "errors")
-    widths = [40, 8, 7, 7, 8, 8, 6, 6]
+    widths = [max(40, *(len(name) for name, _, _ in rows)), 8, 7, 7, 8, 8, 6, 6]
     if alone is not None:
         header += ("vs 1 proc",)
         widths.append(9)
@@ -75,7 +78,7 @@ def table(rows: list[Row], hello: load.Result, alone: dict[str, float] | None = 
         wm_rps = f"{wm.rps:.0f}" if wm else "n/a"
         vs_wm = f"{r.rps / wm.rps:.2f}x" if wm else "n/a"
         line = (
-            f"| {name:<40} | {r.rps:>8.0f} | {r.p50_ms:>7.2f} | {r.p99_ms:>7.2f} | "
+            f"| {name:<{widths[0]}} | {r.rps:>8.0f} | {r.p50_ms:>7.2f} | {r.p99_ms:>7.2f} | "
             f"{r.rps / hello.rps:>7.0%} | {wm_rps:>8} | {vs_wm:>6} | {r.errors:>6} |"
         )
         if alone is not None:
@@ -102,18 +105,35 @@ def run_proto(uvicorn: list[str], seconds: float) -> load.Result | None:
             return load.run(target, seconds)
 
 
+def run_floor(uvicorn: list[str], seconds: float) -> load.Result:
+    """The write floor, its database in a temporary folder, PUT with the BokaMera PUT's body."""
+    with tempfile.TemporaryDirectory() as folder:
+        env = {"CRMGATE_BENCH_FLOOR_DB": str(Path(folder) / "floor.db")}
+        with served([*uvicorn, "bench.floor:app"], "/", env) as (base, _):
+            json_type = (("Content-Type", "application/json"),)
+            target = load.Target(FLOOR_NAME, base + "/", "PUT", JSON_UPDATE, json_type)
+            load.run(target, 1)  # warm-up
+            return load.run(target, seconds)
+
+
 def run_processes(
     workers: int, seconds: float, rss_requests: int
 ) -> tuple[
-    load.Result, load.Result | None, list[tuple[load.Target, load.Result, httpx.Response]], str
+    load.Result,
+    load.Result | None,
+    load.Result,
+    list[tuple[load.Target, load.Result, httpx.Response]],
+    str,
 ]:
-    """hello, the reference app and every crmgate endpoint with ``workers`` processes each."""
+    """hello, the reference app, the write floor and every crmgate endpoint with ``workers``
+    processes each."""
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
     uvicorn += ["--workers", str(workers)]
     with served([*uvicorn, "bench.hello:app"], "/") as (hello_base, _):
         load.run(load.Target("hello warm-up", hello_base + "/"), 1)
         hello = load.run(load.Target("bare Starlette hello", hello_base + "/"), seconds)
     proto = run_proto(uvicorn, seconds)
+    floor = run_floor(uvicorn, seconds)
     measured: list[tuple[load.Target, load.Result, httpx.Response]] = []
     memory = ""
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,7 +156,7 @@ def run_processes(
                     load.run(target, 1)  # warm-up
                     row = (target, load.run(target, seconds), answer(target))
                     measured.insert(cached[0] + 1, row)
-    return hello, proto, measured, memory
+    return hello, proto, floor, measured, memory
 
 
 def main() -> int:
@@ -151,15 +171,16 @@ def main() -> int:
         rss = args.rss_requests if i == 0 else 0  # memory once, with the first process count
         runs.append((workers, *run_processes(workers, args.seconds, rss)))
     with tempfile.TemporaryDirectory() as tmp:
-        wiremocked = run_wiremock(runs[0][3], Path(tmp) / "wiremock", args.seconds)
+        wiremocked = run_wiremock(runs[0][4], Path(tmp) / "wiremock", args.seconds)
     print(f"# crmgate bench: {load.tool()}, {load.CONNECTIONS} connections, {args.seconds:g}s each")
     print(f"# {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
     alone: dict[str, float] | None = None
-    for workers, hello, proto, measured, memory in runs:
+    for workers, hello, proto, floor, measured, memory in runs:
         print(f"\n## {workers} process(es) each for crmgate, hello and the reference app\n")
         rows: list[Row] = [("bare Starlette hello", hello, None)]
         if proto is not None:
             rows.append((PROTO_NAME, proto, wiremocked.get("PF GET links JSON")))
+        rows.append((FLOOR_NAME, floor, None))
         rows += [
             (t.name, r, wiremocked.get(t.name.removesuffix(COMPUTED_SUFFIX)))
             for t, r, _ in measured

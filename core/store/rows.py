@@ -73,6 +73,8 @@ class RowMapper:
         self._values = operator.attrgetter(*self.columns)
         self._list_type = list[model]
         self._converters = [_converter(f.type) for f in info.fields]
+        #: Each column's annotation, to read one column back as the database answers it.
+        self._types = tuple(f.type for f in msgspec.structs.fields(model))
         cols = ", ".join(f'"{c}"' for c in self.columns)
         marks = ", ".join(ph for _ in self.columns)
         key_where = " AND ".join(f'"{k}" = {ph}' for k in self.key)
@@ -118,16 +120,35 @@ class RowMapper:
         same write transaction) only the columns whose values differ are set, so an
         unchanged column costs no index or reference check. No SQL (None) when no column
         is left to set."""
-        changed = self._rest
-        if before is not None:
-            new, old = self._values(obj), self._values(before)
-            changed = tuple(i for i in changed if new[i] is not old[i] and _differs(new[i], old[i]))
-            if not changed:
-                return None, [], None
-        row = self.dump(obj)
-        params = [row[i] for i in changed]
-        params += [row[i] for i in self._key_at]
-        return self._update_sql(changed), params, self._reloaded(row)
+        if before is None:
+            row = self.dump(obj)
+            params = [row[i] for i in (*self._rest, *self._key_at)]
+            return self._update_sql(self._rest), params, self._reloaded(row)
+        new, old = self._values(obj), self._values(before)
+        changed = tuple(i for i in self._rest if new[i] is not old[i] and _differs(new[i], old[i]))
+        if not changed:
+            return None, [], None
+        converters = self._converters
+        params = []
+        for i in (*changed, *self._key_at):
+            value, convert = new[i], converters[i]
+            params.append(value if convert is None or value is None else convert(value))
+        self._checked(params)
+        return self._update_sql(changed), params, self._restored(before, changed, params)
+
+    def _restored(self, before: Any, changed: tuple[int, ...], params: list[Any]) -> Any:
+        """``before`` (as stored) with the ``changed`` columns as the database hands back
+        ``params``: what :meth:`stored` answers, converting only those columns."""
+        values = {}
+        try:
+            for i, value in zip(changed, params, strict=False):
+                name = self.columns[i]
+                if value is not None and name in self.nested:
+                    value = msgspec.json.decode(value)
+                values[name] = msgspec.convert(value, self._types[i], strict=False)
+        except msgspec.ValidationError:
+            return None
+        return msgspec.structs.replace(before, **values)
 
     @functools.lru_cache(maxsize=256)  # noqa: B019 - one mapper per model, for the process
     def _update_sql(self, changed: tuple[int, ...]) -> str:

@@ -41,6 +41,9 @@ class SqliteStore(SqlStoreBase):
             _create_private(Path(self.path))
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn = conn
+        #: The cursor of statements whose answer is read at once (sqlite3 steps a cursor past
+        #: its last row, ending the statement): cheaper than a new cursor for each.
+        self._run = conn.cursor().execute
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self._checkpointer: Checkpointer | None = None
         if self.path != ":memory:":
@@ -86,11 +89,11 @@ class SqliteStore(SqlStoreBase):
     # -- transactions ---------------------------------------------------------------------
 
     def _begin(self, write: bool) -> None:
-        self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+        self._run("BEGIN IMMEDIATE" if write else "BEGIN")
 
     def _end(self, commit: bool) -> None:
         changes = self._conn.total_changes
-        super()._end(commit)
+        self._run("COMMIT" if commit else "ROLLBACK")
         if commit and changes != self._changes:
             self._changes = changes
             if self._checkpointer is not None:
@@ -103,7 +106,7 @@ class SqliteStore(SqlStoreBase):
     def _others_committed(self) -> bool:
         """SQLite counts the commits of other connections (``PRAGMA data_version``): reading
         that counter costs less than reading the versions themselves."""
-        seen = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        seen = self._run("PRAGMA data_version").fetchone()[0]
         changed = seen != self._pragma_version
         self._pragma_version = seen
         return changed
@@ -139,7 +142,7 @@ class SqliteStore(SqlStoreBase):
         if sql is None:
             return
         with _constraints(mapper.table):
-            updated = self._conn.execute(sql, params).rowcount
+            updated = self._run(sql, params).rowcount
         self._changed(mapper.model, stored if updated == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:

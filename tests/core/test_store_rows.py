@@ -6,6 +6,8 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import msgspec
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.models import Customer, InvoiceAddress
 from core.store.rows import RowMapper, _differs
@@ -70,3 +72,40 @@ def test_values_equal_in_python_but_stored_apart_differ() -> None:
     assert _differs(True, 1)
     assert not _differs([utc], [utc])
     assert not _differs("a", "".join("a"))
+
+
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-5))])
+TEXT = st.none() | st.text(st.characters(exclude_characters="\x00"), max_size=8)
+
+
+@given(
+    first_name=TEXT,
+    phone=TEXT,
+    number=st.integers(0, 10**6) | st.floats(0, 10**6).map(float),
+    city=TEXT,
+    updated=st.datetimes(timezones=ZONES),
+    letter=st.booleans(),
+)
+def test_what_an_update_caches_is_the_row_as_read_back(
+    first_name: str | None,
+    phone: str | None,
+    number: float,
+    city: str | None,
+    updated: datetime,
+    letter: bool,
+) -> None:
+    """Only the changed columns are converted: the row answered is the whole row reloaded."""
+    mapper = RowMapper(Customer)
+    changed = msgspec.structs.replace(
+        CUSTOMER,
+        first_name=first_name,
+        phone=phone,
+        number=number,
+        invoice_address=None if city is None else InvoiceAddress(city=city),
+        updated=updated,
+        subscribed_to_newsletter=letter,
+    )
+    sql, _, stored = mapper.update(changed, before=CUSTOMER)
+    if sql is not None:
+        assert stored == mapper.stored(changed)
+        assert msgspec.json.encode(stored) == msgspec.json.encode(mapper.stored(changed))
