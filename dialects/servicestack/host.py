@@ -62,6 +62,8 @@ class Site:
     _predefined: dict[str, Endpoint] = field(init=False)
     _catch_all: CatchAll = field(init=False)
     _decisions: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
+    #: ``formats`` remembering what they encoded of a shared answer (``shared_answers``).
+    _encoded_once: codecs.EncodedOnce = field(init=False)
     _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
         init=False, default=(None, negotiation.NONE)
     )
@@ -110,6 +112,7 @@ class Site:
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
         self._catch_all = CatchAll(self.name, self.endpoint, self._endpoint)
+        self._encoded_once = codecs.EncodedOnce(self.formats.codecs)
 
     @property
     def plugins(self) -> negotiation.Plugins:
@@ -307,7 +310,7 @@ class Site:
             return self._debug(result, headers)
         page = self._page(request) if fmt == "html" else None
         answer = codecs.response(
-            self.formats,
+            self._encoded_once if operation.shared_answers else self.formats,
             result,
             fmt,
             headers=headers,
