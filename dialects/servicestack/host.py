@@ -26,7 +26,7 @@ from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
 from dialects.servicestack.operations import Call, HostSettings, Operation
-from dialects.servicestack.routing import CatchAll, UserRoutes
+from dialects.servicestack.routing import CatchAll, Decided, Decisions, UserRoutes
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
@@ -61,7 +61,8 @@ class Site:
     _user_routes: UserRoutes = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
     _catch_all: CatchAll = field(init=False)
-    _decisions: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
+    _negotiated: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
+    _decided: Decisions = field(init=False, default_factory=Decisions)
     #: ``formats`` remembering what they encoded of a shared answer (``shared_answers``).
     _encoded_once: codecs.EncodedOnce = field(init=False)
     _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
@@ -162,46 +163,58 @@ class Site:
         return await self._endpoint(request, "/" + request.path_params["path"])
 
     async def _endpoint(self, request: Request, raw: str) -> Response:
+        scope = request.scope
+        headers = headers_of(scope)
+        accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
+        shape = (request.method, raw, scope.get("query_string", b""), accept, content_type)
+        decided = self._decided.get(shape, self.settings)
+        if decided is None:
+            found = self._decide(request, raw, accept, content_type)
+            if isinstance(found, Response):
+                return found
+            decided = found
+            self._decided.put(shape, decided)
+        operation = decided.operation
+        scope[FORMAT_KEY] = decided.fmt
+        scope[RESPONSE_TYPE_KEY] = operation.response
+        scope[OPERATION_KEY] = operation.name
+        return await self._serve(request, *decided)
+
+    def _decide(
+        self, request: Request, raw: str, accept: bytes | None, content_type: bytes | None
+    ) -> Decided | Response:
+        """What answers the request (a metadata page is answered at once), in ServiceStack's
+        order: pages, user routes, predefined routes; none is the dialect's 404."""
         camel = self.settings.use_camel_case
         plugins = self.plugins
-        headers = headers_of(request.scope)
-        accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
-        fmt, path = self._decisions.negotiate(request, raw, camel, plugins, accept, content_type)
+        fmt, path = self._negotiated.negotiate(request, raw, camel, plugins, accept, content_type)
         request.scope[FORMAT_KEY] = fmt
         page = pages.page(self, request, path)
         if page is not None:
             return page
         operation, variables = self._user_routes.find(request.method, path)
-        handler_format: str | None = None
-        batch = False
-        if operation is None:
-            key = "/" + path.strip("/").lower()
-            batch = key.endswith("[]")
-            found = self._predefined.get(key.removesuffix("[]"))
-            fixed = found.path.split("/")[1] if found is not None else ""
-            if found is not None and (fixed not in codecs.PLUGIN_FORMATS or self._loaded(fixed)):
-                operation = self._operation(found)
-                # /api/{Dto} is a JSON handler unless an extension names another format.
-                handler_format = (
-                    fixed if fixed in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS) else None
-                )
-                handler_format = handler_format or negotiation.strip_suffix(raw, plugins)[1]
-                handler_format = handler_format or codecs.DEFAULT
-                # JsvReplyHandler's own content type is text/jsv (MimeTypes.JsvText).
-                own = negotiation.TEXT_JSV if fixed == "jsv" else handler_format
-                chosen = negotiation.predefined_format(raw, codecs.query_of(request), own, plugins)
-                fmt = codecs.with_case(request, chosen, camel)
-                request.scope[FORMAT_KEY] = fmt
-        if operation is None:
-            if fmt == "csv" and not plugins.csv:
-                # No route: crmgate's 404 envelope, in JSON when CSV cannot be written.
-                request.scope[FORMAT_KEY] = codecs.DEFAULT
-            # A verb the route does not declare matches no route either (RestPath.IsMatch).
-            message = f"Handler for Request not found: {request.method} {raw}"
-            raise no_endpoint(request.scope, 404, message)
-        request.scope[RESPONSE_TYPE_KEY] = operation.response
-        request.scope[OPERATION_KEY] = operation.name
-        return await self._serve(request, operation, variables, fmt, handler_format, batch)
+        if operation is not None:
+            return Decided(operation, fmt, variables, None, False)
+        key = "/" + path.strip("/").lower()
+        batch = key.endswith("[]")
+        found = self._predefined.get(key.removesuffix("[]"))
+        fixed = found.path.split("/")[1] if found is not None else ""
+        if found is not None and (fixed not in codecs.PLUGIN_FORMATS or self._loaded(fixed)):
+            # /api/{Dto} is a JSON handler unless an extension names another format.
+            handler_format = fixed if fixed in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS) else None
+            handler_format = handler_format or negotiation.strip_suffix(raw, plugins)[1]
+            handler_format = handler_format or codecs.DEFAULT
+            # JsvReplyHandler's own content type is text/jsv (MimeTypes.JsvText).
+            own = negotiation.TEXT_JSV if fixed == "jsv" else handler_format
+            chosen = negotiation.predefined_format(raw, codecs.query_of(request), own, plugins)
+            fmt = codecs.with_case(request, chosen, camel)
+            return Decided(self._operation(found), fmt, variables, handler_format, batch)
+        if fmt == "csv" and not plugins.csv:
+            # No route: crmgate's 404 envelope, in JSON when CSV cannot be written.
+            request.scope[FORMAT_KEY] = codecs.DEFAULT
+        # A verb the route does not declare matches no route either (RestPath.IsMatch).
+        message = f"Handler for Request not found: {request.method} {raw}"
+        raise no_endpoint(request.scope, 404, message)
 
     def _operation(self, endpoint: Endpoint) -> Operation:
         assert endpoint.request is not None
@@ -222,8 +235,8 @@ class Site:
         self,
         request: Request,
         operation: Operation,
-        variables: dict[str, str],
         fmt: str,
+        variables: dict[str, str],
         handler_format: str | None,
         batch: bool,
     ) -> Response:

@@ -1,10 +1,11 @@
 """How a ServiceStack site finds what answers a request, from tables built at start-up: its one
-Starlette catch-all route dispatched without the router's layers, and its user routes
-(``[Route]``) by segment count."""
+Starlette catch-all route dispatched without the router's layers, its user routes
+(``[Route]``) by segment count, and what it decided for the requests it has seen."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from typing import NamedTuple
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -14,7 +15,7 @@ from starlette.routing import Router
 from starlette.types import Receive, Scope, Send
 
 from dialects.base import Endpoint, no_route, route_path
-from dialects.servicestack.operations import ALL_VERBS, Operation, Route
+from dialects.servicestack.operations import ALL_VERBS, HostSettings, Operation, Route
 
 #: The verbs the catch-all route takes: every one a route may declare, HEAD and OPTIONS.
 VERBS = [*ALL_VERBS, "HEAD", "OPTIONS"]
@@ -72,3 +73,38 @@ class UserRoutes:
                 if found is not None:
                     return operation, found
         return None, {}
+
+
+class Decided(NamedTuple):
+    """What answers a request: the operation, the answer's format key, the path variables,
+    the predefined route's own format (None on a user route) and whether it is auto-batched.
+    ``variables`` is shared by every request of its shape: read, never changed."""
+
+    operation: Operation
+    fmt: str
+    variables: dict[str, str]
+    handler_format: str | None
+    batch: bool
+
+
+class Decisions:
+    """A site's ``Decided`` by request shape (verb, path below the site, query string,
+    ``Accept``, ``Content-Type``: all that negotiation and routing read), under the host
+    settings they were decided with; other settings decide afresh. Bounded in count."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._known: dict[Hashable, Decided] = {}
+        self._settings: HostSettings | None = None
+
+    def get(self, shape: Hashable, settings: HostSettings) -> Decided | None:
+        if settings is not self._settings:
+            self._known.clear()
+            self._settings = settings
+        return self._known.get(shape)
+
+    def put(self, shape: Hashable, decided: Decided) -> None:
+        """Remember ``decided`` for ``shape`` (under the settings ``get`` was last asked with)."""
+        if len(self._known) >= self.size:
+            self._known.clear()
+        self._known[shape] = decided

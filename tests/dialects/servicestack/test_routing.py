@@ -1,10 +1,11 @@
-"""A site's dispatch tables: user routes found by path and verb (RestPath.IsMatch)."""
+"""A site's dispatch tables: user routes found by path and verb (RestPath.IsMatch), and the
+decisions remembered per request shape."""
 
 from __future__ import annotations
 
 from dialects.base import Endpoint
-from dialects.servicestack.operations import Operation
-from dialects.servicestack.routing import UserRoutes
+from dialects.servicestack.operations import HostSettings, Operation
+from dialects.servicestack.routing import Decided, Decisions, UserRoutes
 
 
 class Ping:
@@ -43,3 +44,17 @@ def test_head_follows_get_and_other_verbs_or_lengths_find_nothing() -> None:
     assert ROUTES.find("DELETE", "/items/7") == (None, {})
     assert ROUTES.find("GET", "/items") == (None, {})
     assert ROUTES.find("GET", "/items/7/parts/x") == (None, {})
+
+
+def test_decisions_hold_for_the_settings_they_were_made_under_and_stay_bounded() -> None:
+    decisions = Decisions(size=2)
+    settings = HostSettings()
+    decided = Decided(FIRST, "json", {"Id": "7"}, None, False)
+    assert decisions.get(("GET", "/items/7"), settings) is None
+    decisions.put(("GET", "/items/7"), decided)
+    assert decisions.get(("GET", "/items/7"), settings) is decided
+    assert decisions.get(("GET", "/items/7"), HostSettings(use_camel_case=True)) is None
+    assert decisions.get(("GET", "/items/7"), settings) is None  # decided afresh from then on
+    for n in range(3):
+        decisions.put(("GET", f"/items/{n}"), decided)
+    assert len(decisions._known) <= 2
