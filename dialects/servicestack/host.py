@@ -9,7 +9,7 @@ path *and* verb (``RestPath.IsMatch``): anything else is a 404, never a 405.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,7 +178,7 @@ class Site:
         scope[FORMAT_KEY] = decided.fmt
         scope[RESPONSE_TYPE_KEY] = operation.response
         scope[OPERATION_KEY] = operation.name
-        return await self._serve(request, *decided)
+        return await self._serve(request, shape, *decided)
 
     def _decide(
         self, request: Request, raw: str, accept: bytes | None, content_type: bytes | None
@@ -234,6 +234,7 @@ class Site:
     async def _serve(
         self,
         request: Request,
+        shape: Hashable,
         operation: Operation,
         fmt: str,
         variables: dict[str, str],
@@ -241,7 +242,7 @@ class Site:
         batch: bool,
     ) -> Response:
         """Run ``operation``; ``handler_format`` is the predefined route's own format (None on a
-        user route)."""
+        user route). A request without a body gets the DTO its ``shape`` bound before."""
         auth.check_api_key(self.api_key_env, request)
         core = core_of(request)
         body = await read_body(request.receive) if request.method in _BODY_VERBS else b""
@@ -264,11 +265,11 @@ class Site:
             dtos = self._read(body, body_format, content_type, operation, many=True)
             return self._batch(call, operation, dtos, fmt)
         decoded = self._read(body, body_format, content_type, operation) if has_body else None
-        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
-        if handler_format is None:
-            dto = bind(operation.request, decoded, query, variables, codecs.parse_query_value)
-        else:
-            dto = bind_predefined(operation.request, decoded, query, codecs.parse_query_value)
+        dto = None if has_body else self._decided.dto(shape)
+        if dto is None:
+            dto = self._bind(request, operation, decoded, variables, handler_format)
+            if not has_body:
+                self._decided.bound(shape, dto)
         request.scope[REQUEST_DTO_KEY] = dto
         result = operation.handler(call, dto)
         answer = self._answer(request, result, fmt, operation)
@@ -278,6 +279,19 @@ class Site:
         if operation.reusable and request.method == "GET" and not (call.hooks or self.api_key_env):
             reusable(request.scope, call.until)
         return answer
+
+    def _bind(
+        self,
+        request: Request,
+        operation: Operation,
+        decoded: Any,
+        variables: dict[str, str],
+        handler_format: str | None,
+    ) -> Any:
+        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
+        if handler_format is None:
+            return bind(operation.request, decoded, query, variables, codecs.parse_query_value)
+        return bind_predefined(operation.request, decoded, query, codecs.parse_query_value)
 
     def _debug(self, result: Any, headers: Mapping[str, str]) -> Response:
         """A JSV answer with ``?debug=``: laid out by JsvFormatter, sent as ``text/plain``

@@ -5,8 +5,13 @@ Starlette catch-all route dispatched without the router's layers, its user route
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Iterable
-from typing import NamedTuple
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, NamedTuple
+from uuid import UUID
 
+import msgspec
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -87,19 +92,30 @@ class Decided(NamedTuple):
     batch: bool
 
 
+#: Values nobody can change in place: a request DTO made of them only is copied whole by
+#: ``__copy__``.
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), bytes, UUID, Decimal, datetime, date})
+
+
 class Decisions:
     """A site's ``Decided`` by request shape (verb, path below the site, query string,
     ``Accept``, ``Content-Type``: all that negotiation and routing read), under the host
-    settings they were decided with; other settings decide afresh. Bounded in count."""
+    settings they were decided with; other settings decide afresh. Bounded in count.
+
+    The request DTO of a shape without a body is a function of the shape too (its path
+    variables and query string): one made of values nobody can change in place is kept, and
+    each request gets its own copy."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._known: dict[Hashable, Decided] = {}
+        self._dtos: dict[Hashable, msgspec.Struct] = {}
         self._settings: HostSettings | None = None
 
     def get(self, shape: Hashable, settings: HostSettings) -> Decided | None:
-        if settings is not self._settings:
+        if settings is not self._settings:  # a format plugin may take a path suffix now
             self._known.clear()
+            self._dtos.clear()
             self._settings = settings
         return self._known.get(shape)
 
@@ -108,3 +124,19 @@ class Decisions:
         if len(self._known) >= self.size:
             self._known.clear()
         self._known[shape] = decided
+
+    def dto(self, shape: Hashable) -> Any:
+        """A copy of the request DTO bound for ``shape`` without a body, or None."""
+        found = self._dtos.get(shape)
+        return None if found is None else found.__copy__()
+
+    def bound(self, shape: Hashable, dto: Any) -> None:
+        """``dto`` was bound for ``shape`` without a body: kept when nothing in it can change."""
+        if not isinstance(dto, msgspec.Struct) or not all(
+            type(value) in _IMMUTABLE or isinstance(value, Enum)
+            for value in msgspec.structs.astuple(dto)
+        ):
+            return
+        if len(self._dtos) >= self.size:
+            self._dtos.clear()
+        self._dtos[shape] = dto

@@ -3,6 +3,10 @@ decisions remembered per request shape."""
 
 from __future__ import annotations
 
+import uuid
+
+import msgspec
+
 from dialects.base import Endpoint
 from dialects.servicestack.operations import HostSettings, Operation
 from dialects.servicestack.routing import Decided, Decisions, UserRoutes
@@ -58,3 +62,31 @@ def test_decisions_hold_for_the_settings_they_were_made_under_and_stay_bounded()
     for n in range(3):
         decisions.put(("GET", f"/items/{n}"), decided)
     assert len(decisions._known) <= 2
+
+
+class Flat(msgspec.Struct):
+    Id: uuid.UUID | None = None
+    Name: str | None = None
+
+
+class Nested(msgspec.Struct):
+    Ids: list[int] = msgspec.field(default_factory=list)
+
+
+def test_a_request_dto_without_a_body_is_kept_per_shape_when_nothing_in_it_can_change() -> None:
+    """Each request gets its own copy of the kept DTO; one holding a list (which a handler
+    could change in place) is bound afresh every time; other settings forget them all."""
+    decisions = Decisions()
+    settings = HostSettings()
+    decisions.get(("GET", "/flat"), settings)
+    flat = Flat(uuid.uuid4(), "x")
+    decisions.bound(("GET", "/flat"), flat)
+    copy = decisions.dto(("GET", "/flat"))
+    assert copy == flat
+    assert copy is not flat
+    copy.Name = "changed"
+    assert decisions.dto(("GET", "/flat")) == flat
+    decisions.bound(("GET", "/nested"), Nested([1]))
+    assert decisions.dto(("GET", "/nested")) is None
+    decisions.get(("GET", "/flat"), HostSettings(html_format=True))
+    assert decisions.dto(("GET", "/flat")) is None
