@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from core.errors import CoreError, Unauthenticated
-from dialects.base import Endpoint, Problem, core_of, no_endpoint, read_body
+from dialects.base import Answering, Endpoint, Problem, core_of, no_endpoint, read_body
 from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
@@ -135,6 +135,11 @@ class Site:
     def asgi(self) -> ASGIApp:
         """The site's requests straight to its endpoint (``routing.CatchAll``)."""
         return self._catch_all
+
+    @property
+    def answer(self) -> Answering:
+        """What answers a request, for the gateway to send (``routing.CatchAll.answer``)."""
+        return self._catch_all.answer
 
     def error_response(self, exc: Exception, request: Request) -> Response:
         """The error as the operation's response DTO (when the request reached one) in the

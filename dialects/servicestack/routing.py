@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import Router
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dialects.base import Endpoint, no_route, route_path
 from dialects.servicestack.operations import ALL_VERBS, HostSettings, Operation, Route
@@ -45,14 +45,18 @@ class CatchAll:
         self._router = Router([self.route], default=no_route)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = await self.answer(scope, receive)
+        await answer(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive) -> ASGIApp:
+        """The response of ``serve``, or the router for a path the route pattern does not
+        take (``dialects.base.Dispatching.answer``)."""
         found = self.route.path_regex.match(route_path(scope))
         if found is None:
-            await self._router(scope, receive, send)
-            return
+            return self._router
         if scope["method"] not in self._verbs:  # Route.handle's 405, rendered by the gateway
             raise HTTPException(405, headers={"Allow": ", ".join(self.route.methods or ())})
-        response = await self.serve(Request(scope, receive), "/" + found.group("path"))
-        await response(scope, receive, send)
+        return await self.serve(Request(scope, receive), "/" + found.group("path"))
 
 
 class UserRoutes:
