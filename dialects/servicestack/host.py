@@ -26,7 +26,7 @@ from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
 from dialects.servicestack.operations import Call, HostSettings, Operation
-from dialects.servicestack.routing import CatchAll, Decided, Decisions, UserRoutes
+from dialects.servicestack.routing import CatchAll, Decided, Dispatches, UserRoutes
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
@@ -62,7 +62,7 @@ class Site:
     _predefined: dict[str, Endpoint] = field(init=False)
     _catch_all: CatchAll = field(init=False)
     _negotiated: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
-    _decided: Decisions = field(init=False, default_factory=Decisions)
+    _dispatched: Dispatches = field(init=False, default_factory=Dispatches)
     #: ``formats`` remembering what they encoded of a shared answer (``shared_answers``).
     _encoded_once: codecs.EncodedOnce = field(init=False)
     _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
@@ -172,13 +172,13 @@ class Site:
         headers = headers_of(scope)
         accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
         shape = (request.method, raw, scope.get("query_string", b""), accept, content_type)
-        decided = self._decided.get(shape, self.settings)
+        decided = self._dispatched.get(shape, self.settings)
         if decided is None:
             found = self._decide(request, raw, accept, content_type)
             if isinstance(found, Response):
                 return found
             decided = found
-            self._decided.put(shape, decided)
+            self._dispatched.put(shape, decided)
         operation = decided.operation
         scope[FORMAT_KEY] = decided.fmt
         scope[RESPONSE_TYPE_KEY] = operation.response
@@ -270,11 +270,11 @@ class Site:
             dtos = self._read(body, body_format, content_type, operation, many=True)
             return self._batch(call, operation, dtos, fmt)
         decoded = self._read(body, body_format, content_type, operation) if has_body else None
-        dto = None if has_body else self._decided.dto(shape)
+        dto = None if has_body else self._dispatched.dto(shape)
         if dto is None:
             dto = self._bind(request, operation, decoded, variables, handler_format)
             if not has_body:
-                self._decided.bound(shape, dto)
+                self._dispatched.bound(shape, dto)
         request.scope[REQUEST_DTO_KEY] = dto
         result = operation.handler(call, dto)
         answer = self._answer(request, result, fmt, operation)

@@ -101,7 +101,7 @@ class Decided(NamedTuple):
 _IMMUTABLE = frozenset({str, int, float, bool, type(None), bytes, UUID, Decimal, datetime, date})
 
 
-class Decisions:
+class Dispatches:
     """A site's ``Decided`` by request shape (verb, path below the site, query string,
     ``Accept``, ``Content-Type``: all that negotiation and routing read), under the host
     settings they were decided with; other settings decide afresh. Bounded in count.

@@ -356,10 +356,10 @@ def test_a_site_dispatches_as_its_catch_all_route_did(client: TestClient) -> Non
 
 
 def test_a_request_shape_decided_once_answers_as_decided_afresh(pf: TestClient) -> None:
-    """The site remembers what answers each request shape (``routing.Decisions``): the same
+    """The site remembers what answers each request shape (``routing.Dispatches``): the same
     request again (a remembered decision) gets the same answer as the first (decided afresh),
     on user and predefined routes, batched or not, and a request no route takes stays a 404."""
-    decided = pf_site._decided
+    decided = pf_site._dispatched
     requests = [
         ("GET", f"/pf/api/contacts/{JOHN_ID}/links.xml", {}, b""),
         ("GET", f"/pf/api/contacts/{JOHN_ID}/links", {"Accept": "text/jsv"}, b""),

@@ -9,7 +9,7 @@ import msgspec
 
 from dialects.base import Endpoint
 from dialects.servicestack.operations import HostSettings, Operation
-from dialects.servicestack.routing import Decided, Decisions, UserRoutes
+from dialects.servicestack.routing import Decided, Dispatches, UserRoutes
 
 
 class Ping:
@@ -51,7 +51,7 @@ def test_head_follows_get_and_other_verbs_or_lengths_find_nothing() -> None:
 
 
 def test_decisions_hold_for_the_settings_they_were_made_under_and_stay_bounded() -> None:
-    decisions = Decisions(size=2)
+    decisions = Dispatches(size=2)
     settings = HostSettings()
     decided = Decided(FIRST, "json", {"Id": "7"}, None, False)
     assert decisions.get(("GET", "/items/7"), settings) is None
@@ -76,7 +76,7 @@ class Nested(msgspec.Struct):
 def test_a_request_dto_without_a_body_is_kept_per_shape_when_nothing_in_it_can_change() -> None:
     """Each request gets its own copy of the kept DTO; one holding a list (which a handler
     could change in place) is bound afresh every time; other settings forget them all."""
-    decisions = Decisions()
+    decisions = Dispatches()
     settings = HostSettings()
     decisions.get(("GET", "/flat"), settings)
     flat = Flat(uuid.uuid4(), "x")
