@@ -119,12 +119,21 @@ class Dialect(Protocol):
     def describe(self) -> Sequence[Endpoint]: ...
 
 
+#: What answers one request: a ``Response`` (sent by the gateway itself) or any ASGI app.
+Answering = Callable[[Scope, Receive], Awaitable[ASGIApp]]
+
+
 @runtime_checkable
 class Dispatching(Protocol):
     """A dialect that dispatches its requests itself, from tables it built at start-up: the
-    gateway then calls ``asgi()``'s app instead of a router over ``routes()``."""
+    gateway then calls ``asgi()``'s app instead of a router over ``routes()``, or, with
+    nothing around it (no fault rule), asks ``answer`` for the request's answer and sends a
+    plain ``Response`` itself (one layer and two ``send`` calls less per request)."""
 
     def asgi(self) -> ASGIApp: ...
+
+    @property
+    def answer(self) -> Answering: ...
 
 
 def starlette_route(endpoint: Endpoint, path: str | None = None) -> Route:

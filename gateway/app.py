@@ -37,6 +37,15 @@ def dialect_app(dialect: Dialect, config: Config, shadow: Shadow | None = None) 
     return Router(routes=list(dialect.routes()), default=no_route)
 
 
+def dialect_route(dialect: Dialect, config: Config, shadow: Shadow | None = None) -> Route:
+    """The dispatch table's entry of a dialect: what ``dialect_app`` answers it with, and its
+    own ``answer`` when it dispatches its requests itself here (not proxied, not replayed)."""
+    app = dialect_app(dialect, config, shadow)
+    if isinstance(dialect, Dispatching) and app is dialect.asgi():
+        return Route(dialect, app, dialect.answer)
+    return Route(dialect, app)
+
+
 def sandboxes_for(
     config: Config, core: Core, on_delete: Callable[[str], object] = lambda sandbox_id: None
 ) -> Sandboxes:
@@ -99,7 +108,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Exchange:
     )
     sandboxes = sandboxes_for(config, core, on_delete=faults.clear)
     shadow = shadow_for(config, core, sandboxes, dialects)
-    routes = {d.name: Route(d, dialect_app(d, config, shadow)) for d in dialects}
+    routes = {d.name: dialect_route(d, config, shadow) for d in dialects}
     hosts = {h: d.name for d in dialects for h in d.hosts} | dict(config.hosts)
     unknown = sorted(set(hosts.values()) - set(routes))
     if unknown:

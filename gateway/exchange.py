@@ -24,13 +24,13 @@ from types import SimpleNamespace
 from starlette.datastructures import URL
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.errors import CoreError
 from core.services import Core
 from core.store import StoreUnavailable
-from dialects.base import Dialect, Problem, no_endpoint
+from dialects.base import Answering, Dialect, Problem, no_endpoint
 from dialects.context import SCOPE_KEY, RequestContext
 from dialects.formats.errors import DecodeError
 from gateway.access import log_access
@@ -53,6 +53,8 @@ _REASONS = {404: "not found", 405: "method not allowed"}
 #: How many Host header values the exchange remembers the route of; a stand-in for "not seen".
 _MAX_HOSTS = 256
 _UNKNOWN = object()
+#: The ``__call__`` of a Response that sends its head and its whole body, nothing else.
+_PLAIN_CALL = Response.__call__
 #: Errors a dialect renders in its own envelope; anything else is a 500.
 RENDERED = (Problem, CoreError, DecodeError)
 UNAVAILABLE = "The service is temporarily unavailable."
@@ -63,10 +65,13 @@ CLIENT_GONE = 499
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """A dialect as the dispatch table holds it: ``app`` is its router (or its upstream)."""
+    """A dialect as the dispatch table holds it: ``app`` is its router (or its upstream);
+    ``answer``, when the dialect dispatches its requests itself (``Dispatching.answer``),
+    is asked instead of ``app`` while nothing wraps it."""
 
     dialect: Dialect
     app: ASGIApp
+    answer: Answering | None = None
 
 
 class Exchange:
@@ -257,9 +262,12 @@ class Exchange:
             if length is not None and (not length.isdigit() or int(length) > limit):
                 raise _too_large(limit)
             app = route.app
+            answer = route.answer
             key = None
             if self.faults.active():
                 app = self._faulty(route, scope, app)
+                if app is not route.app:
+                    answer = None
             elif (
                 self.answer_cache
                 and length in (None, b"0")
@@ -270,7 +278,14 @@ class Exchange:
                     await found.replay(send_and_keep)
                     return
                 version, whole = core.store.data_version, []
-            await app(scope, receive_and_keep, send_and_keep)
+            if answer is None:
+                await app(scope, receive_and_keep, send_and_keep)
+            else:
+                response = await answer(scope, receive_and_keep)
+                if type(response).__call__ is _PLAIN_CALL and response.background is None:
+                    await self._send_plain(response, context, send, request_id, whole)
+                else:
+                    await response(scope, receive_and_keep, send_and_keep)
             until = context.reusable_until
             if whole is not None and until is not None and context.status == 200:
                 headers, body = context.response_headers, b"".join(whole)
@@ -283,6 +298,26 @@ class Exchange:
                 return
             response = self._error_response(route.dialect, exc, scope)
             await response(scope, receive_and_keep, send_and_keep)
+
+    async def _send_plain(
+        self,
+        response: Response,
+        context: RequestContext,
+        send: Send,
+        request_id: bytes,
+        whole: list[bytes] | None,
+    ) -> None:
+        """Send a plain ``Response`` (what its ``__call__`` sends: the head, then the whole
+        body), kept as ``send_and_keep`` keeps what passes through it."""
+        context.status = status = response.status_code
+        context.response_headers = headers = response.raw_headers
+        body = response.body
+        context.response_body += body[: self.keep]
+        if whole is not None:
+            whole.append(body)
+        headers = [*headers, (b"x-request-id", request_id)]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     def _error_response(self, dialect: Dialect, exc: Exception, scope: Scope) -> ASGIApp:
         if isinstance(exc, HTTPException):

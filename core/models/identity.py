@@ -55,8 +55,10 @@ class Session(msgspec.Struct, kw_only=True):
     expires: datetime | None = None
 
 
-class Principal(msgspec.Struct, frozen=True, kw_only=True):
-    """Who a request acts as; what the authorization policy decides on."""
+class Principal(msgspec.Struct, frozen=True, kw_only=True, cache_hash=True):
+    """Who a request acts as; what the authorization policy decides on. Its hash is kept
+    (``cache_hash``): a verified credential hands out the same principal to every request,
+    and per-caller memories key on it."""
 
     user_id: UUID
     company_id: UUID

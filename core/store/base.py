@@ -41,6 +41,12 @@ class Store(Protocol):
         """A stamp that moves whenever rows of ``models`` may have changed: with every write
         of them, by this connection or another (None before any data version)."""
 
+    @property
+    def trusts_cache(self) -> bool:
+        """Whether a read transaction begun now would trust the cache as of the last ``sync``
+        (outside any transaction): ``data_version`` is then already what it would read, and a
+        memory tied to that version may be read without one."""
+
     def sync(self) -> None:
         """A request starts: one look at whether anyone wrote; the request's reads may then be
         served from memory as of now (see ``core.store.cache``)."""

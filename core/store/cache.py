@@ -100,6 +100,11 @@ class ReadCache(ABC):
         it trusts); None before the first stamp."""
         return self._version
 
+    @property
+    def trusts_cache(self) -> bool:
+        """Synced and outside any transaction: a read would begin trusted (see ``Store``)."""
+        return self._synced and not self._depth
+
     def models_version(self, *models: type) -> tuple[int, ...] | None:
         """A stamp that moves whenever rows of ``models`` may have changed (see above); None
         before the data has a version."""

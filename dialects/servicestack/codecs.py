@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -84,6 +85,38 @@ class Formats:
         if not isinstance(tree, list):
             raise DecodeError(f"an auto-batched request is a list of {type_.__name__}")
         return [schema.convert(item, type_) for item in tree]
+
+
+@dataclasses.dataclass(frozen=True)
+class EncodedOnce(Formats):
+    """``Formats`` that encode each answer object once per format, for as long as it lives.
+
+    For an operation whose handler hands out the very same answer object while the answer
+    holds, and never changes one (``Operation.shared_answers``): its bytes in a format are
+    then a function of that object alone. They are remembered under its identity and forgotten
+    when it dies (``weakref.finalize``), before another object can take its id. An object that
+    cannot be weakly referred to (a batch's list) is encoded every time.
+    """
+
+    #: ``id(obj)`` -> its bytes by format key, while ``obj`` lives.
+    _bodies: dict[int, dict[str, bytes]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def encode(self, obj: Any, fmt: str) -> bytes:
+        bodies = self._bodies
+        key = id(obj)
+        known = bodies.get(key)
+        if known is None:
+            try:
+                weakref.finalize(obj, bodies.pop, key, None)
+            except TypeError:
+                return super().encode(obj, fmt)
+            known = bodies[key] = {}
+        body = known.get(fmt)
+        if body is None:
+            body = known[fmt] = super().encode(obj, fmt)
+        return body
 
 
 def data_contract(cls: type) -> bool:

@@ -9,7 +9,7 @@ path *and* verb (``RestPath.IsMatch``): anything else is a 404, never a 405.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,14 +19,14 @@ from starlette.routing import BaseRoute
 from starlette.types import ASGIApp
 
 from core.errors import CoreError, Unauthenticated
-from dialects.base import Endpoint, Problem, core_of, no_endpoint, read_body
+from dialects.base import Answering, Endpoint, Problem, core_of, no_endpoint, read_body
 from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
 from dialects.servicestack.bind import bind, bind_predefined
 from dialects.servicestack.operations import Call, HostSettings, Operation
-from dialects.servicestack.routing import CatchAll, UserRoutes
+from dialects.servicestack.routing import CatchAll, Decided, Dispatches, UserRoutes
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
@@ -61,7 +61,10 @@ class Site:
     _user_routes: UserRoutes = field(init=False)
     _predefined: dict[str, Endpoint] = field(init=False)
     _catch_all: CatchAll = field(init=False)
-    _decisions: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
+    _negotiated: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
+    _dispatched: Dispatches = field(init=False, default_factory=Dispatches)
+    #: ``formats`` remembering what they encoded of a shared answer (``shared_answers``).
+    _encoded_once: codecs.EncodedOnce = field(init=False)
     _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
         init=False, default=(None, negotiation.NONE)
     )
@@ -110,6 +113,7 @@ class Site:
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
         self._catch_all = CatchAll(self.name, self.endpoint, self._endpoint)
+        self._encoded_once = codecs.EncodedOnce(self.formats.codecs)
 
     @property
     def plugins(self) -> negotiation.Plugins:
@@ -131,6 +135,11 @@ class Site:
     def asgi(self) -> ASGIApp:
         """The site's requests straight to its endpoint (``routing.CatchAll``)."""
         return self._catch_all
+
+    @property
+    def answer(self) -> Answering:
+        """What answers a request, for the gateway to send (``routing.CatchAll.answer``)."""
+        return self._catch_all.answer
 
     def error_response(self, exc: Exception, request: Request) -> Response:
         """The error as the operation's response DTO (when the request reached one) in the
@@ -159,46 +168,58 @@ class Site:
         return await self._endpoint(request, "/" + request.path_params["path"])
 
     async def _endpoint(self, request: Request, raw: str) -> Response:
+        scope = request.scope
+        headers = headers_of(scope)
+        accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
+        shape = (request.method, raw, scope.get("query_string", b""), accept, content_type)
+        decided = self._dispatched.get(shape, self.settings)
+        if decided is None:
+            found = self._decide(request, raw, accept, content_type)
+            if isinstance(found, Response):
+                return found
+            decided = found
+            self._dispatched.put(shape, decided)
+        operation = decided.operation
+        scope[FORMAT_KEY] = decided.fmt
+        scope[RESPONSE_TYPE_KEY] = operation.response
+        scope[OPERATION_KEY] = operation.name
+        return await self._serve(request, shape, *decided)
+
+    def _decide(
+        self, request: Request, raw: str, accept: bytes | None, content_type: bytes | None
+    ) -> Decided | Response:
+        """What answers the request (a metadata page is answered at once), in ServiceStack's
+        order: pages, user routes, predefined routes; none is the dialect's 404."""
         camel = self.settings.use_camel_case
         plugins = self.plugins
-        headers = headers_of(request.scope)
-        accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
-        fmt, path = self._decisions.negotiate(request, raw, camel, plugins, accept, content_type)
+        fmt, path = self._negotiated.negotiate(request, raw, camel, plugins, accept, content_type)
         request.scope[FORMAT_KEY] = fmt
         page = pages.page(self, request, path)
         if page is not None:
             return page
         operation, variables = self._user_routes.find(request.method, path)
-        handler_format: str | None = None
-        batch = False
-        if operation is None:
-            key = "/" + path.strip("/").lower()
-            batch = key.endswith("[]")
-            found = self._predefined.get(key.removesuffix("[]"))
-            fixed = found.path.split("/")[1] if found is not None else ""
-            if found is not None and (fixed not in codecs.PLUGIN_FORMATS or self._loaded(fixed)):
-                operation = self._operation(found)
-                # /api/{Dto} is a JSON handler unless an extension names another format.
-                handler_format = (
-                    fixed if fixed in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS) else None
-                )
-                handler_format = handler_format or negotiation.strip_suffix(raw, plugins)[1]
-                handler_format = handler_format or codecs.DEFAULT
-                # JsvReplyHandler's own content type is text/jsv (MimeTypes.JsvText).
-                own = negotiation.TEXT_JSV if fixed == "jsv" else handler_format
-                chosen = negotiation.predefined_format(raw, codecs.query_of(request), own, plugins)
-                fmt = codecs.with_case(request, chosen, camel)
-                request.scope[FORMAT_KEY] = fmt
-        if operation is None:
-            if fmt == "csv" and not plugins.csv:
-                # No route: crmgate's 404 envelope, in JSON when CSV cannot be written.
-                request.scope[FORMAT_KEY] = codecs.DEFAULT
-            # A verb the route does not declare matches no route either (RestPath.IsMatch).
-            message = f"Handler for Request not found: {request.method} {raw}"
-            raise no_endpoint(request.scope, 404, message)
-        request.scope[RESPONSE_TYPE_KEY] = operation.response
-        request.scope[OPERATION_KEY] = operation.name
-        return await self._serve(request, operation, variables, fmt, handler_format, batch)
+        if operation is not None:
+            return Decided(operation, fmt, variables, None, False)
+        key = "/" + path.strip("/").lower()
+        batch = key.endswith("[]")
+        found = self._predefined.get(key.removesuffix("[]"))
+        fixed = found.path.split("/")[1] if found is not None else ""
+        if found is not None and (fixed not in codecs.PLUGIN_FORMATS or self._loaded(fixed)):
+            # /api/{Dto} is a JSON handler unless an extension names another format.
+            handler_format = fixed if fixed in (*codecs.FORMATS, *codecs.PLUGIN_FORMATS) else None
+            handler_format = handler_format or negotiation.strip_suffix(raw, plugins)[1]
+            handler_format = handler_format or codecs.DEFAULT
+            # JsvReplyHandler's own content type is text/jsv (MimeTypes.JsvText).
+            own = negotiation.TEXT_JSV if fixed == "jsv" else handler_format
+            chosen = negotiation.predefined_format(raw, codecs.query_of(request), own, plugins)
+            fmt = codecs.with_case(request, chosen, camel)
+            return Decided(self._operation(found), fmt, variables, handler_format, batch)
+        if fmt == "csv" and not plugins.csv:
+            # No route: crmgate's 404 envelope, in JSON when CSV cannot be written.
+            request.scope[FORMAT_KEY] = codecs.DEFAULT
+        # A verb the route does not declare matches no route either (RestPath.IsMatch).
+        message = f"Handler for Request not found: {request.method} {raw}"
+        raise no_endpoint(request.scope, 404, message)
 
     def _operation(self, endpoint: Endpoint) -> Operation:
         assert endpoint.request is not None
@@ -218,14 +239,15 @@ class Site:
     async def _serve(
         self,
         request: Request,
+        shape: Hashable,
         operation: Operation,
-        variables: dict[str, str],
         fmt: str,
+        variables: dict[str, str],
         handler_format: str | None,
         batch: bool,
     ) -> Response:
         """Run ``operation``; ``handler_format`` is the predefined route's own format (None on a
-        user route)."""
+        user route). A request without a body gets the DTO its ``shape`` bound before."""
         auth.check_api_key(self.api_key_env, request)
         core = core_of(request)
         body = await read_body(request.receive) if request.method in _BODY_VERBS else b""
@@ -248,11 +270,11 @@ class Site:
             dtos = self._read(body, body_format, content_type, operation, many=True)
             return self._batch(call, operation, dtos, fmt)
         decoded = self._read(body, body_format, content_type, operation) if has_body else None
-        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
-        if handler_format is None:
-            dto = bind(operation.request, decoded, query, variables, codecs.parse_query_value)
-        else:
-            dto = bind_predefined(operation.request, decoded, query, codecs.parse_query_value)
+        dto = None if has_body else self._dispatched.dto(shape)
+        if dto is None:
+            dto = self._bind(request, operation, decoded, variables, handler_format)
+            if not has_body:
+                self._dispatched.bound(shape, dto)
         request.scope[REQUEST_DTO_KEY] = dto
         result = operation.handler(call, dto)
         answer = self._answer(request, result, fmt, operation)
@@ -262,6 +284,19 @@ class Site:
         if operation.reusable and request.method == "GET" and not (call.hooks or self.api_key_env):
             reusable(request.scope, call.until)
         return answer
+
+    def _bind(
+        self,
+        request: Request,
+        operation: Operation,
+        decoded: Any,
+        variables: dict[str, str],
+        handler_format: str | None,
+    ) -> Any:
+        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
+        if handler_format is None:
+            return bind(operation.request, decoded, query, variables, codecs.parse_query_value)
+        return bind_predefined(operation.request, decoded, query, codecs.parse_query_value)
 
     def _debug(self, result: Any, headers: Mapping[str, str]) -> Response:
         """A JSV answer with ``?debug=``: laid out by JsvFormatter, sent as ``text/plain``
@@ -307,7 +342,7 @@ class Site:
             return self._debug(result, headers)
         page = self._page(request) if fmt == "html" else None
         answer = codecs.response(
-            self.formats,
+            self._encoded_once if operation.shared_answers else self.formats,
             result,
             fmt,
             headers=headers,

@@ -149,6 +149,9 @@ class Operation:
     #: Its GET answer is a pure function of the request, the data and ``Call.until``: the
     #: gateway may serve it again (``dialects.context.reusable``).
     reusable: bool = False
+    #: Its handler hands out the very same answer object while the answer holds and never
+    #: changes one: the host encodes each such object once per format (``codecs.EncodedOnce``).
+    shared_answers: bool = False
     #: Member descriptions for the metadata page, by member name.
     descriptions: dict[str, str] = field(default_factory=dict)
 

@@ -1,20 +1,26 @@
 """How a ServiceStack site finds what answers a request, from tables built at start-up: its one
-Starlette catch-all route dispatched without the router's layers, and its user routes
-(``[Route]``) by segment count."""
+Starlette catch-all route dispatched without the router's layers, its user routes
+(``[Route]``) by segment count, and what it decided for the requests it has seen."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Hashable, Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, NamedTuple
+from uuid import UUID
 
+import msgspec
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route as StarletteRoute
 from starlette.routing import Router
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from dialects.base import Endpoint, no_route, route_path
-from dialects.servicestack.operations import ALL_VERBS, Operation, Route
+from dialects.servicestack.operations import ALL_VERBS, HostSettings, Operation, Route
 
 #: The verbs the catch-all route takes: every one a route may declare, HEAD and OPTIONS.
 VERBS = [*ALL_VERBS, "HEAD", "OPTIONS"]
@@ -39,14 +45,18 @@ class CatchAll:
         self._router = Router([self.route], default=no_route)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        answer = await self.answer(scope, receive)
+        await answer(scope, receive, send)
+
+    async def answer(self, scope: Scope, receive: Receive) -> ASGIApp:
+        """The response of ``serve``, or the router for a path the route pattern does not
+        take (``dialects.base.Dispatching.answer``)."""
         found = self.route.path_regex.match(route_path(scope))
         if found is None:
-            await self._router(scope, receive, send)
-            return
+            return self._router
         if scope["method"] not in self._verbs:  # Route.handle's 405, rendered by the gateway
             raise HTTPException(405, headers={"Allow": ", ".join(self.route.methods or ())})
-        response = await self.serve(Request(scope, receive), "/" + found.group("path"))
-        await response(scope, receive, send)
+        return await self.serve(Request(scope, receive), "/" + found.group("path"))
 
 
 class UserRoutes:
@@ -72,3 +82,65 @@ class UserRoutes:
                 if found is not None:
                     return operation, found
         return None, {}
+
+
+class Decided(NamedTuple):
+    """What answers a request: the operation, the answer's format key, the path variables,
+    the predefined route's own format (None on a user route) and whether it is auto-batched.
+    ``variables`` is shared by every request of its shape: read, never changed."""
+
+    operation: Operation
+    fmt: str
+    variables: dict[str, str]
+    handler_format: str | None
+    batch: bool
+
+
+#: Values nobody can change in place: a request DTO made of them only is copied whole by
+#: ``__copy__``.
+_IMMUTABLE = frozenset({str, int, float, bool, type(None), bytes, UUID, Decimal, datetime, date})
+
+
+class Dispatches:
+    """A site's ``Decided`` by request shape (verb, path below the site, query string,
+    ``Accept``, ``Content-Type``: all that negotiation and routing read), under the host
+    settings they were decided with; other settings decide afresh. Bounded in count.
+
+    The request DTO of a shape without a body is a function of the shape too (its path
+    variables and query string): one made of values nobody can change in place is kept, and
+    each request gets its own copy."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._known: dict[Hashable, Decided] = {}
+        self._dtos: dict[Hashable, msgspec.Struct] = {}
+        self._settings: HostSettings | None = None
+
+    def get(self, shape: Hashable, settings: HostSettings) -> Decided | None:
+        if settings is not self._settings:  # a format plugin may take a path suffix now
+            self._known.clear()
+            self._dtos.clear()
+            self._settings = settings
+        return self._known.get(shape)
+
+    def put(self, shape: Hashable, decided: Decided) -> None:
+        """Remember ``decided`` for ``shape`` (under the settings ``get`` was last asked with)."""
+        if len(self._known) >= self.size:
+            self._known.clear()
+        self._known[shape] = decided
+
+    def dto(self, shape: Hashable) -> Any:
+        """A copy of the request DTO bound for ``shape`` without a body, or None."""
+        found = self._dtos.get(shape)
+        return None if found is None else found.__copy__()
+
+    def bound(self, shape: Hashable, dto: Any) -> None:
+        """``dto`` was bound for ``shape`` without a body: kept when nothing in it can change."""
+        if not isinstance(dto, msgspec.Struct) or not all(
+            type(value) in _IMMUTABLE or isinstance(value, Enum)
+            for value in msgspec.structs.astuple(dto)
+        ):
+            return
+        if len(self._dtos) >= self.size:
+            self._dtos.clear()
+        self._dtos[shape] = dto

@@ -460,3 +460,18 @@ def test_an_update_of_a_missing_row_is_not_cached(pair: tuple[Store, Store]) -> 
     with one.write():
         one.update(ghost)
     assert read_name(one, ghost.id) is None
+
+
+def test_a_store_trusts_its_cache_after_sync_outside_transactions(tmp_path: Path) -> None:
+    """``trusts_cache``: what a read begun now would do - trust the cache as of ``sync`` - so
+    a memory tied to ``data_version`` may be read without one."""
+    store = open_store(tmp_path / "one.db")
+    assert not store.trusts_cache
+    store.sync()
+    assert store.trusts_cache
+    with store.read():
+        assert not store.trusts_cache
+    with store.write():
+        assert not store.trusts_cache
+    assert store.trusts_cache
+    store.close()

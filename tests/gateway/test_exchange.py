@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
@@ -42,10 +42,11 @@ def _recording(seen: list[Scope]):
     return app
 
 
-def _replace(gateway: Exchange, prefix: str, app) -> None:
-    """Answer a dialect's requests with ``app`` (under its prefix and its Hosts)."""
+def _replace(gateway: Exchange, prefix: str, app, answer=None) -> None:
+    """Answer a dialect's requests with ``app`` (under its prefix and its Hosts), or with
+    ``answer`` (a dispatching dialect's) while nothing wraps it."""
     old = gateway.prefixes[prefix]
-    new = Route(old.dialect, app)
+    new = Route(old.dialect, app, answer)
     gateway.prefixes[prefix] = new
     for host, route in list(gateway.hosts.items()):
         if route is old:
@@ -372,3 +373,43 @@ def test_a_live_client_gone_mid_body_leaves_no_traceback(server: Server) -> None
     ]
     assert "Traceback" not in server.output()
     assert "ERROR" not in server.output()
+
+
+def test_a_plain_answer_of_a_dispatching_dialect_is_sent_by_the_exchange(
+    gateway: Exchange,
+) -> None:
+    """A dialect that dispatches its requests itself hands its answer back
+    (``Dispatching.answer``): a plain Response is sent by the exchange, kept for the journal
+    and with the request id as any answer; one that streams sends itself; while a fault
+    rule wraps the dialect, its ASGI app answers."""
+    through_app: list[str] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        through_app.append(scope["path"])
+        await PlainTextResponse("through the app")(scope, receive, send)
+
+    async def answer(scope: Scope, receive: Receive) -> Response:
+        if scope["path"].endswith("/stream"):
+            return StreamingResponse(iter([b"str", b"eamed"]), media_type="text/plain")
+        return Response(b"plain", 201, media_type="text/plain")
+
+    _replace(gateway, "/pf", app, answer)
+    with TestClient(gateway) as client:
+        plain = client.get("/pf/x", headers={"X-Request-Id": "plain-1"})
+        assert (plain.status_code, plain.content) == (201, b"plain")
+        assert plain.headers["x-request-id"] == "plain-1"
+        assert plain.headers["content-type"] == "text/plain; charset=utf-8"
+        assert client.get("/pf/stream").content == b"streamed"
+        assert through_app == []
+        rule = {"action": "latency", "dialect": "pf", "latency_ms": 1}
+        assert client.post("/__admin/faults", json=rule, headers={"Authorization": "Bearer t"})
+        assert client.get("/pf/x").content == b"through the app"
+        assert through_app == ["/pf/x"]
+    asyncio.run(gateway.journal.settle())
+    entries = gateway.journal.query(RequestFilter(dialect="pf"))
+    assert [(e.status, e.response_body) for e in reversed(entries)] == [
+        (201, "plain"),
+        (200, "streamed"),
+        (200, "through the app"),
+    ]
+    assert entries[-1].response_headers["content-length"] == "5"

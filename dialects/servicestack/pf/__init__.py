@@ -42,6 +42,7 @@ dialect = Site(
             notes=LINKS_NOTES,
             routes=(Route("/api/contacts/{ContactId}/links"),),
             reusable=True,
+            shared_answers=True,
             descriptions={
                 "Roles": "A list of roles assigned to the contact/user.",
                 "ContactConnections": "A list of contact connections assigned to the contact/user.",

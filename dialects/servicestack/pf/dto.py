@@ -67,7 +67,9 @@ class ContactEmailAddressBook(PfDto):
     ContactPhotoURL: str | None = None
 
 
-class ContactConnectedLinksResponse(PfDto):
+class ContactConnectedLinksResponse(PfDto, weakref=True):
+    """Weakly referable: the host remembers its bytes while it lives (``shared_answers``)."""
+
     Roles: list[UserRoleModel] | None = None
     ContactConnections: list[UserContactConnectionModel] | None = None
     EmailAddressBook: list[ContactEmailAddressBook] | None = None

@@ -1,8 +1,11 @@
 """The ServiceStack codecs' choices kept per request shape: the same answers as computed afresh,
-and answers whose raw headers are Starlette's own."""
+answers whose raw headers are Starlette's own, and shared answers encoded once per format."""
 
 from __future__ import annotations
 
+import gc
+
+import msgspec
 from hypothesis import given
 from hypothesis import strategies as st
 from starlette.requests import Request
@@ -98,3 +101,48 @@ def test_an_answer_has_the_headers_starlette_would_give_it(
     plain = Response(body, status, {"content-type": codecs.content_type(fmt)})
     assert only_type.raw_headers == plain.raw_headers
     assert (only_type.body, only_type.status_code) == (plain.body, plain.status_code)
+
+
+class Counted(msgspec.Struct, weakref=True):
+    """A weakly referable answer."""
+
+    Name: str
+
+
+class CountingCodec:
+    """A codec that counts its encodes."""
+
+    def __init__(self) -> None:
+        self.encoded = 0
+
+    def encode(self, obj: object) -> bytes:
+        self.encoded += 1
+        return msgspec.json.encode(obj)
+
+    def decode(self, buf: bytes, type_: type) -> object:
+        return msgspec.json.decode(buf, type=type_)
+
+
+def test_a_shared_answer_is_encoded_once_per_format_while_it_lives() -> None:
+    json_codec, xml_codec = CountingCodec(), CountingCodec()
+    once = codecs.EncodedOnce({"json": json_codec, "xml": xml_codec})
+    answer = Counted("a")
+    assert once.encode(answer, "json") == once.encode(answer, "json") == b'{"Name":"a"}'
+    assert once.encode(answer, "xml") == b'{"Name":"a"}'
+    assert (json_codec.encoded, xml_codec.encoded) == (1, 1)
+    other = Counted("b")
+    assert once.encode(other, "json") == b'{"Name":"b"}'
+    assert json_codec.encoded == 2
+    del answer, other
+    gc.collect()
+    assert once._bodies == {}  # forgotten with their objects: no id is taken for another's
+
+
+def test_an_answer_not_weakly_referable_is_encoded_every_time() -> None:
+    codec = CountingCodec()
+    once = codecs.EncodedOnce({"json": codec})
+    batch = [Counted("a"), Counted("b")]
+    expected = b'[{"Name":"a"},{"Name":"b"}]'
+    assert once.encode(batch, "json") == once.encode(batch, "json") == expected
+    assert codec.encoded == 4
+    assert once._bodies == {}

@@ -7,11 +7,14 @@ from collections.abc import Callable
 import pytest
 from starlette.testclient import TestClient
 
+from dialects.servicestack.pf import dialect as pf_site
 from tests.golden import golden
 from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, PF_HOST, XML_BODY
 
 JOHN_HEX = JOHN_ID.replace("-", "")
 Login = Callable[[str, str], TestClient]
+JSON_BODY = {"Content-Type": "application/json"}
+BATCH = f'[{{"ContactId":"{JOHN_ID}"}},{{"ContactId":"{JOHN_ID}"}}]'.encode()
 
 
 @pytest.fixture
@@ -350,3 +353,28 @@ def test_a_site_dispatches_as_its_catch_all_route_did(client: TestClient) -> Non
     unmatched = client.get("/pf/a%0Ab/c")
     assert unmatched.status_code == 404
     assert unmatched.json()["ResponseStatus"]["Message"] == "No resource matches the request."
+
+
+def test_a_request_shape_decided_once_answers_as_decided_afresh(pf: TestClient) -> None:
+    """The site remembers what answers each request shape (``routing.Dispatches``): the same
+    request again (a remembered decision) gets the same answer as the first (decided afresh),
+    on user and predefined routes, batched or not, and a request no route takes stays a 404."""
+    decided = pf_site._dispatched
+    requests = [
+        ("GET", f"/pf/api/contacts/{JOHN_ID}/links.xml", {}, b""),
+        ("GET", f"/pf/api/contacts/{JOHN_ID}/links", {"Accept": "text/jsv"}, b""),
+        ("GET", f"/pf/jsv/reply/contactconnectedlinks?contactid={JOHN_ID}", {}, b""),
+        ("GET", f"/pf/api/contacts/{JOHN_ID}/links?jsconfig=tc:cc", {}, b""),
+        ("POST", "/pf/json/reply/ContactConnectedLinks[]", JSON_BODY, BATCH),
+        ("GET", "/pf/api/nothing/here", {}, b""),
+    ]
+    for method, path, headers, body in requests:
+        decided._known.clear()
+        first = pf.request(method, path, headers=headers, content=body)
+        again = pf.request(method, path, headers=headers, content=body)
+        assert (again.status_code, again.headers["content-type"], again.content) == (
+            first.status_code,
+            first.headers["content-type"],
+            first.content,
+        )
+        assert len(decided._known) == (first.status_code != 404)

@@ -157,3 +157,28 @@ def test_a_pf_answer_is_not_reused_for_new_links_in_a_dead_ones_place(core: Core
         assert answer.Roles == []
         assert answer.ContactConnections == [mapping.connection_model(c) for c in john.connections]
         del links, answer
+
+
+def test_a_pf_answer_is_encoded_once_per_format_and_anew_when_the_data_changes(
+    client: TestClient, core: Core
+) -> None:
+    """The links operation hands out shared answers: the host keeps their bytes per format
+    (``codecs.EncodedOnce``) while the answer lives; a write makes a new answer, encoded anew."""
+    sign_in(client, "pf", "customer11@1to1service.com")
+    url = f"/pf/api/contacts/{JOHN_ID}/links"
+    bodies = dialect._encoded_once._bodies
+    before = set(bodies)  # the site is one per process: earlier tests' answers may live on
+    first = client.get(url, headers={"x-n": "1"})
+    again = client.get(url, headers={"x-n": "2"})  # another request: not the answer cache's
+    assert again.content == first.content
+    (answer,) = set(bodies) - before
+    assert bodies[answer] == {"json": first.content}
+    assert client.get(url + ".xml").content.startswith(b"<ContactConnectedLinksResponse")
+    assert set(bodies[answer]) == {"json", "xml"}
+    with core.store.write():
+        jane = core.store.get(Customer, uuid.UUID(JANE_ID))
+        jane.first_name = "Janet"
+        core.store.update(jane)
+    renamed = client.get(url)
+    assert b'"ConnectionContactName":"Janet Roe"' in renamed.content
+    assert renamed.content == first.content.replace(b'"Jane Roe"', b'"Janet Roe"')

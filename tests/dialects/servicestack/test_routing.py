@@ -1,10 +1,15 @@
-"""A site's dispatch tables: user routes found by path and verb (RestPath.IsMatch)."""
+"""A site's dispatch tables: user routes found by path and verb (RestPath.IsMatch), and the
+decisions remembered per request shape."""
 
 from __future__ import annotations
 
+import uuid
+
+import msgspec
+
 from dialects.base import Endpoint
-from dialects.servicestack.operations import Operation
-from dialects.servicestack.routing import UserRoutes
+from dialects.servicestack.operations import HostSettings, Operation
+from dialects.servicestack.routing import Decided, Dispatches, UserRoutes
 
 
 class Ping:
@@ -43,3 +48,45 @@ def test_head_follows_get_and_other_verbs_or_lengths_find_nothing() -> None:
     assert ROUTES.find("DELETE", "/items/7") == (None, {})
     assert ROUTES.find("GET", "/items") == (None, {})
     assert ROUTES.find("GET", "/items/7/parts/x") == (None, {})
+
+
+def test_decisions_hold_for_the_settings_they_were_made_under_and_stay_bounded() -> None:
+    decisions = Dispatches(size=2)
+    settings = HostSettings()
+    decided = Decided(FIRST, "json", {"Id": "7"}, None, False)
+    assert decisions.get(("GET", "/items/7"), settings) is None
+    decisions.put(("GET", "/items/7"), decided)
+    assert decisions.get(("GET", "/items/7"), settings) is decided
+    assert decisions.get(("GET", "/items/7"), HostSettings(use_camel_case=True)) is None
+    assert decisions.get(("GET", "/items/7"), settings) is None  # decided afresh from then on
+    for n in range(3):
+        decisions.put(("GET", f"/items/{n}"), decided)
+    assert len(decisions._known) <= 2
+
+
+class Flat(msgspec.Struct):
+    Id: uuid.UUID | None = None
+    Name: str | None = None
+
+
+class Nested(msgspec.Struct):
+    Ids: list[int] = msgspec.field(default_factory=list)
+
+
+def test_a_request_dto_without_a_body_is_kept_per_shape_when_nothing_in_it_can_change() -> None:
+    """Each request gets its own copy of the kept DTO; one holding a list (which a handler
+    could change in place) is bound afresh every time; other settings forget them all."""
+    decisions = Dispatches()
+    settings = HostSettings()
+    decisions.get(("GET", "/flat"), settings)
+    flat = Flat(uuid.uuid4(), "x")
+    decisions.bound(("GET", "/flat"), flat)
+    copy = decisions.dto(("GET", "/flat"))
+    assert copy == flat
+    assert copy is not flat
+    copy.Name = "changed"
+    assert decisions.dto(("GET", "/flat")) == flat
+    decisions.bound(("GET", "/nested"), Nested([1]))
+    assert decisions.dto(("GET", "/nested")) is None
+    decisions.get(("GET", "/flat"), HostSettings(html_format=True))
+    assert decisions.dto(("GET", "/flat")) is None
