@@ -251,7 +251,7 @@ class _Transaction:
     def __enter__(self) -> None:
         self._name = self._store._enter(self._write)
 
-    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, _tb: object) -> None:
         if self._name is None:
             self._store._leave(exc)
         else:
