@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 
-class Unit(msgspec.Struct, kw_only=True):
+class Unit(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "units"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -19,7 +19,7 @@ class Unit(msgspec.Struct, kw_only=True):
     alternative_code: str | None = None
 
 
-class EventClassification(msgspec.Struct, kw_only=True):
+class EventClassification(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "event_classifications"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -29,7 +29,7 @@ class EventClassification(msgspec.Struct, kw_only=True):
     alternative_code: str | None = None
 
 
-class AccountReceivable(msgspec.Struct, kw_only=True):
+class AccountReceivable(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "accounts_receivable"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -40,7 +40,7 @@ class AccountReceivable(msgspec.Struct, kw_only=True):
     name: str
 
 
-class RewardsParticipant(msgspec.Struct, kw_only=True):
+class RewardsParticipant(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "rewards_participants"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -51,7 +51,7 @@ class RewardsParticipant(msgspec.Struct, kw_only=True):
     account_id: str | None = None
 
 
-class AccessToken(msgspec.Struct, kw_only=True):
+class AccessToken(msgspec.Struct, frozen=True, kw_only=True):
     """A rewards participant's access token (card, app...). The pass code is stored hashed."""
 
     __table__: ClassVar[str] = "access_tokens"

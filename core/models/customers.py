@@ -53,7 +53,7 @@ class Customer(msgspec.Struct, kw_only=True):
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
-class PropertyDefinition(msgspec.Struct, kw_only=True):
+class PropertyDefinition(msgspec.Struct, frozen=True, kw_only=True):
     """A contact property; ``field`` names the Customer field it stands for, if any."""
 
     __table__: ClassVar[str] = "property_definitions"
@@ -68,7 +68,7 @@ class PropertyDefinition(msgspec.Struct, kw_only=True):
     is_required: bool = False
 
 
-class PropertyValue(msgspec.Struct, kw_only=True):
+class PropertyValue(msgspec.Struct, frozen=True, kw_only=True):
     """Values of a property that is not one of the Customer's own fields."""
 
     __table__: ClassVar[str] = "property_values"
@@ -80,7 +80,7 @@ class PropertyValue(msgspec.Struct, kw_only=True):
     value: str
 
 
-class CustomerLogin(msgspec.Struct, kw_only=True):
+class CustomerLogin(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "customer_logins"
     __key__: ClassVar[tuple[str, ...]] = ("customer_id", "position")
 
@@ -90,7 +90,7 @@ class CustomerLogin(msgspec.Struct, kw_only=True):
     kind: LoginKind
 
 
-class Segment(msgspec.Struct, kw_only=True):
+class Segment(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "segments"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -99,7 +99,7 @@ class Segment(msgspec.Struct, kw_only=True):
     name: str
 
 
-class Membership(msgspec.Struct, kw_only=True):
+class Membership(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "memberships"
     __key__: ClassVar[tuple[str, ...]] = ("customer_id", "segment_id")
 
@@ -107,7 +107,7 @@ class Membership(msgspec.Struct, kw_only=True):
     segment_id: int
 
 
-class CustomField(msgspec.Struct, kw_only=True):
+class CustomField(msgspec.Struct, frozen=True, kw_only=True):
     """A company-defined field; core validates values against it."""
 
     __table__: ClassVar[str] = "custom_fields"
@@ -130,7 +130,7 @@ class CustomField(msgspec.Struct, kw_only=True):
     values: list[str] = []
 
 
-class CustomFieldValue(msgspec.Struct, kw_only=True):
+class CustomFieldValue(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "custom_field_values"
     __key__: ClassVar[tuple[str, ...]] = ("customer_id", "field_id")
 
@@ -139,7 +139,7 @@ class CustomFieldValue(msgspec.Struct, kw_only=True):
     value: str
 
 
-class AccessKeyType(msgspec.Struct, kw_only=True):
+class AccessKeyType(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "access_key_types"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -149,7 +149,7 @@ class AccessKeyType(msgspec.Struct, kw_only=True):
     description: str = ""
 
 
-class AccessKey(msgspec.Struct, kw_only=True):
+class AccessKey(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "access_keys"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -161,7 +161,7 @@ class AccessKey(msgspec.Struct, kw_only=True):
     description: str | None = None
 
 
-class Comment(msgspec.Struct, kw_only=True):
+class Comment(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "comments"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 

@@ -16,7 +16,7 @@ class Role(enum.StrEnum):
     CUSTOMER = "customer"
 
 
-class Company(msgspec.Struct, kw_only=True):
+class Company(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "companies"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -25,7 +25,7 @@ class Company(msgspec.Struct, kw_only=True):
     name: str
 
 
-class User(msgspec.Struct, kw_only=True):
+class User(msgspec.Struct, frozen=True, kw_only=True):
     """A login. ``login`` is the user name (an e-mail address for customers)."""
 
     __table__: ClassVar[str] = "users"
@@ -40,7 +40,7 @@ class User(msgspec.Struct, kw_only=True):
     customer_id: UUID | None = None
 
 
-class Session(msgspec.Struct, kw_only=True):
+class Session(msgspec.Struct, frozen=True, kw_only=True):
     """A server-side session or bearer token. Only the SHA-256 of the secret is stored."""
 
     __table__: ClassVar[str] = "sessions"

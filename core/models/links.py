@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 
-class RoleDefinition(msgspec.Struct, kw_only=True):
+class RoleDefinition(msgspec.Struct, frozen=True, kw_only=True):
     __table__: ClassVar[str] = "role_definitions"
     __key__: ClassVar[tuple[str, ...]] = ("id",)
 
@@ -23,7 +23,7 @@ class RoleDefinition(msgspec.Struct, kw_only=True):
     contact_type: str | None = None
 
 
-class ContactRole(msgspec.Struct, kw_only=True):
+class ContactRole(msgspec.Struct, frozen=True, kw_only=True):
     """A role held by a customer (the ``ContactRoleId`` links the two)."""
 
     __table__: ClassVar[str] = "contact_roles"
@@ -37,7 +37,7 @@ class ContactRole(msgspec.Struct, kw_only=True):
     end_date: datetime | None = None
 
 
-class Connection(msgspec.Struct, kw_only=True):
+class Connection(msgspec.Struct, frozen=True, kw_only=True):
     """A link from one of a customer's roles to another contact's role.
 
     An active connection has an ``id``-like ``connection_id``; a pending one a ``request_id``.

@@ -9,7 +9,7 @@ from uuid import UUID
 import msgspec
 
 
-class SocialAccount(msgspec.Struct, kw_only=True):
+class SocialAccount(msgspec.Struct, frozen=True, kw_only=True):
     """``access_token`` and ``secret_access_token`` are secrets: never logged or journaled.
 
     A ``*_100ns`` field holds the 100-nanosecond units (0-9) its date has beyond the
@@ -37,7 +37,7 @@ class SocialAccount(msgspec.Struct, kw_only=True):
     last_sync_date_100ns: int = 0
 
 
-class LikedMessage(msgspec.Struct, kw_only=True):
+class LikedMessage(msgspec.Struct, frozen=True, kw_only=True):
     """A message the account liked; ``date_100ns`` as in ``SocialAccount``."""
 
     __table__: ClassVar[str] = "liked_messages"

@@ -25,8 +25,11 @@ it and reads it again (the next request) does not read back what it just wrote.
 
 Inside a transaction, a model this transaction has changed is always read from the
 database; the others come from the cache (a writer holds the write lock, so what it cached
-is what is committed). Outside a transaction nothing is cached. Hits are shallow copies (every
-model is a msgspec Struct): a caller may set attributes of what it read, not the cache's.
+is what is committed). Outside a transaction nothing is cached. A hit of a frozen model (a
+msgspec Struct with ``frozen=True``: definitions, sessions, links... everything callers only read)
+is the cached value itself, shared; of any other model (the customer, which a patch changes in
+place) a shallow copy: a caller may set attributes of what it read, not the cache's. A ``find``
+answers a new list either way.
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ class ReadCache(ABC):
     _model_writes: dict[str, int]
     #: The stamp of each model (by table) in ``_version``.
     _stamps: dict[str, str]
+    #: ``_stamps`` as the version spells each (``"<table>=<stamp>"``), to write the next one.
+    _parts: dict[str, str]
     #: The rows this transaction updated, by model and key: cached as ``get`` at commit.
     _updated: dict[type, dict[tuple[Any, ...], Any]]
 
@@ -159,6 +164,7 @@ class ReadCache(ABC):
                 self._size -= len(self._cached.pop(model))
         self._version = seen
         self._stamps = stamps or {}
+        self._parts = {t: f"{t}={s}" for t, s in self._stamps.items()}
 
     @abstractmethod
     def write(self) -> AbstractContextManager[None]:
@@ -182,7 +188,9 @@ class ReadCache(ABC):
             found = self._cached[model][shape]
         except (KeyError, TypeError):
             found = self._lookup(model, shape, lambda: self._fetch_one(model, key))
-        return None if found is None else found.__copy__()
+        if found is None or model.__struct_config__.frozen:
+            return found
+        return found.__copy__()
 
     def find(
         self,
@@ -202,6 +210,8 @@ class ReadCache(ABC):
             rows = self._lookup(
                 model, shape, lambda: self._fetch_many(model, where, order_by, limit, offset)
             )
+        if model.__struct_config__.frozen:
+            return list(rows)
         return [row.__copy__() for row in rows]
 
     def count(self, model: type, **where: Any) -> int:
@@ -234,6 +244,7 @@ class ReadCache(ABC):
         """Called once by the store's constructor: nothing cached, nothing written yet."""
         self._model_writes = {}
         self._stamps = {}
+        self._parts = {}
         self._forget()
 
     def _forget(self) -> None:
@@ -283,18 +294,29 @@ class ReadCache(ABC):
         self._caching = False
         if self._touched and self._cache_ready:
             stamp = new_stamp()
-            stamps, writes = dict(self._stamps), self._model_writes
+            stamps, parts, writes, cached = (
+                self._stamps,
+                self._parts,
+                self._model_writes,
+                self._cached,
+            )
             for model in self._touched:
-                stamps[model.__table__] = stamp
-                self._size -= len(self._cached.pop(model, {}))
-                writes[model.__table__] = writes.get(model.__table__, 0) + 1
-            self._stamps = stamps
-            self._version = " ".join([stamp, *(f"{t}={s}" for t, s in stamps.items())])
-            self._set("control", VERSION_KEY, self._version)
+                table = model.__table__
+                stamps[table] = stamp
+                parts[table] = f"{table}={stamp}"
+                writes[table] = writes.get(table, 0) + 1
+                if model in cached:
+                    self._size -= len(cached.pop(model))
+            self._version = " ".join([stamp, *parts.values()])
+            self._write_version(self._version)
             for model, rows in self._updated.items():
                 self._remember(model, rows)
             self._touched = set()
             self._updated = {}
+
+    def _write_version(self, version: str) -> None:
+        """Store the data version this transaction commits."""
+        self._set("control", VERSION_KEY, version)
 
     def _remember(self, model: type, rows: dict[tuple[Any, ...], Any]) -> None:
         """Cache the rows a transaction updated as a read by key answers them, and as a

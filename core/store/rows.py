@@ -45,6 +45,23 @@ def _converter(t: msgspec.inspect.Type) -> Callable[[Any], Any] | None:
     return None
 
 
+def _exact(t: msgspec.inspect.Type) -> bool:
+    """Whether values of ``t`` that are equal are stored alike: text, and structures of text
+    only (no number, which equals a bool or a float of another type, and no time, which
+    equals the same instant in another zone)."""
+    if isinstance(t, msgspec.inspect.StrType | msgspec.inspect.NoneType):
+        return True
+    if isinstance(t, msgspec.inspect.UnionType):
+        return all(_exact(x) for x in t.types)
+    if isinstance(t, msgspec.inspect.ListType):
+        return _exact(t.item_type)
+    if isinstance(t, msgspec.inspect.DictType):
+        return _exact(t.key_type) and _exact(t.value_type)
+    if isinstance(t, msgspec.inspect.StructType):
+        return all(_exact(f.type) for f in t.fields)
+    return False
+
+
 def _differs(new: Any, old: Any) -> bool:
     """Whether a column's stored value changes: Python's equality, and what it does not tell
     apart (``1`` from ``1.0``, a time from the same instant in another zone, such a time
@@ -70,6 +87,8 @@ class RowMapper:
         info = msgspec.inspect.type_info(model)
         self.columns = tuple(f.name for f in info.fields)
         self.nested = frozenset(f.name for f in info.fields if _is_nested(f.type))
+        #: Positions of the columns whose values differ exactly when ``!=`` says so.
+        self._exact = frozenset(i for i, f in enumerate(info.fields) if _exact(f.type))
         self._values = operator.attrgetter(*self.columns)
         self._list_type = list[model]
         self._converters = [_converter(f.type) for f in info.fields]
@@ -125,7 +144,15 @@ class RowMapper:
             params = [row[i] for i in (*self._rest, *self._key_at)]
             return self._update_sql(self._rest), params, self._reloaded(row)
         new, old = self._values(obj), self._values(before)
-        changed = tuple(i for i in self._rest if new[i] is not old[i] and _differs(new[i], old[i]))
+        exact = self._exact
+        changed = tuple(
+            [
+                i
+                for i in self._rest
+                if new[i] is not old[i]
+                and (new[i] != old[i] if i in exact else _differs(new[i], old[i]))
+            ]
+        )
         if not changed:
             return None, [], None
         converters = self._converters

@@ -4,8 +4,7 @@ tables, wiping."""
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -59,54 +58,63 @@ class SqlStoreBase(SqlLogs, ReadCache):
     def _release(self, name: str) -> None:
         self._conn.execute(f"RELEASE SAVEPOINT {name}")
 
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        yield from self._transaction(write=True)
+    def write(self) -> AbstractContextManager[None]:
+        return _Transaction(self, True)
 
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        yield from self._transaction(write=False)
+    def read(self) -> AbstractContextManager[None]:
+        return _Transaction(self, False)
 
-    def _transaction(self, *, write: bool) -> Iterator[None]:
-        if self._depth:
-            self._materialize()
-            self._nest(write)
-            name = f"sp{self._depth}"
-            self._savepoint(name)
-            self._depth += 1
-            try:
-                yield
-            except BaseException:
+    def _enter(self, write: bool) -> str | None:
+        """Begin a transaction, or inside one a savepoint (its name is answered)."""
+        if not self._depth:
+            self._open(write)
+            return None
+        self._materialize()
+        self._nest(write)
+        name = f"sp{self._depth}"
+        self._savepoint(name)
+        self._depth += 1
+        return name
+
+    def _leave_savepoint(self, name: str, failed: BaseException | None) -> None:
+        try:
+            if failed is not None:
                 self._rollback_to(name)
                 self._cache_undo()
+        finally:
+            self._depth -= 1
+            self._release(name)
+
+    def _leave(self, failed: BaseException | None) -> None:
+        """End the outermost transaction: commit, or roll back what ``failed`` interrupted
+        (which the caller then re-raises, unless the connection is lost)."""
+        if failed is None:
+            try:
+                self._cache_commit()
+            except BaseException as exc:
+                self._fail(exc)
                 raise
-            finally:
-                self._depth -= 1
-                self._release(name)
-            return
-        self._open(write)
-        try:
-            yield
-            self._cache_commit()
-        except BaseException as exc:
             self._depth = 0
-            self._cache_abort()
-            unbegun, self._unbegun = self._unbegun, False
-            if self._lost(exc):  # the connection is gone, and its transaction with it
-                raise _unavailable(exc) from exc
-            if not unbegun:
-                self._end(commit=False)
-            raise
-        self._depth = 0
-        if self._unbegun:
-            self._unbegun = False
+            if self._unbegun:
+                self._unbegun = False
+                return
+            try:
+                self._end(commit=True)
+            except Exception as exc:
+                if self._lost(exc):
+                    raise _unavailable(exc) from exc
+                raise
             return
-        try:
-            self._end(commit=True)
-        except Exception as exc:
-            if self._lost(exc):
-                raise _unavailable(exc) from exc
-            raise
+        self._fail(failed)
+
+    def _fail(self, exc: BaseException) -> None:
+        self._depth = 0
+        self._cache_abort()
+        unbegun, self._unbegun = self._unbegun, False
+        if self._lost(exc):  # the connection is gone, and its transaction with it
+            raise _unavailable(exc) from exc
+        if not unbegun:
+            self._end(commit=False)
 
     def _open(self, write: bool) -> None:
         """BEGIN and the cache's first read; on a connection found dead before any of this
@@ -227,6 +235,27 @@ class SqlStoreBase(SqlLogs, ReadCache):
                 self._conn.execute(f"DELETE FROM {model.__table__}")
             self._conn.execute("DELETE FROM sequences")
             self._conn.execute("DELETE FROM meta")
+
+
+class _Transaction:
+    """``with store.write()`` / ``store.read()``: a plain object, cheaper to enter and leave
+    than a generator's context manager (every request runs one or more)."""
+
+    __slots__ = ("_name", "_store", "_write")
+
+    def __init__(self, store: SqlStoreBase, write: bool) -> None:
+        self._store = store
+        self._write = write
+        self._name: str | None = None
+
+    def __enter__(self) -> None:
+        self._name = self._store._enter(self._write)
+
+    def __exit__(self, kind: object, exc: BaseException | None, _tb: object) -> None:
+        if self._name is None:
+            self._store._leave(exc)
+        else:
+            self._store._leave_savepoint(self._name, exc)
 
 
 def _unavailable(exc: BaseException) -> StoreUnavailable:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from core.errors import Conflict
 from core.models import ALL_MODELS
 from core.store.base import StoreError
+from core.store.cache import VERSION_KEY
 from core.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.rows import RowMapper
@@ -26,6 +27,11 @@ from core.store.sql_base import SqlStoreBase
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 10_000
+#: Every write transaction runs this (see ``ReadCache._cache_commit``): built once.
+_WRITE_VERSION = (
+    f"INSERT INTO control (key, value) VALUES ('{VERSION_KEY}', ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+)
 
 
 class SqliteStore(SqlStoreBase):
@@ -99,6 +105,9 @@ class SqliteStore(SqlStoreBase):
             if self._checkpointer is not None:
                 self._checkpointer.committed()
 
+    def _write_version(self, version: str) -> None:
+        self._run(_WRITE_VERSION, [version])
+
     _pragma_version: int | None = None
     #: ``total_changes`` at the last commit: a commit that changed nothing dirtied no page.
     _changes = 0
@@ -141,8 +150,10 @@ class SqliteStore(SqlStoreBase):
         sql, params, stored = mapper.update(obj, before)
         if sql is None:
             return
-        with _constraints(mapper.table):
+        try:  # not ``_constraints``: a plain ``try`` costs less on every update
             updated = self._run(sql, params).rowcount
+        except sqlite3.IntegrityError as exc:
+            raise Conflict(f"{mapper.table}: {exc}") from exc
         self._changed(mapper.model, stored if updated == 1 else None)
 
     def delete(self, model: type, **where: Any) -> int:

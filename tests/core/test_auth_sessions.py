@@ -4,6 +4,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from core.errors import Unauthenticated
@@ -160,8 +161,7 @@ def test_a_remembered_session_outlives_a_customer_update(
     assert core.sessions.resolve(token, "web") == principal
     assert asked == []
     with core.store.write():
-        user.display_name = "Jane D."
-        core.store.update(user)
+        core.store.update(msgspec.structs.replace(user, display_name="Jane D."))
     core.store.sync()
     assert core.sessions.resolve(token, "web").display_name == "Jane D."
     assert [a[0] for a in asked] == [Session, User]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.models import Customer, InvoiceAddress
-from core.store.rows import RowMapper, _differs
+from core.store.rows import RowMapper, _differs, _exact
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 CUSTOMER = Customer(
@@ -109,3 +109,23 @@ def test_what_an_update_caches_is_the_row_as_read_back(
     if sql is not None:
         assert stored == mapper.stored(changed)
         assert msgspec.json.encode(stored) == msgspec.json.encode(mapper.stored(changed))
+
+
+def test_text_only_columns_are_compared_by_equality_alone() -> None:
+    """Equal text is stored alike, so only other columns pay for the stored-form compare."""
+    mapper = RowMapper(Customer)
+    exact = {mapper.columns[i] for i in mapper._exact}
+    assert exact == {
+        "first_name",
+        "middle_initial",
+        "last_name",
+        "email",
+        "phone",
+        "image_url",
+        "invoice_address",  # a structure of text only
+    }
+    assert _exact(msgspec.inspect.type_info(list[str] | None))
+    assert not _exact(msgspec.inspect.type_info(list[int]))  # 1 == True == 1.0
+    assert not _exact(msgspec.inspect.type_info(dict[str, datetime]))
+    same = msgspec.structs.replace(CUSTOMER, invoice_address=InvoiceAddress(city="Lund"))
+    assert mapper.update(same, before=CUSTOMER) == (None, [], None)
