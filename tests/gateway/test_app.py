@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
@@ -13,7 +15,7 @@ from core.services.customers import CustomerService
 from core.services.links import LinkService
 from core.services.social import SocialService
 from dialects.iservice import routes as iservice_routes
-from gateway.app import create_app
+from gateway.app import create_app, create_app_from_env
 from gateway.config import Config
 
 LOGGEDIN = "/f/webapp-api-login?api=loggedin"
@@ -184,3 +186,20 @@ def test_the_access_log_cannot_be_forged_with_control_characters(
     line = record.getMessage()
     assert not set(line) & {"\n", "\r", "\x1b", "\x85"}
     assert "/iservice/x%0A2026-11-28 INFO crmgate.access admin GET /ok 200%0D%1B[31m%85" in line
+
+
+def test_a_worker_freezes_what_start_up_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers' factory takes what start-up built out of the collector's generations
+    (``gc.freeze``): a full collection while serving does not walk the dispatch tables and
+    the demo data again."""
+    monkeypatch.setenv("CRMGATE_CONFIG", Config(db=str(tmp_path / "w.db")).to_env())
+    gc.unfreeze()
+    try:
+        app = create_app_from_env()
+        assert gc.get_freeze_count() > 0
+        # get_objects() lists the three generations, not the frozen ones
+        assert not any(found is app.prefixes for found in gc.get_objects())
+    finally:
+        gc.unfreeze()
