@@ -329,6 +329,18 @@ class ReadCache(ABC):
                     entries["find", None, None, 0, (name, value)] = [row]
         self._size += len(entries)
 
+    def _cache_unsure(self) -> None:
+        """A COMMIT failed after ``_cache_commit``: the rows and the version it kept may not be
+        in the database, and no other connection's commit will say so; the next transaction
+        reads the version and the rows afresh."""
+        self._caching = False
+        self._synced = False
+        self._version = None
+        self._stamps = {}
+        self._parts = {}
+        self._forget()
+        self._epoch += 1
+
     def _cache_abort(self) -> None:
         """Rolled back: the database holds what the cache saw (a failed commit left a stamp
         that is not in the database, so the next transaction starts afresh)."""

@@ -4,7 +4,7 @@ tables, wiping."""
 from __future__ import annotations
 
 from abc import abstractmethod
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -101,8 +101,11 @@ class SqlStoreBase(SqlLogs, ReadCache):
             try:
                 self._end(commit=True)
             except Exception as exc:
+                self._cache_unsure()
                 if self._lost(exc):
                     raise _unavailable(exc) from exc
+                with suppress(Exception):  # a failed COMMIT may have ended the transaction
+                    self._end(commit=False)
                 raise
             return
         self._fail(failed)

@@ -3,16 +3,19 @@ version it commits, and what it learns under the write lock."""
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from core.models import Company, Segment
 from core.store import Store, open_store
 from core.store.cache import VERSION_KEY, _stamps_of
 from core.store.postgres import PostgresStore
+from core.store.sqlite import SqliteStore
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -80,3 +83,38 @@ def test_a_write_after_sync_sees_a_commit_made_since(pair: tuple[Store, Store]) 
         one.update(Company(id=acme.id, code="ACME", name="Renamed"))
     with two.write():
         assert two.get(Company, acme.id).name == "Renamed"
+
+
+def test_a_failed_commit_leaves_nothing_it_wrote_in_the_cache(tmp_path: Path) -> None:
+    """A COMMIT that fails (disk full, I/O error) after the cache kept the transaction's rows
+    and stamped its version: the next read must not serve them (SQLite counts no other
+    connection's commit, so only the store itself can say the cache is unsure)."""
+    store = open_store(tmp_path / "commit.db")
+    assert isinstance(store, SqliteStore)
+    acme = Company(id=uuid.uuid4(), code="ACME", name="Acme")
+    with store.write():
+        store.insert(acme)
+    store.sync()
+    with store.read():
+        assert store.get(Company, acme.id) == acme  # cached now
+    run = store._run
+
+    def failing_commit(sql: str, *args: object) -> object:
+        if sql == "COMMIT":
+            run("ROLLBACK")
+            raise sqlite3.OperationalError("disk I/O error")
+        return run(sql, *args)
+
+    def rename() -> None:
+        with store.write():
+            before = store.get(Company, acme.id)
+            store.update(msgspec.structs.replace(before, name="Renamed"), before=before)
+
+    store._run = failing_commit
+    with pytest.raises(sqlite3.OperationalError):
+        rename()
+    store._run = run
+    store.sync()
+    with store.read():
+        assert store.get(Company, acme.id) == acme
+    store.close()
