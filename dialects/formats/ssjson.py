@@ -35,9 +35,13 @@ def camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def _wcf_raw(value: NetDateTime) -> msgspec.Raw:
+    return msgspec.Raw(b'"' + value.wcf().replace("/", "\\/").encode() + b'"')
+
+
 def _wcf(obj: Any) -> msgspec.Raw:
-    if isinstance(obj, NetDateTime):
-        return msgspec.Raw(b'"' + obj.wcf().replace("/", "\\/").encode() + b'"')
+    if type(obj) is NetDateTime:
+        return obj.formatted(_wcf_raw)
     raise TypeError(f"cannot write {type(obj)!r} as ServiceStack JSON")
 
 

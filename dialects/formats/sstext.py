@@ -35,8 +35,16 @@ def jsv_string(value: str) -> str:
     return value
 
 
-def _wcf_json(value: NetDateTime) -> str:
+def _wcf_text(value: NetDateTime) -> str:
     return '"' + value.wcf().replace("/", "\\/") + '"'
+
+
+def _wcf_json(value: NetDateTime) -> str:
+    return value.formatted(_wcf_text)
+
+
+def _shortest_xsd(value: NetDateTime) -> str:
+    return value.formatted(NetDateTime.shortest_xsd)
 
 
 def _json_double(value: float) -> str:
@@ -68,7 +76,7 @@ def jsv_style(guid_format: str = "N", omit_default: frozenset[str] = frozenset()
         true="True",
         false="False",
         double=format_double,
-        datetime=NetDateTime.shortest_xsd,
+        datetime=_shortest_xsd,
         null_item="",
         guid_format=guid_format,
         omit_default=omit_default,
