@@ -46,12 +46,19 @@ def _wcf(obj: Any) -> msgspec.Raw:
 
 
 def _canonical(defaults: list[tuple[str, object]]) -> Callable[[Any], None]:
-    def __post_init__(self: Any) -> None:
-        for name, default in defaults:
-            if getattr(self, name) == default:
-                setattr(self, name, default)
-
-    return __post_init__
+    """A ``__post_init__`` that swaps each member equal to its default for the default object
+    itself: straight-line code, a member at a time (struct member names are identifiers)."""
+    names: dict[str, object] = {}
+    lines = ["def __post_init__(self):"]
+    for i, (name, default) in enumerate(defaults):
+        names[f"d{i}"] = default
+        lines += [
+            f"    v = self.{name}",
+            f"    if v is not d{i} and v == d{i}:",
+            f"        self.{name} = d{i}",
+        ]
+    exec("\n".join(lines), names)
+    return names["__post_init__"]  # type: ignore[return-value]
 
 
 class WireTypes:
