@@ -142,11 +142,11 @@ class Compiler:
         item = self.node(node.item)
         null = style.null_item
         if kind == "list":
-            return lambda v: "[" + ",".join(null if x is None else item(x) for x in v) + "]"
+            return lambda v: "[" + ",".join([null if x is None else item(x) for x in v]) + "]"
         key = style.string
         return lambda v: (
             "{"
-            + ",".join(key(k) + ":" + (null if x is None else item(x)) for k, x in v.items())
+            + ",".join([key(k) + ":" + (null if x is None else item(x)) for k, x in v.items()])
             + "}"
         )
 
