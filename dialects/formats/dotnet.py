@@ -35,6 +35,7 @@ _ISO = re.compile(
     r"(Z|[+-]\d\d:?\d\d)?",
     re.ASCII,
 )
+_set = object.__setattr__
 _WCF = re.compile(r"\\?/Date\((-?\d+)([+-]\d{4})?\)\\?/", re.ASCII)
 
 
@@ -68,10 +69,10 @@ class NetDateTime:
             raise ValueError("only a local DateTime carries an offset")
         if not -14 * 60 <= offset <= 14 * 60:
             raise ValueError(f"UTC offset out of range: {offset} minutes")
-        object.__setattr__(self, "ticks", ticks)
-        object.__setattr__(self, "kind", kind if type(kind) is DateTimeKind else DateTimeKind(kind))
-        object.__setattr__(self, "offset", offset)
-        object.__setattr__(self, "_forms", None)
+        _set(self, "ticks", ticks)
+        _set(self, "kind", kind if type(kind) is DateTimeKind else DateTimeKind(kind))
+        _set(self, "offset", offset)
+        _set(self, "_forms", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("NetDateTime is immutable")
@@ -93,7 +94,7 @@ class NetDateTime:
         forms = self._forms
         if forms is None:
             forms = {}
-            object.__setattr__(self, "_forms", forms)
+            _set(self, "_forms", forms)
         found = forms.get(form)
         if found is None:
             found = forms[form] = form(self)
