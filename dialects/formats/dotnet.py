@@ -12,9 +12,12 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from enum import IntEnum
-from typing import Final, Self
+from typing import Any, Final, Self, TypeVar, final
+
+T = TypeVar("T")
 
 TICKS_PER_SECOND: Final = 10_000_000
 TICKS_PER_MINUTE: Final = 60 * TICKS_PER_SECOND
@@ -32,6 +35,7 @@ _ISO = re.compile(
     r"(Z|[+-]\d\d:?\d\d)?",
     re.ASCII,
 )
+_set = object.__setattr__
 _WCF = re.compile(r"\\?/Date\((-?\d+)([+-]\d{4})?\)\\?/", re.ASCII)
 
 
@@ -43,14 +47,18 @@ class DateTimeKind(IntEnum):
     LOCAL = 2
 
 
+@final
 class NetDateTime:
     """An immutable System.DateTime: 100 ns ticks since 0001-01-01, a kind and, for local
-    times, the UTC offset in minutes the value was written with."""
+    times, the UTC offset in minutes the value was written with. Being immutable, it keeps
+    each wire form a writer asked for (:meth:`formatted`), so a value written again costs a
+    lookup."""
 
-    __slots__ = ("kind", "offset", "ticks")
+    __slots__ = ("_forms", "kind", "offset", "ticks")
     ticks: int
     kind: DateTimeKind
     offset: int
+    _forms: dict[Callable[[Any], Any], Any] | None
 
     def __init__(
         self, ticks: int, kind: DateTimeKind = DateTimeKind.UNSPECIFIED, offset: int = 0
@@ -61,9 +69,10 @@ class NetDateTime:
             raise ValueError("only a local DateTime carries an offset")
         if not -14 * 60 <= offset <= 14 * 60:
             raise ValueError(f"UTC offset out of range: {offset} minutes")
-        object.__setattr__(self, "ticks", ticks)
-        object.__setattr__(self, "kind", kind if type(kind) is DateTimeKind else DateTimeKind(kind))
-        object.__setattr__(self, "offset", offset)
+        _set(self, "ticks", ticks)
+        _set(self, "kind", kind if type(kind) is DateTimeKind else DateTimeKind(kind))
+        _set(self, "offset", offset)
+        _set(self, "_forms", None)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("NetDateTime is immutable")
@@ -71,7 +80,7 @@ class NetDateTime:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NetDateTime):
             return NotImplemented
-        return (self.ticks, self.kind, self.offset) == (other.ticks, other.kind, other.offset)
+        return self.ticks == other.ticks and self.kind is other.kind and self.offset == other.offset
 
     def __hash__(self) -> int:
         return hash((self.ticks, self.kind, self.offset))
@@ -79,10 +88,28 @@ class NetDateTime:
     def __repr__(self) -> str:
         return f"NetDateTime({self.isoformat()!r})"
 
+    def formatted(self, form: Callable[[Self], T]) -> T:
+        """``form(self)``, worked out once per value and form (``form`` must depend on
+        nothing but the value: a wire spelling)."""
+        forms = self._forms
+        if forms is None:
+            forms = {}
+            _set(self, "_forms", forms)
+        found = forms.get(form)
+        if found is None:
+            found = forms[form] = form(self)
+        return found
+
     @classmethod
     def from_datetime(cls, value: datetime, kind: DateTimeKind | None = None) -> Self:
         """An aware datetime becomes UTC (offset 0 and ``kind`` not LOCAL) or LOCAL with its
-        offset; a naive one is UNSPECIFIED unless ``kind`` says otherwise."""
+        offset; a naive one is UNSPECIFIED unless ``kind`` says otherwise. The same
+        datetime (wall clock and offset) gives the same object, so its wire forms are
+        worked out once (:meth:`formatted`): answers write the same dates again and again."""
+        return _from_datetime(value, value.utcoffset(), kind)  # type: ignore[return-value]
+
+    @classmethod
+    def _convert(cls, value: datetime, kind: DateTimeKind | None) -> Self:
         seconds = value.hour * 3600 + value.minute * 60 + value.second
         ticks = (value.toordinal() - 1) * TICKS_PER_DAY + seconds * TICKS_PER_SECOND
         ticks += value.microsecond * 10
@@ -182,6 +209,16 @@ class NetDateTime:
 
 #: DateTime.MinValue, what an unset non-nullable .NET DateTime holds.
 DATETIME_MIN: Final = NetDateTime(0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _from_datetime(
+    value: datetime, offset: timedelta | None, kind: DateTimeKind | None
+) -> NetDateTime:
+    """:meth:`NetDateTime.from_datetime`, kept per (datetime, UTC offset, kind): datetimes
+    compare equal as instants, and with the offset also equal as wall clocks, which is all
+    the conversion reads (``value.fold`` only matters through the offset)."""
+    return NetDateTime._convert(value, kind)
 
 
 def _clock(ticks: int) -> str:

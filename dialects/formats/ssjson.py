@@ -24,6 +24,7 @@ import msgspec
 
 from dialects.formats.dotnet import DATETIME_MIN, NetDateTime
 from dialects.formats.schema import Node, StructPlan, plan
+from dialects.formats.sstext import IS_DEFAULT
 
 _DEFAULTS: dict[str, object] = {"uuid": uuid.UUID(int=0), "datetime": DATETIME_MIN}
 _SCALARS: dict[str, Any] = {"str": str, "int": int, "bool": bool, "uuid": uuid.UUID}
@@ -35,19 +36,30 @@ def camel(name: str) -> str:
     return name[:1].lower() + name[1:]
 
 
+def _wcf_raw(value: NetDateTime) -> msgspec.Raw:
+    return msgspec.Raw(b'"' + value.wcf().replace("/", "\\/").encode() + b'"')
+
+
 def _wcf(obj: Any) -> msgspec.Raw:
-    if isinstance(obj, NetDateTime):
-        return msgspec.Raw(b'"' + obj.wcf().replace("/", "\\/").encode() + b'"')
+    if type(obj) is NetDateTime:
+        return obj.formatted(_wcf_raw)
     raise TypeError(f"cannot write {type(obj)!r} as ServiceStack JSON")
 
 
-def _canonical(defaults: list[tuple[str, object]]) -> Callable[[Any], None]:
-    def __post_init__(self: Any) -> None:
-        for name, default in defaults:
-            if getattr(self, name) == default:
-                setattr(self, name, default)
-
-    return __post_init__
+def _canonical(defaults: list[tuple[str, str]]) -> Callable[[Any], None]:
+    """A ``__post_init__`` that swaps each member equal to its default for the default object
+    itself: straight-line code, a member at a time (struct member names are identifiers)."""
+    names: dict[str, object] = {}
+    lines = ["def __post_init__(self):"]
+    for i, (name, kind) in enumerate(defaults):
+        names[f"d{i}"] = _DEFAULTS[kind]
+        lines += [
+            f"    v = self.{name}",
+            f"    if v is not d{i} and {IS_DEFAULT[kind]}:",
+            f"        self.{name} = d{i}",
+        ]
+    exec("\n".join(lines), names)
+    return names["__post_init__"]  # type: ignore[return-value]
 
 
 class WireTypes:
@@ -77,7 +89,7 @@ class WireTypes:
             return found
         self._types[info] = _PENDING
         fields: list[tuple[Any, ...]] = []
-        defaults: list[tuple[str, object]] = []
+        defaults: list[tuple[str, str]] = []
         for f in info.fields:
             annotation = self._annotation(f.node)
             if annotation is None:
@@ -85,7 +97,7 @@ class WireTypes:
             if f.node.nullable:
                 fields.append((f.name, annotation | None, None))
             elif f.node.kind in self._omit:
-                defaults.append((f.name, _DEFAULTS[f.node.kind]))
+                defaults.append((f.name, f.node.kind))
                 fields.append((f.name, annotation, _DEFAULTS[f.node.kind]))
             else:
                 fields.append((f.name, annotation))

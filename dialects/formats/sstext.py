@@ -9,18 +9,16 @@ into nested closures, so writing is one pass over the value.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
-from dialects.formats.dotnet import DATETIME_MIN, NetDateTime, NetEnum, format_double
+from dialects.formats.dotnet import NetDateTime, NetEnum, format_double
 from dialects.formats.schema import Node, StructPlan, node_of
 
 Write = Callable[[Any], str]
 
-_NIL_UUID = uuid.UUID(int=0)
 #: JsWriter.EscapeChars; leading or trailing white space is quoted too (see
 #: docs/wire/formats.md).
 _JSV_ESCAPE = re.compile(r'[",:{}\[\]\r\n]').search
@@ -35,8 +33,16 @@ def jsv_string(value: str) -> str:
     return value
 
 
-def _wcf_json(value: NetDateTime) -> str:
+def _wcf_text(value: NetDateTime) -> str:
     return '"' + value.wcf().replace("/", "\\/") + '"'
+
+
+def _wcf_json(value: NetDateTime) -> str:
+    return value.formatted(_wcf_text)
+
+
+def _shortest_xsd(value: NetDateTime) -> str:
+    return value.formatted(NetDateTime.shortest_xsd)
 
 
 def _json_double(value: float) -> str:
@@ -68,7 +74,7 @@ def jsv_style(guid_format: str = "N", omit_default: frozenset[str] = frozenset()
         true="True",
         false="False",
         double=format_double,
-        datetime=NetDateTime.shortest_xsd,
+        datetime=_shortest_xsd,
         null_item="",
         guid_format=guid_format,
         omit_default=omit_default,
@@ -89,7 +95,13 @@ def json_style(guid_format: str = "N", omit_default: frozenset[str] = frozenset(
     )
 
 
-_DEFAULTS: dict[str, object] = {"uuid": _NIL_UUID, "datetime": DATETIME_MIN}
+#: Whether a member ``v`` of a kind a host may omit holds that kind's .NET default, as an
+#: expression for compiled code (no Python-level ``__eq__``): Guid.Empty has no bit set,
+#: DateTime.MinValue is tick 0 of no kind and no offset.
+IS_DEFAULT: dict[str, str] = {
+    "uuid": "v.int == 0",
+    "datetime": "not (v.ticks or v.kind or v.offset)",
+}
 
 
 class Compiler:
@@ -134,11 +146,11 @@ class Compiler:
         item = self.node(node.item)
         null = style.null_item
         if kind == "list":
-            return lambda v: "[" + ",".join(null if x is None else item(x) for x in v) + "]"
+            return lambda v: "[" + ",".join([null if x is None else item(x) for x in v]) + "]"
         key = style.string
         return lambda v: (
             "{"
-            + ",".join(key(k) + ":" + (null if x is None else item(x)) for k, x in v.items())
+            + ",".join([key(k) + ":" + (null if x is None else item(x)) for k, x in v.items()])
             + "}"
         )
 
@@ -163,8 +175,7 @@ class Compiler:
             value = self._inline(f.node) or f"w{i}(v)"
             test = "v is not None"
             if f.node.kind in self.style.omit_default and not f.node.nullable:
-                names[f"d{i}"] = _DEFAULTS[f.node.kind]
-                test += f" and v != d{i}"
+                test += f" and not ({IS_DEFAULT[f.node.kind]})"
             lines += [f"    v = obj.{f.name}", f"    if {test}:", f"        add(p{i} + {value})"]
         lines.append('    return "{" + ",".join(parts) + "}"')
         exec("\n".join(lines), names)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 
 import pytest
 from hypothesis import given
@@ -183,3 +183,61 @@ def test_iso_text_reads_back_as_written(value: NetDateTime) -> None:
 def test_a_date_or_time_out_of_range_is_no_date_time(text: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - datetime's own messages
         NetDateTime.parse(text)
+
+
+class _Folding(tzinfo):
+    """A zone whose clocks go back an hour at 03:00 on 2026-10-25: 02:00-03:00 comes twice,
+    ``fold`` telling the first (+02:00) from the second (+01:00)."""
+
+    def utcoffset(self, dt: datetime | None) -> timedelta:
+        assert dt is not None
+        ambiguous = dt.replace(tzinfo=None, fold=0)
+        first = ambiguous < datetime(2026, 10, 25, 2) or (
+            ambiguous < datetime(2026, 10, 25, 3) and not dt.fold
+        )
+        return timedelta(hours=2 if first else 1)
+
+    def dst(self, dt: datetime | None) -> timedelta:
+        return timedelta(0)
+
+
+_kinds = st.none() | st.sampled_from(DateTimeKind)
+_offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: timezone(timedelta(minutes=m)))
+_inner_years = st.datetimes(datetime(2, 1, 1), datetime(9998, 12, 31), timezones=_zones)
+
+
+@given(st.lists(st.tuples(_inner_years, _offsets, _kinds), max_size=12))
+def test_from_datetime_is_the_conversion_of_that_wall_clock_and_offset(
+    values: list[tuple[datetime, timezone, DateTimeKind | None]],
+) -> None:
+    """The object kept for an earlier datetime is handed out only for the same wall clock,
+    offset and kind: the same instant in another zone converts afresh."""
+    for value, zone, kind in values:
+        elsewhere = value.astimezone(zone) if value.utcoffset() is not None else value
+        for each in (value, elsewhere, value):
+            kept = NetDateTime.from_datetime(each, kind)
+            fresh = NetDateTime._convert(each, kind)
+            assert (kept.ticks, kept.kind, kept.offset) == (fresh.ticks, fresh.kind, fresh.offset)
+
+
+def test_from_datetime_tells_the_two_sides_of_a_fold_apart() -> None:
+    first = datetime(2026, 10, 25, 2, 30, tzinfo=_Folding())
+    second = first.replace(fold=1)
+    assert first == second  # same zone: compared as wall clocks, fold ignored
+    assert NetDateTime.from_datetime(first).isoformat() == "2026-10-25T02:30:00+02:00"
+    assert NetDateTime.from_datetime(second).isoformat() == "2026-10-25T02:30:00+01:00"
+
+
+def test_a_wire_form_is_worked_out_once_per_value() -> None:
+    calls: list[NetDateTime] = []
+
+    def form(value: NetDateTime) -> str:
+        calls.append(value)
+        return value.wcf()
+
+    value = NetDateTime.parse("2020-07-01T00:00:00Z")
+    assert value.formatted(form) == value.formatted(form) == "/Date(1593561600000)/"
+    assert value.formatted(NetDateTime.isoformat) == "2020-07-01T00:00:00Z"
+    assert calls == [value]
+    assert NetDateTime.parse("2020-07-01T00:00:00Z").formatted(form) == "/Date(1593561600000)/"
+    assert len(calls) == 2

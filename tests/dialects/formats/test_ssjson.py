@@ -28,6 +28,7 @@ from dialects.formats.sstext import Compiler, json_style
 from dialects.servicestack import dto as ss_dto
 from dialects.servicestack.bokamera import dto as bokamera_dto
 from dialects.servicestack.pf import dto as pf_dto
+from tests.dialects.formats.dtos import datetimes
 
 #: (site, its DTO modules, Guid format, omitted defaults) as the sites configure formats_for.
 SITES = [
@@ -169,3 +170,12 @@ def test_a_non_struct_answer_goes_to_the_compiled_writer() -> None:
 def test_only_a_date_is_handed_to_the_hook() -> None:
     with pytest.raises(TypeError, match="cannot write"):
         ssjson.WireTypes().encoder.encode(object())
+
+
+@given(datetimes())
+def test_a_date_is_written_as_its_wcf_form_each_time(value: NetDateTime) -> None:
+    """The hook hands msgspec the form kept on the value: the same bytes as spelling it
+    afresh, the first time and every time after."""
+    expected = b'"' + value.wcf().replace("/", "\\/").encode() + b'"'
+    encoder = ssjson.WireTypes().encoder
+    assert encoder.encode(value) == encoder.encode([value])[1:-1] == expected
