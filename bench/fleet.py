@@ -7,13 +7,19 @@ same endpoints (``--only TEXT``: those whose name holds TEXT) and prints one tab
 Each column begins with ``bench.hello`` served by uvicorn with the same number of processes,
 measured just before crmgate's: the hello row shows what the machine itself does with that many
 processes (wrk and PostgreSQL share its CPUs), so a figure that falls at four processes can be
-read against hello's in the same minute. A second table gives each row's gain over one process.
+read against hello's in the same minute. Each PostgreSQL column then runs the PostgreSQL floor
+(``bench.pgfloor``: bare Starlette making the one version read per request a PostgreSQL-backed
+process needs, then answering fixed bytes) with as many processes, once with a query per request
+and once with a query per event-loop turn: its gain is the one crmgate's PF GET can reach while
+it checks the database on every request. A second table gives each row's gain over one process.
+``--repeat N`` measures every column N times, interleaved, and prints each cell's median.
 """
 
 from __future__ import annotations
 
 import argparse
 import secrets
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -27,20 +33,30 @@ from tests.postgres import Postgres
 
 WORKERS = (1, 2, 4)
 HELLO = "bare Starlette hello"
+#: The floor's rows, by ``CRMGATE_BENCH_PGFLOOR_MODE``.
+FLOORS = {
+    "each": "PostgreSQL floor (a read per request)",
+    "turn": "PostgreSQL floor (a read per loop turn)",
+}
 
 
-def measure_hello(workers: int, seconds: float) -> float:
-    """Requests/s of ``bench.hello`` under uvicorn with ``workers`` processes."""
+def measure_bare(app: str, name: str, workers: int, seconds: float, env: dict[str, str]) -> float:
+    """Requests/s of the bare Starlette ``app`` under uvicorn with ``workers`` processes."""
     uvicorn = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]
-    with served([*uvicorn, "--workers", str(workers), "bench.hello:app"], "/") as (base, _):
-        target = load.Target(HELLO, base + "/")
+    with served([*uvicorn, "--workers", str(workers), app], "/", env) as (base, _):
+        target = load.Target(name, base + "/")
         load.run(target, 1)
         return load.run(target, seconds).rps
 
 
 def measure(db: str, workers: int, seconds: float, only: str = "") -> dict[str, float]:
-    """hello with ``workers`` processes, then crmgate's endpoints on ``db`` with as many."""
-    results = {HELLO: measure_hello(workers, seconds)}
+    """hello with ``workers`` processes, the PostgreSQL floor with as many when ``db`` is a
+    PostgreSQL DSN, then crmgate's endpoints on ``db`` with as many."""
+    results = {HELLO: measure_bare("bench.hello:app", HELLO, workers, seconds, {})}
+    if db.startswith("postgresql:"):
+        for mode, name in FLOORS.items():
+            env = {"CRMGATE_BENCH_PGFLOOR_DSN": db, "CRMGATE_BENCH_PGFLOOR_MODE": mode}
+            results[name] = measure_bare("bench.pgfloor:app", name, workers, seconds, env)
     crmgate = [str(Path(sys.executable).parent / "crmgate"), "serve", "--log-level", "warning"]
     args = [*crmgate, "--db", db, "--workers", str(workers)]
     env = {"CRMGATE_ADMIN_TOKEN": "", "CRMGATE_SECRET_KEY": secrets.token_urlsafe(32)}
@@ -68,44 +84,61 @@ def gains(columns: dict[str, dict[str, float]]) -> list[str]:
         cells = [_ratio(one, sqlite_one.get(endpoint))]
         for name in more:
             base = sqlite_one if name.startswith("SQLite") else pg_one
-            cells.append(_ratio(columns[name][endpoint], base.get(endpoint)))
+            cells.append(_ratio(columns[name].get(endpoint), base.get(endpoint)))
         lines.append(f"| {endpoint} | " + " | ".join(cells) + " |")
     return lines
 
 
-def _ratio(value: float, of: float | None) -> str:
-    return f"{value / of:.2f}x" if of else "n/a"
+def _ratio(value: float | None, of: float | None) -> str:
+    return f"{value / of:.2f}x" if value and of else "n/a"
+
+
+def table(columns: dict[str, dict[str, float]]) -> list[str]:
+    """Markdown rows of requests/s: every row any column measured, "-" where one did not."""
+    names = list(dict.fromkeys(name for column in columns.values() for name in column))
+    names.sort(key=lambda name: name != HELLO and name not in FLOORS.values())
+    lines = ["| endpoint | " + " | ".join(columns) + " |", "|---|" + "---|" * len(columns)]
+    for endpoint in names:
+        cells = [f"{c[endpoint]:.0f}" if endpoint in c else "-" for c in columns.values()]
+        lines.append(f"| {endpoint} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def medians(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each row's median over the runs of one column."""
+    return {name: statistics.median(run[name] for run in runs) for name in runs[0]}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="bench.fleet")
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--only", default="", help="only the endpoints whose name holds this")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of every column (median)")
     args = parser.parse_args()
-    columns: dict[str, dict[str, float]] = {}
-    for n in (1, 2):
-        with tempfile.TemporaryDirectory() as tmp:
-            db = str(Path(tmp) / "b.db")
-            columns[f"SQLite, {n} proc"] = measure(db, n, args.seconds, args.only)
+    runs: dict[str, list[dict[str, float]]] = {}
     server = Postgres()
     dsn = server.start()
     try:
         for n in WORKERS:
-            name = f"fleet{n}"
             with psycopg.connect(dsn, autocommit=True) as conn:
-                conn.execute(f"CREATE DATABASE {name}")
-            columns[f"PostgreSQL, {n} proc"] = measure(
-                dsn.rsplit("/", 1)[0] + f"/{name}", n, args.seconds, args.only
-            )
+                conn.execute(f"CREATE DATABASE fleet{n}")
+        for _ in range(max(1, args.repeat)):
+            for n in (1, 2):
+                with tempfile.TemporaryDirectory() as tmp:
+                    db = str(Path(tmp) / "b.db")
+                    column = measure(db, n, args.seconds, args.only)
+                runs.setdefault(f"SQLite, {n} proc", []).append(column)
+            for n in WORKERS:
+                db = dsn.rsplit("/", 1)[0] + f"/fleet{n}"
+                column = measure(db, n, args.seconds, args.only)
+                runs.setdefault(f"PostgreSQL, {n} proc", []).append(column)
     finally:
         server.stop()
-    names = list(next(iter(columns.values())))
+    columns = {name: medians(column) for name, column in runs.items()}
     print(f"# crmgate fleet bench: {load.tool()}, {load.CONNECTIONS} connections, req/s")
-    print("| endpoint | " + " | ".join(columns) + " |")
-    print("|---|" + "---|" * len(columns))
-    for endpoint in names:
-        cells = " | ".join(f"{columns[c][endpoint]:.0f}" for c in columns)
-        print(f"| {endpoint} | {cells} |")
+    if args.repeat > 1:
+        print(f"(median of {args.repeat} interleaved runs per cell)")
+    print("\n".join(table(columns)))
     print()
     print("\n".join(gains(columns)))
     return 0
