@@ -5,6 +5,7 @@ arrived."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 
 import psycopg
@@ -233,3 +234,33 @@ def test_a_write_makes_savepoints_only_around_changes_and_stamps_with_its_commit
         "INSERT INTO control",  # ... ; COMMIT
     ]
     assert pg.get(Company, acme.id).name == "Renamed"
+
+
+def test_a_send_the_socket_cannot_take_at_once_is_finished_when_it_can() -> None:
+    """In non-blocking mode libpq may keep part of a round: the probe then waits for the
+    socket to take more, and stops waiting once all is sent."""
+
+    class Held:
+        def __init__(self, fd: int) -> None:
+            self.socket = fd
+            self.pending = [1, 0]
+
+        def flush(self) -> int:
+            return self.pending.pop(0)
+
+    async def scenario() -> list[bool]:
+        left, right = socket.socketpair()
+        probe = VersionProbe("postgresql://nobody@127.0.0.1:1/none", "public", ("a", "b"))
+        probe._loop = asyncio.get_running_loop()
+        probe._pgconn = Held(left.fileno())  # type: ignore[assignment]
+        probe._fd = left.fileno()
+        probe._flush()
+        seen = [probe._writing]
+        await asyncio.sleep(0.05)  # the socket is writable: the rest goes
+        seen.append(probe._writing)
+        probe._pgconn = None
+        left.close()
+        right.close()
+        return seen
+
+    assert asyncio.run(scenario()) == [True, False]
