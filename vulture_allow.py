@@ -27,3 +27,6 @@ fault  # gateway/testing.py
 # Answer sets them itself instead of calling Response.__init__).
 background  # dialects/servicestack/codecs.py
 raw_headers  # dialects/servicestack/codecs.py
+
+# A property setter of libpq's connection (psycopg.pq): switches it to non-blocking sends.
+nonblocking  # core/store/probe.py

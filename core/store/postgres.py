@@ -302,7 +302,8 @@ class PostgresStore(PgLogs, SqlStoreBase):
 
     async def sync_async(self) -> None:
         """The versions from the probe (``core.store.probe``): the process serves other
-        requests while the database answers, and one query serves every request waiting."""
+        requests while the database answers, and one query serves every request that arrived
+        in the same turn of the event loop."""
         if not self._cache_ready or self._depth:
             return
         versions = await self._probe.read()

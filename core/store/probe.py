@@ -1,20 +1,22 @@
 """The data and state versions of a PostgreSQL database, read without blocking the event loop
-and shared by every request that waits for the same read.
+and shared by every request that arrived in the same turn of the loop.
 
 A gateway learns at the start of each request whether anyone wrote (``ReadCache.sync``). On
 PostgreSQL that is a network round trip, and made on the store's own connection it stops the
-process for its whole length. Here it runs on a libpq connection of its own whose socket the
-event loop watches, in rounds: a request joins the next round, and a round's query is sent only
-after everyone in it arrived (once the loop has run what was ready with the first of them), so
-its answer shows every commit made before any of them started. While one round is in flight the
-requests arriving meanwhile wait for the next, so under load one query serves many requests,
-and none ever trusts a version read before it arrived. The
-query is prepared once per connection: the server then neither parses nor plans it per round.
+process for its whole length. Here it runs on a libpq connection of its own, in pipeline mode,
+whose socket the event loop watches, in rounds: a request joins the next round, and a round's
+query is sent once the loop has run what was ready with the first of them (so every request
+parsed in that turn joins), so its answer shows every commit made before any of them started.
+Rounds do not wait for each other: the one sent next turn may fly while this one does, so a
+request waits one round trip, never two, and a process seldom sleeps with work queued behind a
+read (on a shared machine, each sleep and wake costs more CPU than the query). The query is
+prepared once per connection: the server then neither parses nor plans it per round.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 
 import psycopg
 from psycopg import pq
@@ -40,13 +42,17 @@ class VersionProbe:
         self._pgconn: pq.abc.PGconn | None = None
         self._fd = -1
         self._loop: asyncio.AbstractEventLoop | None = None
-        #: The callers of the round that has not been sent yet, and of the one in flight.
+        #: The callers of the round not sent yet, and of each round in flight, oldest first.
         self._next: list[asyncio.Future[Versions]] = []
-        self._flying: list[asyncio.Future[Versions]] | None = None
-        #: The round in flight was sent again on a fresh connection after the first one died.
+        self._flying: deque[list[asyncio.Future[Versions]]] = deque()
+        #: What the oldest round in flight answered so far (its rows, or why it failed).
+        self._got: Versions | Exception | None = None
+        #: The rounds in flight were sent again on a fresh connection after the first one died.
         self._resent = False
         #: The next round will be sent once the event loop has run what is ready now.
         self._due = False
+        #: Bytes of sent rounds libpq could not hand to the socket yet.
+        self._writing = False
 
     async def read(self) -> Versions:
         """The data and state versions, as of a moment after this call began."""
@@ -56,35 +62,73 @@ class VersionProbe:
             self._loop = loop
         waiter: asyncio.Future[Versions] = loop.create_future()
         self._next.append(waiter)
-        if self._flying is None and not self._due:
+        if not self._due:
             self._due = True
             loop.call_soon(self._send)
         return await waiter
 
     def _send(self) -> None:
-        """Send the next round's query (on a connection found dead, once more on a fresh one)."""
+        """Send the next round's query (on a connection found dead: every round in flight,
+        and this one, once more on a fresh one)."""
         self._due = False
-        self._flying, self._next = self._next, []
-        self._resent = False
+        waiters, self._next = self._next, []
+        if not waiters:
+            return
+        if self._pgconn is None:
+            self._resent = False
+        self._flying.append(waiters)
         try:
-            self._connection().send_query_prepared(_NAME, None)
-            return
+            self._query_on(self._connection())
         except psycopg.OperationalError:
-            self._drop()
+            self._lost()
         except StoreError as exc:
-            self._fail(exc)
-            return
-        self._resend()
+            self._fail_all(exc)
 
-    def _resend(self) -> None:
+    def _query_on(self, pgconn: pq.abc.PGconn) -> None:
+        pgconn.send_query_prepared(_NAME, None)
+        pgconn.pipeline_sync()
+        self._flush()
+
+    def _flush(self) -> None:
+        """Hand what libpq holds to the socket; the rest when the socket takes more."""
+        pgconn = self._pgconn
+        if pgconn is None:
+            return
+        pending = pgconn.flush()
+        if pending and not self._writing:
+            assert self._loop is not None
+            self._loop.add_writer(self._fd, self._flush_later)
+            self._writing = True
+        elif not pending and self._writing:
+            assert self._loop is not None
+            self._loop.remove_writer(self._fd)
+            self._writing = False
+
+    def _flush_later(self) -> None:
+        try:
+            self._flush()
+        except psycopg.OperationalError:
+            self._lost()
+
+    def _lost(self) -> None:
+        """The connection died: the rounds in flight, once, as one on a fresh connection
+        (its answer is read after all of them arrived), else they fail."""
+        self._drop()
+        rounds = [waiter for waiters in self._flying for waiter in waiters]
+        self._flying = deque([rounds]) if rounds else deque()
+        if not rounds:
+            return
+        if self._resent:
+            self._fail_all(StoreUnavailable("the database connection was lost"))
+            return
         self._resent = True
         try:
-            self._connection().send_query_prepared(_NAME, None)
+            self._query_on(self._connection())
         except psycopg.OperationalError as exc:
             self._drop()
-            self._fail(StoreUnavailable(f"the database connection was lost: {exc}"))
+            self._fail_all(StoreUnavailable(f"the database connection was lost: {exc}"))
         except StoreError as exc:
-            self._fail(exc)
+            self._fail_all(exc)
 
     def _connection(self) -> pq.abc.PGconn:
         if self._pgconn is None:
@@ -96,7 +140,8 @@ class VersionProbe:
         return self._pgconn
 
     def _open(self) -> pq.abc.PGconn:
-        """A new connection, the query prepared on it (``StoreError``: it cannot be)."""
+        """A new connection in pipeline mode, the query prepared on it (``StoreError``: it
+        cannot be)."""
         pgconn = pq.PGconn.connect(self._conninfo)
         if pgconn.status != pq.ConnStatus.OK:
             message = pgconn.get_error_message()
@@ -104,6 +149,8 @@ class VersionProbe:
             raise psycopg.OperationalError(message)
         prepared = pgconn.prepare(_NAME, self._query)
         if prepared.status == pq.ExecStatus.COMMAND_OK:
+            pgconn.nonblocking = 1
+            pgconn.enter_pipeline_mode()
             return pgconn
         message = prepared.get_error_message()
         lost = pgconn.status != pq.ConnStatus.OK
@@ -113,64 +160,67 @@ class VersionProbe:
         raise StoreError(f"cannot read the data version: {message}")
 
     def _readable(self) -> None:
-        """The loop's callback: the answer (or the end of the connection) arrived."""
+        """The loop's callback: answers (or the end of the connection) arrived."""
         pgconn = self._pgconn
         assert pgconn is not None
-        results = []
         try:
             pgconn.consume_input()
-            if pgconn.is_busy():
-                return
-            while (result := pgconn.get_result()) is not None:
-                results.append(result)
+            while self._flying and not pgconn.is_busy():
+                result = pgconn.get_result()
+                if result is not None:
+                    self._take(result)
             lost = pgconn.status != pq.ConnStatus.OK
-            message = pgconn.get_error_message()
-        except psycopg.OperationalError as exc:
-            lost, message = True, str(exc)
+        except psycopg.OperationalError:
+            lost = True
         if lost:
-            self._drop()
-            if self._flying is not None and not self._resent:
-                self._resend()  # the connection had died before this round was sent
-            elif self._flying is not None:
-                self._fail(StoreUnavailable(f"the database connection was lost: {message}"))
-        elif self._flying is not None:  # (else: a notice nobody asked for)
-            self._answer(results)
+            self._lost()
+        else:
+            self._resent = False
 
-    def _answer(self, results: list[pq.abc.PGresult]) -> None:
-        result = results[0] if results else None
-        if result is None or result.status != pq.ExecStatus.TUPLES_OK:
-            message = result.get_error_message() if result is not None else "no answer"
-            self._fail(StoreError(f"cannot read the data version: {message}"))
-            return
-        found = {_text(result, i, 0): _text(result, i, 1) for i in range(result.ntuples)}
-        versions = (found.get(self._keys[0]), found.get(self._keys[1]))
-        waiters, self._flying = self._flying or [], None
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(versions)
-        if self._next:
-            self._send()
+    def _take(self, result: pq.abc.PGresult) -> None:
+        """One result of the oldest round: its rows, then the end of its pipeline section."""
+        status = result.status
+        if status == pq.ExecStatus.TUPLES_OK:
+            found = {_text(result, i, 0): _text(result, i, 1) for i in range(result.ntuples)}
+            self._got = (found.get(self._keys[0]), found.get(self._keys[1]))
+        elif status != pq.ExecStatus.PIPELINE_SYNC:
+            message = result.get_error_message() or "no answer"
+            self._got = StoreError(f"cannot read the data version: {message}")
+        else:
+            got, self._got = self._got, None
+            waiters = self._flying.popleft()
+            for waiter in waiters:
+                if waiter.done():
+                    continue
+                if isinstance(got, tuple):
+                    waiter.set_result(got)
+                else:
+                    waiter.set_exception(got or StoreError("cannot read the data version"))
 
-    def _fail(self, exc: Exception) -> None:
-        waiters, self._flying = self._flying or [], None
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_exception(exc)
-        if self._next:
-            self._send()
+    def _fail_all(self, exc: Exception) -> None:
+        rounds, self._flying = self._flying, deque()
+        self._got = None
+        for waiters in rounds:
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(exc)
 
     def _drop(self) -> None:
         pgconn, self._pgconn = self._pgconn, None
+        self._got = None
         if pgconn is None:
             return
         if self._loop is not None and not self._loop.is_closed():
             self._loop.remove_reader(self._fd)
+            if self._writing:
+                self._loop.remove_writer(self._fd)
+        self._writing = False
         pgconn.finish()
 
     def close(self) -> None:
         """Drop the connection and forget the rounds (their event loop is gone, or closing)."""
         self._drop()
-        self._flying = None
+        self._flying = deque()
         self._next = []
         self._due = False
 

@@ -5,6 +5,7 @@ arrived."""
 from __future__ import annotations
 
 import asyncio
+import socket
 import uuid
 
 import psycopg
@@ -90,7 +91,7 @@ def test_a_round_never_serves_a_caller_that_arrived_after_it_was_sent(
             other.insert(company("LATER"))
         second = asyncio.ensure_future(probe.read())
         await asyncio.sleep(0)
-        assert (len(probe._flying or []), len(probe._next)) == (1, 1)  # it waits for the next
+        assert (len(probe._flying), len(probe._next)) == (1, 1)  # it joins the next round
         await first
         return await second
 
@@ -98,6 +99,64 @@ def test_a_round_never_serves_a_caller_that_arrived_after_it_was_sent(
         assert asyncio.run(requests()) == (other.data_version, other.state_version)
     finally:
         other.close()
+
+
+def test_a_round_is_sent_while_another_is_in_flight(pg: PostgresStore, postgres_dsn: str) -> None:
+    """Rounds do not queue behind each other: while the server holds the first (a lock on
+    the versions), the next turn's callers are sent at once, and both see the commit that
+    ends the wait."""
+
+    async def requests() -> list[object]:
+        probe = pg._probe
+        await probe.read()  # connected, the query prepared
+        with psycopg.connect(postgres_dsn, autocommit=True) as other:
+            other.execute("BEGIN")
+            other.execute(f'LOCK TABLE "{pg.schema}".control IN ACCESS EXCLUSIVE MODE')
+            first = asyncio.ensure_future(probe.read())
+            for _ in range(3):
+                await asyncio.sleep(0)
+            second = asyncio.ensure_future(probe.read())
+            for _ in range(3):
+                await asyncio.sleep(0)
+            flying = len(probe._flying)
+            other.execute(
+                f"UPDATE \"{pg.schema}\".control SET value = 'moved' WHERE key = 'data_version'"
+            )
+            other.execute("COMMIT")
+        return [flying, *await asyncio.gather(first, second)]
+
+    with pg.write():
+        pg.insert(company("V"))
+    flying, first, second = asyncio.run(requests())
+    assert flying == 2
+    assert first == second == ("moved", pg.state_version)
+
+
+def test_the_rounds_in_flight_when_the_connection_dies_are_sent_again_on_a_fresh_one(
+    pg: PostgresStore, postgres_dsn: str
+) -> None:
+    async def requests() -> list[object]:
+        probe = pg._probe
+        await probe.read()
+        assert probe._pgconn is not None
+        pid = probe._pgconn.backend_pid
+        with psycopg.connect(postgres_dsn, autocommit=True) as other:
+            other.execute("BEGIN")
+            other.execute(f'LOCK TABLE "{pg.schema}".control IN ACCESS EXCLUSIVE MODE')
+            waiting = []
+            for _ in range(2):
+                waiting.append(asyncio.ensure_future(probe.read()))
+                for _ in range(3):
+                    await asyncio.sleep(0)
+            assert len(probe._flying) == 2
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+            other.execute("COMMIT")
+        found = await asyncio.gather(*waiting)
+        assert probe._pgconn is not None
+        assert probe._pgconn.backend_pid != pid
+        return found
+
+    assert asyncio.run(requests()) == [(pg.data_version, pg.state_version)] * 2
 
 
 def test_a_dead_connection_is_replaced_unseen_and_a_lost_database_is_unavailable(
@@ -175,3 +234,33 @@ def test_a_write_makes_savepoints_only_around_changes_and_stamps_with_its_commit
         "INSERT INTO control",  # ... ; COMMIT
     ]
     assert pg.get(Company, acme.id).name == "Renamed"
+
+
+def test_a_send_the_socket_cannot_take_at_once_is_finished_when_it_can() -> None:
+    """In non-blocking mode libpq may keep part of a round: the probe then waits for the
+    socket to take more, and stops waiting once all is sent."""
+
+    class Held:
+        def __init__(self, fd: int) -> None:
+            self.socket = fd
+            self.pending = [1, 0]
+
+        def flush(self) -> int:
+            return self.pending.pop(0)
+
+    async def scenario() -> list[bool]:
+        left, right = socket.socketpair()
+        probe = VersionProbe("postgresql://nobody@127.0.0.1:1/none", "public", ("a", "b"))
+        probe._loop = asyncio.get_running_loop()
+        probe._pgconn = Held(left.fileno())  # type: ignore[assignment]
+        probe._fd = left.fileno()
+        probe._flush()
+        seen = [probe._writing]
+        await asyncio.sleep(0.05)  # the socket is writable: the rest goes
+        seen.append(probe._writing)
+        probe._pgconn = None
+        left.close()
+        right.close()
+        return seen
+
+    assert asyncio.run(scenario()) == [True, False]
