@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from xml.etree import ElementTree
 
+import psycopg
 import pytest
 from httpx import Response
 from starlette.testclient import TestClient
@@ -24,6 +27,18 @@ from gateway.fixtures import named_set
 from gateway.testing import ServerProcess as Server
 
 __all__ = ["Server"]
+
+
+@contextmanager
+def fresh_database(postgres_dsn: str, prefix: str) -> Iterator[str]:
+    """The DSN of a PostgreSQL database of its own on the test cluster, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield postgres_dsn.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
 
 # -- the demo data ---------------------------------------------------------------------------
 

@@ -2,7 +2,6 @@
 read made after it arrived, then answers fixed bytes."""
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 
 import psycopg
@@ -10,16 +9,13 @@ import pytest
 from starlette.testclient import TestClient
 
 from bench import pgfloor
+from tests.helpers import fresh_database
 
 
 @pytest.fixture
 def database(postgres_dsn: str) -> Iterator[str]:
-    name = f"floor_{uuid.uuid4().hex}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield postgres_dsn.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with fresh_database(postgres_dsn, "floor") as dsn:
+        yield dsn
 
 
 @pytest.mark.parametrize("mode", ["each", "turn"])

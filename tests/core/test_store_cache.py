@@ -4,7 +4,6 @@ through this connection or another one (another worker, another gateway of a fle
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,28 +16,11 @@ from core.models import Company, Customer, Role, User
 from core.store import Store, open_store
 from core.store import cache as cache_module
 from core.store.cache import VERSION_KEY
-from core.store.postgres import PostgresStore
 from core.store.sqlite import SqliteStore
 
 
 def company(code: str) -> Company:
     return Company(id=uuid.uuid4(), code=code, name=code.title())
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    """Two connections to one database, as two gateway processes would hold."""
-    if request.param == "sqlite":
-        stores = [open_store(tmp_path / "shared.db") for _ in range(2)]
-    else:
-        schema = f"t_{uuid.uuid4().hex}"
-        dsn = request.getfixturevalue("postgres_dsn")
-        stores = [PostgresStore(dsn, schema=schema) for _ in range(2)]
-    yield stores[0], stores[1]
-    if isinstance(stores[0], PostgresStore):
-        stores[0].drop()
-    for store in stores:
-        store.close()
 
 
 def saved(store: Store) -> Company:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -14,24 +13,7 @@ import pytest
 from core.models import Company, Segment
 from core.store import Store, open_store
 from core.store.cache import VERSION_KEY, _stamps_of
-from core.store.postgres import PostgresStore
 from core.store.sqlite import SqliteStore
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def pair(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Store]]:
-    """Two connections to one database, as two gateway processes would hold."""
-    if request.param == "sqlite":
-        stores: list[Store] = [open_store(tmp_path / "shared.db") for _ in range(2)]
-    else:
-        schema = f"t_{uuid.uuid4().hex}"
-        dsn = request.getfixturevalue("postgres_dsn")
-        stores = [PostgresStore(dsn, schema=schema) for _ in range(2)]
-    yield stores[0], stores[1]
-    if isinstance(stores[0], PostgresStore):
-        stores[0].drop()
-    for store in stores:
-        store.close()
 
 
 def stored_stamps(store: Store) -> dict[str, str]:

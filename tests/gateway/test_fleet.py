@@ -6,10 +6,9 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import httpx
-import psycopg
 import pytest
 
-from tests.helpers import JOHN_ID, Server, crmcom_event
+from tests.helpers import JOHN_ID, Server, crmcom_event, fresh_database
 
 Fleet = tuple[str, str]
 
@@ -17,12 +16,8 @@ Fleet = tuple[str, str]
 @pytest.fixture(scope="module")
 def fleet_dsn(postgres_dsn: str) -> Iterator[str]:
     """A database of its own, so the fleet starts from a fresh seed."""
-    name = f"fleet_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    yield postgres_dsn.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    with fresh_database(postgres_dsn, "fleet") as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")
