@@ -21,6 +21,7 @@ from core.store.base import StoreError
 from core.store.cache import VERSION_KEY
 from core.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from core.store.migrations import LATEST, MIGRATIONS
+from core.store.readers import Readers
 from core.store.rows import RowMapper
 from core.store.sql_base import SqlStoreBase
 
@@ -63,6 +64,12 @@ class SqliteStore(SqlStoreBase):
         self._depth = 0
         self._cache_start()
         self.migrate()
+        #: Whether other stores cache this file (``:memory:`` has no other connection).
+        self._readers: Readers | None = None
+        if self.path != ":memory:":
+            self._readers = Readers(self.path)
+            with self.write():  # under the write lock: see ``core.store.readers``
+                self._readers.take()
         self._cache_ready = True
 
     @property
@@ -107,6 +114,9 @@ class SqliteStore(SqlStoreBase):
 
     def _write_version(self, version: str) -> None:
         self._run(_WRITE_VERSION, [version])
+
+    def _others_cache(self) -> bool:
+        return self._readers is not None and self._readers.others()
 
     _pragma_version: int | None = None
     #: ``total_changes`` at the last commit: a commit that changed nothing dirtied no page.
@@ -195,6 +205,8 @@ class SqliteStore(SqlStoreBase):
         if self._checkpointer is not None:
             self._checkpointer.close()
         self._conn.close()
+        if self._readers is not None:
+            self._readers.close()
 
     # -- bounded logs ---------------------------------------------------------------------
 
