@@ -14,6 +14,7 @@ import msgspec
 from core.models import Company, CustomField
 from core.store import SqliteStore, open_store
 from core.store.cache import VERSION_KEY
+from core.store.postgres import PostgresStore
 from core.store.readers import Readers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -191,3 +192,13 @@ def test_the_lock_file_is_its_owners_only(tmp_path: Path) -> None:
     store = open_store(tmp_path / "x.db")
     store.close()
     assert (tmp_path / "x.db-caches").stat().st_mode & 0o777 == 0o600
+
+
+def test_postgresql_stamps_every_write(pg: PostgresStore) -> None:
+    """Processes on other hosts may cache a PostgreSQL database: nobody can tell it is alone."""
+    acme = Company(id=uuid.uuid4(), code="ACME", name="Acme")
+    with pg.write():
+        pg.insert(acme)
+    pg.sync()
+    with pg.read():
+        assert pg.get_control(VERSION_KEY) == pg.data_version
