@@ -15,6 +15,8 @@ A gateway serving requests calls ``sync()`` once per request instead: it reads t
 (and the version of the operating state, see ``STATE_KEY``) in one query, and the read
 transactions of that request then trust the cache without asking the database anything; one
 that misses begins for real and checks the version again. Writes always check under their lock.
+(A SQLite store alone on its file since it last checked knows that nobody else wrote, and reads
+nothing: see ``core.store.readers``.)
 
 A per-process memory derived from some models only (verified tokens) asks for
 ``models_version(*models)``: it moves with every write of those models, here or by another

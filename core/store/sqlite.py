@@ -64,8 +64,6 @@ class SqliteStore(SqlStoreBase):
         self._depth = 0
         self._cache_start()
         self.migrate()
-        #: Whether other stores cache this file (``:memory:`` has no other connection).
-        self._readers: Readers | None = None
         if self.path != ":memory:":
             self._readers = Readers(self.path)
             with self.write():  # under the write lock: see ``core.store.readers``
@@ -119,12 +117,17 @@ class SqliteStore(SqlStoreBase):
         return self._readers is not None and self._readers.others()
 
     _pragma_version: int | None = None
+    #: Whether other stores cache this file (``:memory:`` has no other connection).
+    _readers: Readers | None = None
     #: ``total_changes`` at the last commit: a commit that changed nothing dirtied no page.
     _changes = 0
 
     def _others_committed(self) -> bool:
         """SQLite counts the commits of other connections (``PRAGMA data_version``): reading
-        that counter costs less than reading the versions themselves."""
+        that counter costs less than reading the versions themselves. A store alone on its
+        file since it last asked does not ask (see ``core.store.readers``)."""
+        if self._readers is not None and self._readers.quiet():
+            return False
         seen = self._run("PRAGMA data_version").fetchone()[0]
         changed = seen != self._pragma_version
         self._pragma_version = seen

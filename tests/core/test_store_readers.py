@@ -23,6 +23,17 @@ HOLDER = (
     "import sys; from core.store.readers import Readers; r = Readers(sys.argv[1]); r.take(); "
     "print('held', flush=True); sys.stdin.read()"
 )
+#: A process that renames the company argv[2] in the database argv[1], then exits.
+RENAMER = """
+import sys, uuid, msgspec
+from core.models import Company
+from core.store import open_store
+store = open_store(sys.argv[1])
+with store.write():
+    before = store.get(Company, uuid.UUID(sys.argv[2]))
+    store.update(msgspec.structs.replace(before, name="Acme Group"), before=before)
+store.close()
+"""
 
 
 def _stored_version(store: SqliteStore) -> str | None:
@@ -202,3 +213,54 @@ def test_postgresql_stamps_every_write(pg: PostgresStore) -> None:
     pg.sync()
     with pg.read():
         assert pg.get_control(VERSION_KEY) == pg.data_version
+
+
+def test_quiet_while_alone_since_the_last_look(tmp_path: Path) -> None:
+    path = str(tmp_path / "x.db")
+    mine = Readers(path)
+    assert not mine.quiet()  # no lock taken: always ask
+    mine.take()
+    assert not mine.quiet()  # first look: alone now, ask once
+    assert mine.quiet()
+    assert mine.quiet()
+    other = Readers(path)
+    other.take()
+    assert not mine.quiet()
+    assert not mine.quiet()  # not alone: ask every time
+    other.close()
+    assert not mine.quiet()  # the other may have committed before it closed: ask once more
+    assert mine.quiet()
+    passing = Readers(path)
+    passing.take()
+    passing.close()
+    assert not mine.quiet()  # opened and closed since: the generation moved
+    assert mine.quiet()
+    mine.close()
+    assert not mine.quiet()
+
+
+def test_a_store_that_came_and_went_between_two_requests_is_seen(tmp_path: Path) -> None:
+    """The first store, alone, trusts its cache without asking; a second store opens, writes
+    and closes between two of its requests: the next request sees that write."""
+    path = tmp_path / "shared.db"
+    first = open_store(path)
+    try:
+        company = _company(first)
+        for _ in range(2):
+            first.sync()
+            with first.read():
+                assert first.get(Company, company.id).name == "Acme"
+        second = open_store(path)
+        _rename(second, company, "Acme AB")
+        second.close()
+        first.sync()
+        with first.read():
+            assert first.get(Company, company.id).name == "Acme AB"
+        subprocess.run(
+            [sys.executable, "-c", RENAMER, str(path), str(company.id)], cwd=ROOT, check=True
+        )
+        first.sync()
+        with first.read():
+            assert first.get(Company, company.id).name == "Acme Group"
+    finally:
+        first.close()
