@@ -78,7 +78,7 @@ def sandboxes_for(
         return str(folder / f"{sandbox_id}.db")
 
     def remove_files(location: str) -> None:
-        for suffix in ("", "-wal", "-shm", ".key"):
+        for suffix in ("", "-wal", "-shm", "-caches", ".key"):
             Path(location + suffix).unlink(missing_ok=True)
 
     return Sandboxes(

@@ -8,12 +8,15 @@ when it is not the last one it saw (another process or connection wrote), forget
 reads of the models whose stamps moved, no others: customers written elsewhere leave users,
 sessions and field definitions cached here. A writer forgets only the models it changed. So N
 processes on one database stay exactly as consistent as one, and a read-mostly request costs
-one query.
+one query. A store that no other connection caches beside (SQLite: ``core.store.readers``)
+keeps the stamps in memory and writes none: nobody would read them.
 
 A gateway serving requests calls ``sync()`` once per request instead: it reads the data version
 (and the version of the operating state, see ``STATE_KEY``) in one query, and the read
 transactions of that request then trust the cache without asking the database anything; one
 that misses begins for real and checks the version again. Writes always check under their lock.
+(A SQLite store alone on its file since it last checked knows that nobody else wrote, and reads
+nothing: see ``core.store.readers``.)
 
 A per-process memory derived from some models only (verified tokens) asks for
 ``models_version(*models)``: it moves with every write of those models, here or by another
@@ -75,6 +78,9 @@ class ReadCache(ABC):
     _parts: dict[str, str]
     #: The rows this transaction updated, by model and key: cached as ``get`` at commit.
     _updated: dict[type, dict[tuple[Any, ...], Any]]
+    #: The data version as the database holds it, as far as this store knows: differs from
+    #: ``_version`` after commits that kept their stamp in memory (see ``_others_cache``).
+    _written: str | None = None
 
     @abstractmethod
     def _read_versions(self) -> tuple[str | None, str | None]:
@@ -118,6 +124,12 @@ class ReadCache(ABC):
         writes = self._model_writes
         return (self._epoch, *[writes.get(m.__table__, 0) for m in models])
 
+    def _others_cache(self) -> bool:
+        """Asked under the write lock before a commit: whether another connection may cache
+        reads of this database (then the commit stores its data version for it to read). A
+        store that cannot tell says True."""
+        return True
+
     def _others_committed(self) -> bool:
         """Whether another connection may have committed since the last ``sync`` (a store
         that cannot tell cheaper than by reading the versions says True)."""
@@ -148,8 +160,9 @@ class ReadCache(ABC):
     def _learn(self, seen: str | None) -> None:
         """The data version is ``seen`` now: forget the cached reads of the models whose stamps
         moved since ``_version``, or all of them when either version names no models (none yet,
-        or written by a crmgate before model stamps)."""
-        if seen == self._version:
+        or written by a crmgate before model stamps). A version this store wrote or read last
+        says that nobody stamped since: what it keeps in memory is newer."""
+        if seen == self._version or seen == self._written:
             return
         stamps = _stamps_of(seen)
         if stamps is None or not self._stamps:
@@ -162,7 +175,7 @@ class ReadCache(ABC):
                 writes[table] = writes.get(table, 0) + 1
             for model in [m for m in self._cached if m.__table__ in moved]:
                 self._size -= len(self._cached.pop(model))
-        self._version = seen
+        self._version = self._written = seen
         self._stamps = stamps or {}
         self._parts = {t: f"{t}={s}" for t, s in self._stamps.items()}
 
@@ -290,7 +303,8 @@ class ReadCache(ABC):
         self._learn(self._read_version())
 
     def _cache_commit(self) -> None:
-        """Called just before COMMIT: stamp a new version when rows changed."""
+        """Called just before COMMIT: stamp a new version when rows changed (in the database
+        only for other connections that cache: see ``_others_cache``)."""
         self._caching = False
         if self._touched and self._cache_ready:
             stamp = new_stamp()
@@ -308,7 +322,9 @@ class ReadCache(ABC):
                 if model in cached:
                     self._size -= len(cached.pop(model))
             self._version = " ".join([stamp, *parts.values()])
-            self._write_version(self._version)
+            if self._others_cache():
+                self._write_version(self._version)
+                self._written = self._version
             for model, rows in self._updated.items():
                 self._remember(model, rows)
             self._touched = set()
@@ -335,7 +351,7 @@ class ReadCache(ABC):
         reads the version and the rows afresh."""
         self._caching = False
         self._synced = False
-        self._version = None
+        self._version = self._written = None
         self._stamps = {}
         self._parts = {}
         self._forget()

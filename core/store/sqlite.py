@@ -21,6 +21,7 @@ from core.store.base import StoreError
 from core.store.cache import VERSION_KEY
 from core.store.checkpoint import AUTOCHECKPOINT_PAGES, Checkpointer
 from core.store.migrations import LATEST, MIGRATIONS
+from core.store.readers import Readers
 from core.store.rows import RowMapper
 from core.store.sql_base import SqlStoreBase
 
@@ -63,6 +64,10 @@ class SqliteStore(SqlStoreBase):
         self._depth = 0
         self._cache_start()
         self.migrate()
+        if self.path != ":memory:":
+            self._readers = Readers(self.path)
+            with self.write():  # under the write lock: see ``core.store.readers``
+                self._readers.take()
         self._cache_ready = True
 
     @property
@@ -108,13 +113,21 @@ class SqliteStore(SqlStoreBase):
     def _write_version(self, version: str) -> None:
         self._run(_WRITE_VERSION, [version])
 
+    def _others_cache(self) -> bool:
+        return self._readers is not None and self._readers.others()
+
     _pragma_version: int | None = None
+    #: Whether other stores cache this file (``:memory:`` has no other connection).
+    _readers: Readers | None = None
     #: ``total_changes`` at the last commit: a commit that changed nothing dirtied no page.
     _changes = 0
 
     def _others_committed(self) -> bool:
         """SQLite counts the commits of other connections (``PRAGMA data_version``): reading
-        that counter costs less than reading the versions themselves."""
+        that counter costs less than reading the versions themselves. A store alone on its
+        file since it last asked does not ask (see ``core.store.readers``)."""
+        if self._readers is not None and self._readers.quiet():
+            return False
         seen = self._run("PRAGMA data_version").fetchone()[0]
         changed = seen != self._pragma_version
         self._pragma_version = seen
@@ -195,6 +208,8 @@ class SqliteStore(SqlStoreBase):
         if self._checkpointer is not None:
             self._checkpointer.close()
         self._conn.close()
+        if self._readers is not None:
+            self._readers.close()
 
     # -- bounded logs ---------------------------------------------------------------------
 

@@ -298,7 +298,8 @@ def test_a_writer_reads_unchanged_models_from_the_cache(tmp_path: Path) -> None:
 
 
 def test_after_sync_a_request_reads_the_cache_without_a_round_trip(tmp_path: Path) -> None:
-    """What a gateway request costs on a warm cache: SQLite's commit counter, nothing else."""
+    """What a gateway request costs on a warm cache: nothing while the store is alone on its
+    file (see ``core.store.readers``), SQLite's commit counter while another store is open."""
     store = open_store(tmp_path / "one.db")
     acme = saved(store)
     store.sync()
@@ -307,7 +308,15 @@ def test_after_sync_a_request_reads_the_cache_without_a_round_trip(tmp_path: Pat
     store.sync()
     assert read_name(store, acme.id) == "Acme"
     assert read_name(store, acme.id) == "Acme"
+    assert seen == []
+    other = open_store(tmp_path / "one.db")
+    store.sync()
+    assert read_name(store, acme.id) == "Acme"
     assert seen == ["PRAGMA data_version"]
+    other.close()
+    store.sync()  # the other store may have committed before it closed: asked once more
+    store.sync()
+    assert seen == ["PRAGMA data_version"] * 2
     store.close()
 
 
