@@ -7,7 +7,11 @@ memory. Here a head (request line and headers) over ``h11_max_incomplete_event_s
 parser sees the excess, and a connection that has not sent a complete head within
 ``timeout_keep_alive`` seconds of opening (or of its next request's first byte) is closed:
 uvicorn arms that timeout only after a response, so a client that never sends a byte would
-hold its connection for ever.
+hold its connection for ever. That timer is armed only while a head is incomplete: a head that
+arrives whole (nearly every one) costs no timer at all.
+
+Each request-response cycle writes through ``gateway.joined_writes.JoinedWrites``, so an answer
+ready at once leaves in one socket write, head and body together.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ from __future__ import annotations
 import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from gateway.joined_writes import JoinedWrites
 
 _END = b"\r\n\r\n"
 _REFUSAL = b"Request header fields too large."
@@ -45,14 +51,18 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 return
             self._head_bytes += len(data)
             self._tail = data[-(len(_END) - 1) :]
-            if self._head_timer is None:
-                self._arm()
         super().data_received(data)
+        if self._in_head and self._head_bytes and self._head_timer is None:
+            self._arm()  # part of a head came, the rest has not (yet)
 
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._disarm()
+        before = self.cycle
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not before and cycle is not None:  # a new cycle (not a websocket upgrade)
+            cycle.transport = JoinedWrites(self.transport, cycle, self.loop)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
