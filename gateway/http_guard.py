@@ -62,7 +62,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_headers_complete()
         cycle = self.cycle
         if cycle is not before and cycle is not None:  # a new cycle (not a websocket upgrade)
-            cycle.transport = JoinedWrites(self.transport, cycle, self.loop)  # type: ignore[assignment]
+            cycle.transport = JoinedWrites(self.transport, cycle)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         super().on_message_complete()

@@ -1,12 +1,13 @@
 """One socket write per answer (gateway.joined_writes), through the real protocol
-(gateway.http_guard) on a transport that records each write: the head leaves with the body,
-and never waits past the loop's turn when no body follows at once."""
+(gateway.http_guard) on a transport that records each write: a head announcing a body of known
+length leaves with it; any other head leaves at once."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
 from collections.abc import Callable, Coroutine
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -82,7 +83,14 @@ async def streamed(scope: Scope, receive: Receive, send: Send) -> None:
 
 def connected(app: Any, **options: Any) -> tuple[GuardedHttpToolsProtocol, Recording]:
     """The protocol serving ``app`` on a new connection (uvicorn ``Config`` ``options``)."""
-    config = Config(app, proxy_headers=False, lifespan="off", access_log=False, h11_max_incomplete_event_size=65536, **options)
+    config = Config(
+        app,
+        proxy_headers=False,
+        lifespan="off",
+        access_log=False,
+        h11_max_incomplete_event_size=65536,
+        **options,
+    )
     config.load()
     protocol = GuardedHttpToolsProtocol(config, ServerState(), {})
     transport = Recording()
@@ -124,7 +132,7 @@ async def test_a_streamed_head_is_sent_before_its_first_chunk() -> None:
 
 @run
 async def test_a_head_answer_sends_its_head() -> None:
-    """A HEAD answer writes no body: its head leaves on the loop's next turn."""
+    """A HEAD answer writes no body: its head is not held."""
     transport = await serve(plain, HEAD, GET)
     assert transport.writes[0] == b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n"
     assert transport.writes[1].endswith(b"\r\n\r\nhello")
@@ -159,29 +167,50 @@ async def test_100_continue_is_not_held() -> None:
     protocol.connection_lost(None)
 
 
-@run
-async def test_closing_sends_a_held_head_first() -> None:
-    transport = Recording()
-    loop = asyncio.get_running_loop()
-    cycle = type("Cycle", (), {"response_started": True})()
-    writes = JoinedWrites(transport, cycle, loop)
-    writes.write(b"head")
-    writes.close()
-    assert transport.writes == [b"head"]
-    assert writes.is_closing()
-    await asyncio.sleep(0)  # the scheduled flush finds nothing left to send
-    assert transport.writes == [b"head"]
+async def late(scope: Scope, receive: Receive, send: Send) -> None:
+    """A body of known length that takes its time."""
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"5")]}
+    )
+    await asyncio.sleep(0.05)
+    await send({"type": "http.response.body", "body": b"hello"})
 
 
 @run
-async def test_a_held_head_is_dropped_once_the_transport_closed() -> None:
-    """A client gone before the head left: nothing is written to a closed transport."""
+async def test_a_head_with_a_length_waits_for_its_body() -> None:
+    transport = await serve(late, GET, settle=0.1)
+    assert transport.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhello"]
+
+
+async def fails(scope: Scope, receive: Receive, send: Send) -> None:
+    """The head announces a body the app never sends."""
+    await send(
+        {"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"5")]}
+    )
+    raise RuntimeError("the body could not be made")
+
+
+@run
+async def test_a_cycle_that_ends_without_its_body_sends_the_head_and_closes() -> None:
+    """What uvicorn does without the join: the head, then the connection closed."""
+    transport = await serve(fails, GET)
+    assert transport.writes == [b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\n"]
+    assert transport.closed
+
+
+def test_nothing_is_written_to_a_transport_already_closing() -> None:
     transport = Recording()
-    cycle = type("Cycle", (), {"response_started": True})()
-    writes = JoinedWrites(transport, cycle, asyncio.get_running_loop())
+    cycle = SimpleNamespace(
+        scope={"method": "GET"},
+        response_started=True,
+        chunked_encoding=False,
+        expected_content_length=5,
+    )
+    writes = JoinedWrites(transport, cycle)
     writes.write(b"head")
     transport.close()
-    await asyncio.sleep(0)
+    assert writes.is_closing()
+    writes.close()
     assert transport.writes == []
 
 
