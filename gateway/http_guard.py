@@ -9,9 +9,6 @@ parser sees the excess, and a connection that has not sent a complete head withi
 uvicorn arms that timeout only after a response, so a client that never sends a byte would
 hold its connection for ever. That timer is armed only while a head is incomplete: a head that
 arrives whole (nearly every one) costs no timer at all.
-
-Each request-response cycle writes through ``gateway.joined_writes.JoinedWrites``, so an answer
-ready at once leaves in one socket write, head and body together.
 """
 
 from __future__ import annotations
@@ -19,8 +16,6 @@ from __future__ import annotations
 import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-
-from gateway.joined_writes import JoinedWrites
 
 _END = b"\r\n\r\n"
 _REFUSAL = b"Request header fields too large."
@@ -58,11 +53,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._disarm()
-        before = self.cycle
         super().on_headers_complete()
-        cycle = self.cycle
-        if cycle is not before and cycle is not None:  # a new cycle (not a websocket upgrade)
-            cycle.transport = JoinedWrites(self.transport, cycle)  # type: ignore[assignment]
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
