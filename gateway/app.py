@@ -134,6 +134,7 @@ def create_app(config: Config, *, core: Core | None = None) -> Exchange:
         max_body_bytes=config.max_body_bytes,
         access_log=config.access_log,
         answer_cache=config.answer_cache,
+        forwarded_allow_ips=config.forwarded_allow_ips,
         on_shutdown=shutdown,
     )
     app.state.admin = admin

@@ -123,6 +123,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _env_option(
         serve,
+        "--forwarded-allow-ips",
+        default=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        help="proxies (addresses, networks or *, comma separated) whose X-Forwarded-For/-Proto "
+        "are trusted; '' trusts none (default: loopback, or uvicorn's FORWARDED_ALLOW_IPS)",
+    )
+    _env_option(
+        serve,
         "--sandbox-idle",
         type=float,
         default=DEFAULT_IDLE_SECONDS,
@@ -174,6 +181,7 @@ def serve_config(args: argparse.Namespace) -> Config:
         processes=args.workers,
         access_log=args.access_log,
         answer_cache=not args.no_answer_cache,
+        forwarded_allow_ips=args.forwarded_allow_ips,
     )
 
 
@@ -210,6 +218,7 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         log_level=args.log_level,
         access_log=False,
+        proxy_headers=False,  # the exchange reads them, only when a request has them
         server_header=False,
         http=_http_protocol(),
         h11_max_incomplete_event_size=args.max_header,

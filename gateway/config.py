@@ -43,6 +43,10 @@ class Config(msgspec.Struct, frozen=True, kw_only=True):
     #: Serve a GET again from the per-process answer cache (``gateway.answers``) while it
     #: holds; off: every answer is computed (to measure that path, or to rule the cache out).
     answer_cache: bool = True
+    #: Proxies (addresses, networks, ``*``; comma separated) whose ``X-Forwarded-For`` and
+    #: ``X-Forwarded-Proto`` set a request's client and scheme; "" trusts none. uvicorn's
+    #: default: the loopback addresses.
+    forwarded_allow_ips: str = "127.0.0.1,::1"
 
     def to_env(self) -> str:
         return msgspec.json.encode(self).decode()

@@ -8,6 +8,11 @@ serves again a GET answer the dialect marked reusable (``gateway.answers``, unle
 off) and hands the exchange to the journal. What nobody switched on costs nothing: no fault
 rule means no fault work (``gateway.wire_faults`` otherwise), no sandbox header means no
 registry lookup, and the access log (``gateway.access``) is off unless asked for.
+
+``X-Forwarded-For`` and ``X-Forwarded-Proto`` from a trusted proxy (``forwarded_allow_ips``,
+uvicorn's ``--forwarded-allow-ips`` syntax) set the request's client and scheme, read by
+uvicorn's own ``ProxyHeadersMiddleware``: here, only for a request that carries one (uvicorn
+would wrap every request in it, ``crmgate serve`` turns that off).
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from core.errors import CoreError
 from core.services import Core
@@ -47,6 +53,7 @@ _ID_PREFIX = os.urandom(8).hex()
 _ids = itertools.count(1)
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _SANDBOX = HEADER.lower().encode()
+_FORWARDED = (b"x-forwarded-for", b"x-forwarded-proto")
 _PLAIN_404_BODY = b"Not Found"
 _PLAIN_404_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")]
 _REASONS = {404: "not found", 405: "method not allowed"}
@@ -90,6 +97,7 @@ class Exchange:
         max_body_bytes: int,
         access_log: bool = False,
         answer_cache: bool = True,
+        forwarded_allow_ips: str = "",
         on_shutdown: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         self.core = core
@@ -102,6 +110,10 @@ class Exchange:
         self.max_body_bytes = max_body_bytes
         self.access_log = access_log
         self.on_shutdown = on_shutdown
+        #: What reads a trusted proxy's forwarded headers; None: no proxy is trusted.
+        self._proxy = (
+            ProxyHeadersMiddleware(_untouched, forwarded_allow_ips) if forwarded_allow_ips else None
+        )
         #: GET answers the dialects marked reusable (``gateway.answers``), when switched on.
         self.answers = Answers()
         self.answer_cache = answer_cache
@@ -145,6 +157,7 @@ class Exchange:
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         host = given_id = sandbox = length = None
+        forwarded = False
         for name, value in scope["headers"]:
             if name == b"host":
                 host = value
@@ -154,6 +167,10 @@ class Exchange:
                 sandbox = value
             elif name == b"content-length":
                 length = value
+            elif name in _FORWARDED:
+                forwarded = True
+        if forwarded and self._proxy is not None:
+            await self._proxy(scope, receive, send)
         path: str = scope["path"]
         if path == "/__admin":  # the dashboard's page is /__admin/
             url = URL(scope=scope).replace(path="/__admin/")
@@ -392,6 +409,10 @@ class Exchange:
 
 def _too_large(limit: int) -> Problem:
     return Problem(413, f"The request body is larger than the limit of {limit} bytes.")
+
+
+async def _untouched(scope: Scope, receive: Receive, send: Send) -> None:
+    """The app behind the forwarded-headers reader: it only wanted the scope rewritten."""
 
 
 async def _plain_404(send: Send) -> None:

@@ -7,7 +7,8 @@ memory. Here a head (request line and headers) over ``h11_max_incomplete_event_s
 parser sees the excess, and a connection that has not sent a complete head within
 ``timeout_keep_alive`` seconds of opening (or of its next request's first byte) is closed:
 uvicorn arms that timeout only after a response, so a client that never sends a byte would
-hold its connection for ever.
+hold its connection for ever. That timer is armed only while a head is incomplete: a head that
+arrives whole (nearly every one) costs no timer at all.
 """
 
 from __future__ import annotations
@@ -45,9 +46,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
                 return
             self._head_bytes += len(data)
             self._tail = data[-(len(_END) - 1) :]
-            if self._head_timer is None:
-                self._arm()
         super().data_received(data)
+        if self._in_head and self._head_bytes and self._head_timer is None:
+            self._arm()  # part of a head came, the rest has not (yet)
 
     def on_headers_complete(self) -> None:
         self._in_head = False

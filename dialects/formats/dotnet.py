@@ -36,6 +36,7 @@ _ISO = re.compile(
     re.ASCII,
 )
 _set = object.__setattr__
+_new = object.__new__
 _WCF = re.compile(r"\\?/Date\((-?\d+)([+-]\d{4})?\)\\?/", re.ASCII)
 
 
@@ -109,18 +110,20 @@ class NetDateTime:
         return _from_datetime(value, value.utcoffset(), kind)  # type: ignore[return-value]
 
     @classmethod
-    def _convert(cls, value: datetime, kind: DateTimeKind | None) -> Self:
-        seconds = value.hour * 3600 + value.minute * 60 + value.second
-        ticks = (value.toordinal() - 1) * TICKS_PER_DAY + seconds * TICKS_PER_SECOND
-        ticks += value.microsecond * 10
-        delta = value.utcoffset()
+    def _convert(cls, value: datetime, delta: timedelta | None, kind: DateTimeKind | None) -> Self:
+        """``value`` with ``delta``, its UTC offset; the parts of a datetime are in range by
+        construction, so only a shift to UTC can leave the range of ticks."""
+        seconds = (value.toordinal() - 1) * 86_400 + value.hour * 3600 + value.minute * 60
+        ticks = (seconds + value.second) * TICKS_PER_SECOND + value.microsecond * 10
         if delta is None:
-            return cls(ticks, kind or DateTimeKind.UNSPECIFIED)
+            return cls(ticks, kind) if kind else _made(ticks, DateTimeKind.UNSPECIFIED, 0)
         minutes = int(delta.total_seconds()) // 60
         if kind is None:
             kind = DateTimeKind.UTC if minutes == 0 else DateTimeKind.LOCAL
         if kind is DateTimeKind.UTC:
-            return cls(ticks - minutes * TICKS_PER_MINUTE, kind)
+            if minutes:
+                return cls(ticks - minutes * TICKS_PER_MINUTE, kind)
+            return _made(ticks, kind, 0)
         return cls(ticks, kind, minutes if kind is DateTimeKind.LOCAL else 0)
 
     def to_datetime(self) -> datetime:
@@ -218,7 +221,17 @@ def _from_datetime(
     """:meth:`NetDateTime.from_datetime`, kept per (datetime, UTC offset, kind): datetimes
     compare equal as instants, and with the offset also equal as wall clocks, which is all
     the conversion reads (``value.fold`` only matters through the offset)."""
-    return NetDateTime._convert(value, kind)
+    return NetDateTime._convert(value, offset, kind)
+
+
+def _made(ticks: int, kind: DateTimeKind, offset: int) -> NetDateTime:
+    """A NetDateTime of values known to be valid (what ``__init__`` checks, spared)."""
+    made = _new(NetDateTime)
+    _set(made, "ticks", ticks)
+    _set(made, "kind", kind)
+    _set(made, "offset", offset)
+    _set(made, "_forms", None)
+    return made
 
 
 def _clock(ticks: int) -> str:

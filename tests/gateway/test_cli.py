@@ -286,3 +286,25 @@ def test_a_server_started_without_the_cli_reads_every_serve_variable(
     assert config.processes is None  # how many workers serve it is not known
     monkeypatch.setenv("CRMGATE_WORKERS", "2")
     assert Config.from_env().processes == 2
+
+
+def test_serve_trusts_the_proxies_it_is_told_and_leaves_uvicorn_s_reader_off(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The exchange reads forwarded headers (only when a request has one): uvicorn's middleware,
+    which would wrap every request, is off. The default is uvicorn's: its variable, else the
+    loopback addresses."""
+    import uvicorn
+
+    ran: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: ran.update(kwargs))
+    monkeypatch.delenv("CRMGATE_FORWARDED_ALLOW_IPS", raising=False)
+    monkeypatch.delenv("FORWARDED_ALLOW_IPS", raising=False)
+    monkeypatch.setenv("CRMGATE_CONFIG", "")
+    assert main(["serve", "--db", str(tmp_path / "f.db")]) == 0
+    assert ran["proxy_headers"] is False
+    assert Config.from_env().forwarded_allow_ips == "127.0.0.1,::1"
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "10.0.0.0/8")
+    assert serve_config(build_parser().parse_args(["serve"])).forwarded_allow_ips == "10.0.0.0/8"
+    given = build_parser().parse_args(["serve", "--forwarded-allow-ips", ""])
+    assert serve_config(given).forwarded_allow_ips == ""

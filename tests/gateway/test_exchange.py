@@ -413,3 +413,45 @@ def test_a_plain_answer_of_a_dispatching_dialect_is_sent_by_the_exchange(
         (200, "through the app"),
     ]
     assert entries[-1].response_headers["content-length"] == "5"
+
+
+def _behind(config: Config, core: Core, client: str) -> TestClient:
+    """A client whose connections come from ``client`` (a proxy, say)."""
+    return TestClient(
+        create_app(config, core=core),
+        base_url="http://127.0.0.1",
+        client=(client, 50000),
+        follow_redirects=False,
+    )
+
+
+def test_a_trusted_proxy_sets_the_client_and_the_scheme(core: Core) -> None:
+    """uvicorn's ``--forwarded-allow-ips`` rules, read by the exchange: a remote caller relayed
+    by a local proxy is not a loopback caller of the tokenless admin API."""
+    with _behind(Config(db=":memory:"), core, "127.0.0.1") as client:
+        assert client.get("/__admin/health").status_code == 200
+        relayed = client.get("/__admin/health", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert relayed.status_code == 403
+        assert "loopback only" in relayed.text
+        moved = client.get("/__admin", headers={"X-Forwarded-Proto": "https"})
+        assert moved.headers["location"] == "https://127.0.0.1/__admin/"
+
+
+def test_forwarded_headers_of_an_untrusted_client_are_ignored(core: Core) -> None:
+    with _behind(Config(db=":memory:"), core, "198.51.100.7") as client:
+        moved = client.get("/__admin", headers={"X-Forwarded-Proto": "https"})
+        assert moved.headers["location"] == "http://127.0.0.1/__admin/"
+
+
+def test_no_proxy_is_trusted_when_none_is_allowed(core: Core) -> None:
+    config = Config(db=":memory:", forwarded_allow_ips="")
+    with _behind(config, core, "127.0.0.1") as client:
+        relayed = client.get("/__admin/health", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert relayed.status_code == 200
+
+
+def test_a_listed_network_is_trusted(core: Core) -> None:
+    config = Config(db=":memory:", forwarded_allow_ips="10.0.0.0/8")
+    with _behind(config, core, "10.1.2.3") as client:
+        moved = client.get("/__admin", headers={"X-Forwarded-Proto": "https"})
+        assert moved.headers["location"] == "https://127.0.0.1/__admin/"

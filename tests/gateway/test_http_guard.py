@@ -5,14 +5,20 @@ after ``--idle-timeout``."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from starlette.responses import PlainTextResponse
+from uvicorn.config import Config
+from uvicorn.server import ServerState
 
+from gateway.http_guard import GuardedHttpToolsProtocol
 from tests.helpers import Server
 
 pytestmark = pytest.mark.slow
@@ -138,3 +144,61 @@ def test_a_kept_alive_connection_that_goes_quiet_is_closed(guarded: Server) -> N
         everything = answer(sock)  # returns once the server closes
     assert everything.startswith(b"HTTP/1.1 200 ")
     assert everything.count(b"HTTP/1.1 ") == 1
+
+
+class _Quiet(asyncio.Transport):
+    """A transport that takes every write and never closes by itself."""
+
+    def write(self, data: Any) -> None:
+        pass
+
+    def is_closing(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(
+            name, default
+        )
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("split", [None, 10])
+def test_the_head_timer_runs_only_while_a_head_is_incomplete(split: int | None) -> None:
+    """On a kept-alive connection, a next head that arrives whole arms no timer (the common
+    case costs nothing); a partial one does, until the rest comes."""
+    request = HEAD + b"\r\n"
+    pieces = [request] if split is None else [request[:split], request[split:]]
+
+    async def run() -> None:
+        config = Config(
+            PlainTextResponse("ok"),
+            lifespan="off",
+            access_log=False,
+            h11_max_incomplete_event_size=65536,
+        )
+        config.load()
+        protocol = GuardedHttpToolsProtocol(config, ServerState(), {})
+        protocol.connection_made(_Quiet())
+        protocol.data_received(request)
+        await asyncio.sleep(0.01)  # the first answer: the connection waits for its next head
+        armed: list[float] = []
+        arm = protocol._arm
+        protocol._arm = lambda: (armed.append(0), arm())[1]  # type: ignore[method-assign]
+        protocol.data_received(pieces[0])
+        assert len(armed) == (0 if split is None else 1)
+        assert (protocol._head_timer is None) is (split is None)
+        for piece in pieces[1:]:
+            protocol.data_received(piece)
+        assert protocol._head_timer is None
+        await asyncio.sleep(0.01)
+        protocol.connection_lost(None)
+
+    asyncio.run(run())

@@ -9,6 +9,7 @@ from datetime import datetime
 from uuid import UUID
 
 from core.errors import FieldError, ValidationFailed
+from core.models import CustomField
 from core.models import InvoiceAddress as CoreAddress
 from core.services.customer_extras import AccessKeyInput
 from core.services.customers import CustomerPatch
@@ -151,6 +152,49 @@ def to_query(dto: CustomerQuery) -> CoreQuery:
     )
 
 
+def _config(d: CustomField) -> CustomFieldConfigData:
+    return CustomFieldConfigData(
+        Id=d.id,
+        Name=d.name,
+        Description=d.description,
+        Width=d.width,
+        DataType=d.data_type,
+        DefaultValue=d.default_value,
+        IsMandatory=d.is_mandatory,
+        MandatoryErrorMessage=d.mandatory_error_message,
+        MaxLength=d.max_length,
+        MultipleLineText=d.multiple_line_text,
+        RegEx=d.regex,
+        RegExErrorMessage=d.regex_error_message,
+        Values=[CustomFieldValueResponse(Value=v) for v in d.values],
+    )
+
+
+class _Configs:
+    """The ``CustomFieldConfigData`` of each custom field definition the core handed out,
+    made once: the core's read cache hands out the same (frozen) definition object while the
+    definition holds, and every answer about a customer of that company lists it. Kept by
+    identity with the definition itself (so its id cannot be taken by another object while
+    kept), bounded in count. The answers share the DTOs: nothing changes an answer DTO."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._known: dict[int, tuple[CustomField, CustomFieldConfigData]] = {}
+
+    def __call__(self, d: CustomField) -> CustomFieldConfigData:
+        known = self._known.get(id(d))
+        if known is not None and known[0] is d:
+            return known[1]
+        if len(self._known) >= self.size:
+            self._known.clear()
+        made = _config(d)
+        self._known[id(d)] = (d, made)
+        return made
+
+
+config_of = _Configs()
+
+
 def customer_response(profile: Profile) -> CustomerQueryResponse:
     c, extras = profile.customer, profile.extras
     address = c.invoice_address
@@ -161,24 +205,7 @@ def customer_response(profile: Profile) -> CustomerQueryResponse:
         Email=c.email,
         Phone=c.phone,
         ImageUrl=c.image_url,
-        CustomFields=[
-            CustomFieldConfigData(
-                Id=d.id,
-                Name=d.name,
-                Description=d.description,
-                Width=d.width,
-                DataType=d.data_type,
-                DefaultValue=d.default_value,
-                IsMandatory=d.is_mandatory,
-                MandatoryErrorMessage=d.mandatory_error_message,
-                MaxLength=d.max_length,
-                MultipleLineText=d.multiple_line_text,
-                RegEx=d.regex,
-                RegExErrorMessage=d.regex_error_message,
-                Values=[CustomFieldValueResponse(Value=v) for v in d.values],
-            )
-            for d in (f.definition for f in extras.custom_fields)
-        ],
+        CustomFields=[config_of(f.definition) for f in extras.custom_fields],
         CustomFieldValues=[
             CustomFieldDataResponse(
                 Id=f.definition.id,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from dialects.formats.dotnet import (
     DATETIME_MIN,
     MAX_TICKS,
+    TICKS_PER_MINUTE,
     DateTimeKind,
     NetDateTime,
     NetEnum,
@@ -216,8 +217,31 @@ def test_from_datetime_is_the_conversion_of_that_wall_clock_and_offset(
         elsewhere = value.astimezone(zone) if value.utcoffset() is not None else value
         for each in (value, elsewhere, value):
             kept = NetDateTime.from_datetime(each, kind)
-            fresh = NetDateTime._convert(each, kind)
+            fresh = NetDateTime._convert(each, each.utcoffset(), kind)
             assert (kept.ticks, kept.kind, kept.offset) == (fresh.ticks, fresh.kind, fresh.offset)
+
+
+@given(_inner_years, _kinds)
+def test_from_datetime_is_what_the_checked_constructor_makes(
+    value: datetime, given: DateTimeKind | None
+) -> None:
+    """The conversion spares ``__init__``'s checks only where they cannot fail: the same
+    ticks, kind and offset as the checked constructor given the wall clock's ticks."""
+    wall = (value.replace(tzinfo=None) - datetime(1, 1, 1)) // timedelta(microseconds=1) * 10
+    delta = value.utcoffset()
+    minutes = 0 if delta is None else int(delta.total_seconds()) // 60
+    kind = given
+    if kind is None:
+        kind = DateTimeKind.UNSPECIFIED if delta is None else DateTimeKind(2 if minutes else 1)
+    if kind is DateTimeKind.UTC:
+        expected = NetDateTime(wall - minutes * TICKS_PER_MINUTE, kind)
+    else:
+        expected = NetDateTime(wall, kind, minutes if kind is DateTimeKind.LOCAL else 0)
+    made = NetDateTime._convert(value, delta, given)
+    assert (made.ticks, made.kind, made.offset) == (expected.ticks, kind, expected.offset)
+    assert type(made.kind) is DateTimeKind
+    assert made.isoformat() == expected.isoformat()
+    assert made.wcf() == expected.wcf()
 
 
 def test_from_datetime_tells_the_two_sides_of_a_fold_apart() -> None:
