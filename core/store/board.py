@@ -159,9 +159,9 @@ class Commits:
         self._confirmed: int | None = None
         #: Until when the board alone may answer (monotonic seconds).
         self._until = 0.0
-        #: When the next check of the registrations is due, and whether one is on its way.
+        #: When the next check of the registrations is due (half a lease after the last one
+        #: was sent: one that got lost only delays the next).
         self._due = 0.0
-        self.checking = False
         #: When the writing connection last registered.
         self._registered = -float("inf")
 
@@ -176,8 +176,8 @@ class Commits:
         )
 
     def renew_soon(self) -> bool:
-        """The lease is half gone and no check is on its way: check now, ahead of time."""
-        return not self.checking and time.monotonic() >= self._until - self.lease / 2
+        """The lease is half gone: check now, ahead of time."""
+        return time.monotonic() >= self._due
 
     def mark(self) -> int | None:
         """The counter, read before a version read that will not check the registrations."""
@@ -187,9 +187,8 @@ class Commits:
         """A version read is about to be sent: the counter before it, the time, and whether it
         checks the registrations too."""
         now = time.monotonic()
-        check = self.board is not None and not self.checking and now >= self._due
+        check = self.board is not None and now >= self._due
         if check:
-            self.checking = True
             self._due = now + self.lease / 2
         return self.mark(), now, check
 
@@ -198,11 +197,7 @@ class Commits:
         registrations named another token (None: not checked)."""
         self._confirmed = mark
         if foreign is not None:
-            self.checking = False
             self._until = sent + self.lease if foreign == 0 else 0.0
-
-    def check_failed(self) -> None:
-        self.checking = False
 
     def forget(self) -> None:
         """The cache is unsure: the board alone answers nothing until the next version read."""

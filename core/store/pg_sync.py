@@ -104,14 +104,10 @@ class PgSync:
         try:
             data, state, foreign = await self._probe.read_checked(check)
         except Exception:
-            if check:
-                commits.check_failed()
             if background:
                 return
             raise
         if self._depth:  # a transaction began meanwhile: it reads for itself
-            if check:
-                commits.check_failed()
             return
         self._synced_to(data, state)
         commits.confirmed(mark, sent, foreign)
@@ -120,3 +116,9 @@ class PgSync:
         super()._cache_unsure()
         assert self._commits is not None
         self._commits.forget()
+
+    def _stop_renewal(self) -> None:
+        """The store closes: a renewal still on its way is not waited for."""
+        renewal, self._renewal = self._renewal, None
+        if renewal is not None and not renewal.done() and not renewal.get_loop().is_closed():
+            renewal.cancel()

@@ -403,6 +403,7 @@ class PostgresStore(PgSync, PgLogs, SqlStoreBase):
         self._conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(self.schema)))
 
     def close(self) -> None:
+        self._stop_renewal()
         self._close_logs()
         self._watch.close()
         self._probe.close()

@@ -286,3 +286,22 @@ def test_the_board_is_named_from_the_database_not_from_the_dsn(
     finally:
         for store in stores:
             store.close()
+
+
+def test_a_store_closed_while_renewing_its_lease_does_not_wait_for_the_renewal(
+    postgres_dsn: str, schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lease(monkeypatch, 0.2)
+    store = PostgresStore(postgres_dsn, schema=schema)
+
+    async def requests() -> bool:
+        await store.sync_async()
+        await asyncio.sleep(0.12)
+        await store.sync_async()  # the renewal is on its way
+        renewal = store._renewal
+        assert renewal is not None and not renewal.done()
+        store.close()
+        await asyncio.sleep(0)
+        return renewal.cancelled()
+
+    assert asyncio.run(requests())
