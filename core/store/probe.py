@@ -10,7 +10,9 @@ parsed in that turn joins), so its answer shows every commit made before any of 
 Rounds do not wait for each other: the one sent next turn may fly while this one does, so a
 request waits one round trip, never two, and a process seldom sleeps with work queued behind a
 read (on a shared machine, each sleep and wake costs more CPU than the query). The query is
-prepared once per connection: the server then neither parses nor plans it per round.
+prepared once per connection: the server then neither parses nor plans it per round. A round
+may also carry the commit board's check of the registrations (``core.store.board``): a second
+prepared query, the versions and one more row.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from core.models import Company
@@ -299,9 +300,38 @@ def test_a_store_closed_while_renewing_its_lease_does_not_wait_for_the_renewal(
         await asyncio.sleep(0.12)
         await store.sync_async()  # the renewal is on its way
         renewal = store._renewal
-        assert renewal is not None and not renewal.done()
+        assert renewal is not None
+        assert not renewal.done()
         store.close()
         await asyncio.sleep(0)
         return renewal.cancelled()
 
     assert asyncio.run(requests())
+
+
+def test_a_role_that_may_not_read_the_system_identifier_still_gets_a_board(
+    postgres_dsn: str, schema: str
+) -> None:
+    """Named from the database's name and oid then: a board of its own (a read per commit of
+    the others, never a missed one)."""
+    with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+        admin.execute("DROP ROLE IF EXISTS board_plain")
+        admin.execute("CREATE ROLE board_plain LOGIN")
+        admin.execute("GRANT CREATE ON DATABASE postgres TO board_plain")
+        admin.execute("REVOKE EXECUTE ON FUNCTION pg_control_system() FROM PUBLIC")
+        try:
+            plain = PostgresStore(postgres_dsn.replace("crmgate@", "board_plain@"), schema=schema)
+        finally:
+            admin.execute("GRANT EXECUTE ON FUNCTION pg_control_system() TO PUBLIC")
+    full = PostgresStore(postgres_dsn, schema=schema)
+    try:
+        assert plain._commits.board is not None
+        assert full._commits.board is not None
+        assert plain._commits.board.path != full._commits.board.path
+    finally:
+        plain.close()
+        full.close()
+        with psycopg.connect(postgres_dsn, autocommit=True) as admin:
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+            admin.execute("REVOKE CREATE ON DATABASE postgres FROM board_plain")
+            admin.execute("DROP ROLE board_plain")
