@@ -179,10 +179,6 @@ class Commits:
         """The lease is half gone: check now, ahead of time."""
         return time.monotonic() >= self._due
 
-    def mark(self) -> int | None:
-        """The counter, read before a version read that will not check the registrations."""
-        return self.board.value() if self.board is not None else None
-
     def round(self) -> tuple[int | None, float, bool]:
         """A version read is about to be sent: the counter before it, the time, and whether it
         checks the registrations too."""
@@ -190,7 +186,7 @@ class Commits:
         check = self.board is not None and now >= self._due
         if check:
             self._due = now + self.lease / 2
-        return self.mark(), now, check
+        return (self.board.value() if self.board is not None else None), now, check
 
     def confirmed(self, mark: int | None, sent: float, foreign: int | None) -> None:
         """The version read framed by ``round`` was learned; ``foreign``: how many

@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 
 from core.store.board import Commits, open_board
+from core.store.cache import STATE_KEY, VERSION_KEY
 from core.store.probe import VersionProbe
 
 #: Set to ``off``: no commit board, a version read per request (see ``core.store.board``).
@@ -33,6 +34,7 @@ class PgSync:
     _cache_ready: bool
     _depth: int
     _synced: bool
+    _autocommitted: Any
 
     def _start_board(self, board: bool | None) -> None:
         """Open the board (``board`` None: unless ``CRMGATE_COMMIT_BOARD=off``) and register
@@ -76,9 +78,15 @@ class PgSync:
         assert commits is not None
         if self._synced and commits.current():
             return
-        mark = commits.mark()
-        self._synced_to(*self._read_versions())
-        commits.confirmed(mark, 0.0, None)
+        mark, sent, check = commits.round()
+        if not check:
+            self._synced_to(*self._read_versions())
+            commits.confirmed(mark, sent, None)
+            return
+        sql = self._probe.checked_sql
+        found = dict(self._autocommitted(lambda: self._conn.execute(sql).fetchall()))
+        self._synced_to(found.get(VERSION_KEY), found.get(STATE_KEY))
+        commits.confirmed(mark, sent, int(found[""]))
 
     async def sync_async(self) -> None:
         """The commit board's answer when it can give one (its lease renewed ahead of time,

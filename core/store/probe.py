@@ -49,7 +49,9 @@ class VersionProbe:
         listed = ", ".join(f"'{key}'" for key in keys)
         query = f'SELECT key, value FROM "{schema}".control WHERE key IN ({listed})'
         self._query = query.encode()
-        self._checked = f"{query} UNION ALL {check_sql}".encode()
+        #: The versions and the check in one query (also run by the store's own ``sync``).
+        self.checked_sql = f"{query} UNION ALL {check_sql}"
+        self._checked = self.checked_sql.encode()
         self._keys = keys
         #: Rounds sent so far (on every connection).
         self.rounds = 0

@@ -335,3 +335,42 @@ def test_a_role_that_may_not_read_the_system_identifier_still_gets_a_board(
             admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
             admin.execute("REVOKE CREATE ON DATABASE postgres FROM board_plain")
             admin.execute("DROP ROLE board_plain")
+
+
+def test_the_blocking_sync_checks_the_registrations_and_then_asks_nothing(
+    postgres_dsn: str, schema: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sync`` (the admin API, a sandbox's store) takes the lease on its own connection."""
+    lease(monkeypatch, 30)
+    store = PostgresStore(postgres_dsn, schema=schema)
+    writer = PostgresStore(postgres_dsn, schema=schema)
+    writer._commits._registered -= 60
+    sent: list[str] = []
+    conn = store._conn
+    real = conn.execute
+
+    def execute(query: object, params: object = None, **kw: object) -> object:
+        sent.append(str(query))
+        return real(query, params, **kw)  # type: ignore[arg-type]
+
+    conn.execute = execute  # type: ignore[method-assign]
+    counts = []
+    try:
+        for _ in range(2):
+            store.sync()
+            counts.append(len(sent))
+        with writer.write():
+            writer.insert(company("SEEN"))
+        store.sync()
+        counts.append(len(sent))
+        assert codes(store) == ["SEEN"]
+        before = len(sent)
+        store.sync()
+        counts.append(len(sent) - before)
+    finally:
+        del conn.execute
+        store.close()
+        writer.close()
+    # checked; nothing; the versions once the board moved; nothing after the row's read
+    assert counts == [1, 1, 2, 0]
+    assert "pg_locks" not in sent[1]
