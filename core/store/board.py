@@ -25,7 +25,8 @@ before answering. A writer on another board either committed before the reader's
 trust its board), or registered after the check was sent and answered at least 2P later, when
 the reader's lease of P from that moment had run out. Timing assumption: the hosts' monotonic
 clocks run at the same rate to within a factor of two over P. Writers that are not crmgate are
-not seen (nor were they before the board); a connection pooler that does not keep sessions
+not seen (nor were they before the board), nor is a crmgate older than the board (the board
+must then be off everywhere); a connection pooler that does not keep sessions
 (transaction pooling) loses the registration and must not be used with a board.
 """
 
@@ -214,10 +215,14 @@ class Commits:
         if before == self._confirmed:  # nobody else counted since: this commit is known here
             self._confirmed = before + 1
 
-    def close(self) -> None:
-        if self.board is not None:
-            self.board.close()
-            self.board = None
+    def close(self, discard: bool = False) -> None:
+        """Let the board go; ``discard``: and remove its file (the schema was dropped)."""
+        board, self.board = self.board, None
+        if board is None:
+            return
+        if discard:
+            board.path.unlink(missing_ok=True)
+        board.close()
 
 
 def _namespace(schema: str, part: str) -> int:

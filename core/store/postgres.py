@@ -399,8 +399,11 @@ class PostgresStore(PgSync, PgLogs, SqlStoreBase):
         return all(self.count(m) == 0 for m in ALL_MODELS[:2])
 
     def drop(self) -> None:
-        """Remove this store's schema and everything in it (sandboxes and tests)."""
+        """Remove this store's schema and everything in it (sandboxes and tests), and its
+        commit board (the store reads the versions per request from here on)."""
         self._conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(self.schema)))
+        if self._commits is not None:
+            self._commits.close(discard=True)
 
     def close(self) -> None:
         self._stop_renewal()

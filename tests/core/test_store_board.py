@@ -32,7 +32,7 @@ def codes(store: PostgresStore) -> list[str]:
 def schema(postgres_dsn: str) -> Iterator[str]:
     name = f"t_{uuid.uuid4().hex}"
     yield name
-    store = PostgresStore(postgres_dsn, schema=name, board=False)
+    store = PostgresStore(postgres_dsn, schema=name)
     store.drop()
     store.close()
 
@@ -281,9 +281,12 @@ def test_the_board_is_named_from_the_database_not_from_the_dsn(
     try:
         paths = {store._commits.board.path for store in stores}  # type: ignore[union-attr]
         assert len(paths) == 1
-        name = paths.pop().name
+        path = paths.pop()
+        name = path.name
         for secret in ("s3cret", "crmgate@", "localhost", "127.0.0.1", schema, rest.split("/")[0]):
             assert secret not in name
+        stores[0].drop()  # the board goes with the schema
+        assert not path.exists()
     finally:
         for store in stores:
             store.close()
