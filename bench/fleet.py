@@ -10,8 +10,10 @@ processes (wrk and PostgreSQL share its CPUs), so a figure that falls at four pr
 read against hello's in the same minute. Each PostgreSQL column then runs the PostgreSQL floor
 (``bench.pgfloor``: bare Starlette making the one version read per request a PostgreSQL-backed
 process needs, then answering fixed bytes) with as many processes, once with a query per request
-and once with a query per event-loop turn: its gain is the one crmgate's PF GET can reach while
-it checks the database on every request. A second table gives each row's gain over one process.
+and once with a query per event-loop turn: its gain is the one crmgate's PF GET could reach if
+it checked the database on every request (it does not while the processes share a commit board,
+``core.store.board``; ``CRMGATE_COMMIT_BOARD=off`` measures it without). A second table gives
+each row's gain over one process.
 ``--repeat N`` measures every column N times, interleaved, and prints each cell's median.
 
 A third table gives the CPU each request took (µs): the server's processes and, on PostgreSQL,

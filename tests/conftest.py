@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 
 from core.services import Core
 from core.services.keys import KEY_ENV
-from core.store import Store, open_store
+from core.store import Store, board, open_store
 from core.store.postgres import PostgresStore
 from gateway.app import create_app
 from gateway.config import Config
@@ -71,6 +71,16 @@ def postgres_signing_key(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(KEY_ENV, "the test suite's PostgreSQL signing key")
+        yield
+
+
+@pytest.fixture(autouse=True)
+def short_lease() -> Iterator[None]:
+    """The commit board's lease (``core.store.board``) of the stores a test makes in this
+    process: short, so a new store's first write is held for little (every store here shares
+    it, as every process of a fleet must); the board's own tests set theirs."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(board, "LEASE_SECONDS", 0.05)
         yield
 
 

@@ -5,14 +5,16 @@ The store holds one connection (it is used from one thread, one call at a time: 
 only add a wait) and replaces it when it breaks: a database restart fails the calls in flight
 (``StoreUnavailable``), and the first call after the database is back connects afresh; while it
 is away, each call fails at once (a refused connection) or after ``CONNECT_SECONDS`` (a server
-that does not answer). Writers serialise on a transaction-scoped advisory lock, as SQLite's
-``BEGIN IMMEDIATE`` serialises them; the schema is the SQLite one (migrations are shared)
-with a case-insensitive ICU collation named ``nocase``; each store works in one schema, so
-sandboxes and tests can each have their own.
+that does not answer). Whether anyone committed is learned from the commit board when it can
+be, else by a version read per request (``core.store.pg_sync``). Writers serialise on a
+transaction-scoped advisory lock, as SQLite's ``BEGIN IMMEDIATE`` serialises them; the schema
+is the SQLite one (migrations are shared) with a case-insensitive ICU collation named
+``nocase``; each store works in one schema, so sandboxes and tests can each have their own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,9 +26,11 @@ from psycopg import sql
 from core.errors import Conflict
 from core.models import ALL_MODELS
 from core.store.base import StoreError, StoreUnavailable
+from core.store.board import Commits
 from core.store.cache import VERSION_KEY
 from core.store.migrations import LATEST, MIGRATIONS
 from core.store.pg_logs import PgLogs, SignalWatch
+from core.store.pg_sync import PgSync
 from core.store.probe import VersionProbe
 from core.store.rows import RowMapper
 from core.store.sql_base import VERSION_KEYS, SqlStoreBase
@@ -79,18 +83,25 @@ def _fits(params: list[Any]) -> bool:
     )
 
 
-class PostgresStore(PgLogs, SqlStoreBase):
+class PostgresStore(PgSync, PgLogs, SqlStoreBase):
     """One connection (used from one thread at a time), in the schema ``schema``, held until
     it breaks."""
 
-    def __init__(self, dsn: str, schema: str = "public") -> None:
+    def __init__(self, dsn: str, schema: str = "public", board: bool | None = None) -> None:
+        """``board``: learn of commits from the commit board when one can be made (default:
+        unless ``CRMGATE_COMMIT_BOARD=off``)."""
         if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
             raise StoreError(f"invalid schema name {schema!r}")
         self.dsn = dsn
         self.schema = schema
         self._search_path = sql.SQL("SET search_path TO {}").format(sql.Identifier(schema))
+        self._commits: Commits | None = None
+        #: This transaction changed a version (data or state): its commit is counted.
+        self._moved = False
+        self._renewal: asyncio.Future[None] | None = None
         # fail at once when the database is not there at start-up, with its own message
         self._held: psycopg.Connection | None = self._connect()
+        self._start_board(board)
         #: Savepoints not made yet, made but not released yet, and the version to stamp.
         self._unmade: list[str] = []
         self._unreleased: list[str] = []
@@ -106,7 +117,7 @@ class PostgresStore(PgLogs, SqlStoreBase):
         self._begin_write = f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK}); SELECT NULL"
         self.migrate()
         self._begin_write = _BEGIN_WRITE
-        self._probe = VersionProbe(dsn, schema, VERSION_KEYS)
+        self._probe = VersionProbe(dsn, schema, VERSION_KEYS, self._commits.check_sql)
         self._watch = SignalWatch(dsn, schema)
         self._cache_ready = True
 
@@ -121,6 +132,7 @@ class PostgresStore(PgLogs, SqlStoreBase):
         conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=CONNECT_SECONDS)
         try:
             conn.execute(self._search_path)
+            self._register(conn)
         except BaseException:
             conn.close()
             raise
@@ -150,6 +162,7 @@ class PostgresStore(PgLogs, SqlStoreBase):
     def _drop_held(self) -> None:
         conn, self._held = self._held, None
         self._in_transaction = False
+        self._moved = False
         self._forget_savepoints()
         self._begun_version = _UNREAD
         if conn is not None:
@@ -233,21 +246,27 @@ class PostgresStore(PgLogs, SqlStoreBase):
 
     def _end(self, commit: bool) -> None:
         stamp = self._stamp
+        moved, self._moved = commit and (self._moved or stamp is not None), False
         self._forget_savepoints()
         if not self._in_transaction:
             return
         self._in_transaction = False
-        if not commit or stamp is None:
-            self._conn.execute("COMMIT" if commit else "ROLLBACK")
-            return
-        literal = sql.Literal(stamp).as_string(self._conn)
-        try:  # the new data version and COMMIT in one round trip
-            self._conn.execute(_STAMP_AND_COMMIT.format(stamp=literal))
-        except psycopg.Error:
-            conn = self._held
-            if conn is not None and not conn.broken:
-                conn.execute("ROLLBACK")
-            raise
+        try:
+            if not commit or stamp is None:
+                self._conn.execute("COMMIT" if commit else "ROLLBACK")
+                return
+            literal = sql.Literal(stamp).as_string(self._conn)
+            try:  # the new data version and COMMIT in one round trip
+                self._conn.execute(_STAMP_AND_COMMIT.format(stamp=literal))
+            except psycopg.Error:
+                conn = self._held
+                if conn is not None and not conn.broken:
+                    conn.execute("ROLLBACK")
+                raise
+        finally:
+            # counted even when COMMIT failed: it may have committed (a count costs a read)
+            if moved:
+                self._counted()
 
     # Savepoints cost a round trip each to make and to release, and most guard statements
     # that only read: here one is made when a statement that changes rows is about to run
@@ -299,16 +318,6 @@ class PostgresStore(PgLogs, SqlStoreBase):
 
     def _read_versions(self) -> tuple[str | None, str | None]:
         return self._autocommitted(lambda: super(PostgresStore, self)._read_versions())
-
-    async def sync_async(self) -> None:
-        """The versions from the probe (``core.store.probe``): the process serves other
-        requests while the database answers, and one query serves every request that arrived
-        in the same turn of the event loop."""
-        if not self._cache_ready or self._depth:
-            return
-        versions = await self._probe.read()
-        if not self._depth:  # no transaction began meanwhile
-            self._synced_to(*versions)
 
     def insert(self, obj: Any) -> None:
         mapper = self._mappers[type(obj)]
@@ -371,6 +380,11 @@ class PostgresStore(PgLogs, SqlStoreBase):
             return
         self._before_change()
         super()._set(table, key, value)
+        if table == "control":
+            if self._in_transaction:
+                self._moved = True
+            else:  # autocommitted
+                self._counted()
 
     def delete_meta(self, key: str) -> None:
         self._before_change()
@@ -385,11 +399,17 @@ class PostgresStore(PgLogs, SqlStoreBase):
         return all(self.count(m) == 0 for m in ALL_MODELS[:2])
 
     def drop(self) -> None:
-        """Remove this store's schema and everything in it (sandboxes and tests)."""
+        """Remove this store's schema and everything in it (sandboxes and tests), and its
+        commit board (the store reads the versions per request from here on)."""
         self._conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(self.schema)))
+        if self._commits is not None:
+            self._commits.close(discard=True)
 
     def close(self) -> None:
+        self._stop_renewal()
         self._close_logs()
         self._watch.close()
         self._probe.close()
         self._drop_held()
+        if self._commits is not None:
+            self._commits.close()

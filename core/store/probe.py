@@ -10,7 +10,9 @@ parsed in that turn joins), so its answer shows every commit made before any of 
 Rounds do not wait for each other: the one sent next turn may fly while this one does, so a
 request waits one round trip, never two, and a process seldom sleeps with work queued behind a
 read (on a shared machine, each sleep and wake costs more CPU than the query). The query is
-prepared once per connection: the server then neither parses nor plans it per round.
+prepared once per connection: the server then neither parses nor plans it per round. A round
+may also carry the commit board's check of the registrations (``core.store.board``): a second
+prepared query, the versions and one more row.
 """
 
 from __future__ import annotations
@@ -25,28 +27,44 @@ from psycopg.conninfo import make_conninfo
 from core.store.base import StoreError, StoreUnavailable
 
 Versions = tuple[str | None, str | None]
-#: The name of the prepared query on the probe's connection.
+#: The versions and, when the round checked the registrations (``core.store.board``), how many
+#: name another board.
+Checked = tuple[str | None, str | None, int | None]
+#: The names of the prepared queries on the probe's connection: the versions, and the versions
+#: with the check.
 _NAME = b"crmgate_versions"
+_CHECKED = b"crmgate_versions_checked"
 
 
 class VersionProbe:
     """Reads the values of ``keys`` (data version, state version) from ``schema``'s
-    ``control`` table in rounds (see above)."""
+    ``control`` table in rounds (see above); a round any caller asked to ``check`` also runs
+    ``check_sql`` (one row: an empty key and a count)."""
 
-    def __init__(self, dsn: str, schema: str, keys: tuple[str, str]) -> None:
+    def __init__(
+        self, dsn: str, schema: str, keys: tuple[str, str], check_sql: str = "SELECT '', '0'"
+    ) -> None:
         self._conninfo = make_conninfo(dsn, connect_timeout=10).encode()
         # the schema name is checked by the store ([a-z_][a-z0-9_]*), the keys are constants
         listed = ", ".join(f"'{key}'" for key in keys)
-        self._query = f'SELECT key, value FROM "{schema}".control WHERE key IN ({listed})'.encode()
+        query = f'SELECT key, value FROM "{schema}".control WHERE key IN ({listed})'
+        self._query = query.encode()
+        #: The versions and the check in one query (also run by the store's own ``sync``).
+        self.checked_sql = f"{query} UNION ALL {check_sql}"
+        self._checked = self.checked_sql.encode()
         self._keys = keys
+        #: Rounds sent so far (on every connection).
+        self.rounds = 0
+        #: The next round checks.
+        self._check = False
         self._pgconn: pq.abc.PGconn | None = None
         self._fd = -1
         self._loop: asyncio.AbstractEventLoop | None = None
         #: The callers of the round not sent yet, and of each round in flight, oldest first.
-        self._next: list[asyncio.Future[Versions]] = []
-        self._flying: deque[list[asyncio.Future[Versions]]] = deque()
+        self._next: list[asyncio.Future[Checked]] = []
+        self._flying: deque[tuple[list[asyncio.Future[Checked]], bool]] = deque()
         #: What the oldest round in flight answered so far (its rows, or why it failed).
-        self._got: Versions | Exception | None = None
+        self._got: Checked | Exception | None = None
         #: The rounds in flight were sent again on a fresh connection after the first one died.
         self._resent = False
         #: The next round will be sent once the event loop has run what is ready now.
@@ -56,36 +74,44 @@ class VersionProbe:
 
     async def read(self) -> Versions:
         """The data and state versions, as of a moment after this call began."""
+        data, state, _ = await self.read_checked(False)
+        return data, state
+
+    def read_checked(self, check: bool) -> asyncio.Future[Checked]:
+        """The versions (see ``read``) and, with ``check``, the count ``check_sql`` gives."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (tests, tools): a connection of its own
             self.close()
             self._loop = loop
-        waiter: asyncio.Future[Versions] = loop.create_future()
+        waiter: asyncio.Future[Checked] = loop.create_future()
         self._next.append(waiter)
+        self._check = self._check or check
         if not self._due:
             self._due = True
             loop.call_soon(self._send)
-        return await waiter
+        return waiter
 
     def _send(self) -> None:
         """Send the next round's query (on a connection found dead: every round in flight,
         and this one, once more on a fresh one)."""
         self._due = False
         waiters, self._next = self._next, []
+        check, self._check = self._check, False
         if not waiters:
             return
         if self._pgconn is None:
             self._resent = False
-        self._flying.append(waiters)
+        self._flying.append((waiters, check))
+        self.rounds += 1
         try:
-            self._query_on(self._connection())
+            self._query_on(self._connection(), check)
         except psycopg.OperationalError:
             self._lost()
         except StoreError as exc:
             self._fail_all(exc)
 
-    def _query_on(self, pgconn: pq.abc.PGconn) -> None:
-        pgconn.send_query_prepared(_NAME, None)
+    def _query_on(self, pgconn: pq.abc.PGconn, check: bool) -> None:
+        pgconn.send_query_prepared(_CHECKED if check else _NAME, None)
         pgconn.pipeline_sync()
         self._flush()
 
@@ -114,8 +140,9 @@ class VersionProbe:
         """The connection died: the rounds in flight, once, as one on a fresh connection
         (its answer is read after all of them arrived), else they fail."""
         self._drop()
-        rounds = [waiter for waiters in self._flying for waiter in waiters]
-        self._flying = deque([rounds]) if rounds else deque()
+        rounds = [waiter for waiters, _ in self._flying for waiter in waiters]
+        check = any(checked for _, checked in self._flying)
+        self._flying = deque([(rounds, check)]) if rounds else deque()
         if not rounds:
             return
         if self._resent:
@@ -123,7 +150,7 @@ class VersionProbe:
             return
         self._resent = True
         try:
-            self._query_on(self._connection())
+            self._query_on(self._connection(), check)
         except psycopg.OperationalError as exc:
             self._drop()
             self._fail_all(StoreUnavailable(f"the database connection was lost: {exc}"))
@@ -148,6 +175,8 @@ class VersionProbe:
             pgconn.finish()
             raise psycopg.OperationalError(message)
         prepared = pgconn.prepare(_NAME, self._query)
+        if prepared.status == pq.ExecStatus.COMMAND_OK:
+            prepared = pgconn.prepare(_CHECKED, self._checked)
         if prepared.status == pq.ExecStatus.COMMAND_OK:
             pgconn.nonblocking = 1
             pgconn.enter_pipeline_mode()
@@ -182,13 +211,15 @@ class VersionProbe:
         status = result.status
         if status == pq.ExecStatus.TUPLES_OK:
             found = {_text(result, i, 0): _text(result, i, 1) for i in range(result.ntuples)}
-            self._got = (found.get(self._keys[0]), found.get(self._keys[1]))
+            count = found.get("")
+            foreign = None if count is None else int(count)
+            self._got = (found.get(self._keys[0]), found.get(self._keys[1]), foreign)
         elif status != pq.ExecStatus.PIPELINE_SYNC:
             message = result.get_error_message() or "no answer"
             self._got = StoreError(f"cannot read the data version: {message}")
         else:
             got, self._got = self._got, None
-            waiters = self._flying.popleft()
+            waiters, _ = self._flying.popleft()
             for waiter in waiters:
                 if waiter.done():
                     continue
@@ -200,7 +231,7 @@ class VersionProbe:
     def _fail_all(self, exc: Exception) -> None:
         rounds, self._flying = self._flying, deque()
         self._got = None
-        for waiters in rounds:
+        for waiters, _ in rounds:
             for waiter in waiters:
                 if not waiter.done():
                     waiter.set_exception(exc)
@@ -223,6 +254,7 @@ class VersionProbe:
         self._flying = deque()
         self._next = []
         self._due = False
+        self._check = False
 
 
 def _text(result: pq.abc.PGresult, row: int, column: int) -> str:

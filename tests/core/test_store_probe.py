@@ -169,7 +169,7 @@ def test_a_dead_connection_is_replaced_unseen_and_a_lost_database_is_unavailable
         pid = pgconn.backend_pid
         with psycopg.connect(postgres_dsn, autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", [pid])
-        await pg.sync_async()  # a fresh connection, nothing failed
+        await pg._probe.read()  # a fresh connection, nothing failed
         assert pg._probe._pgconn is not None
         assert pg._probe._pgconn.backend_pid != pid
 
