@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
@@ -34,6 +36,24 @@ with store.write():
     store.update(msgspec.structs.replace(before, name="Acme Group"), before=before)
 store.close()
 """
+
+
+@contextmanager
+def holding(path: str) -> Iterator[None]:
+    """Another process holds the file's lock (``HOLDER``) until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, path],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "held\n"
+        yield
+    finally:
+        holder.communicate("")
 
 
 def _stored_version(store: SqliteStore) -> str | None:
@@ -68,19 +88,8 @@ def test_readers_tell_other_stores_and_processes_apart_from_their_own(tmp_path: 
     assert other.others()
     other.close()
     assert not mine.others()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, path],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline() == "held\n"
+    with holding(path):
         assert mine.others()
-    finally:
-        holder.communicate("")
     assert not mine.others()  # the lock went with its process
     mine.close()
     mine.close()
@@ -178,24 +187,13 @@ def test_a_store_opened_later_sees_what_a_lone_writer_kept_in_memory(tmp_path: P
 def test_another_process_holding_the_file_makes_a_writer_stamp(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
     store = open_store(path)
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLDER, str(path)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        cwd=ROOT,
-        text=True,
-    )
     try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline() == "held\n"
-        company = _company(store)
-        assert _stored_version(store) == store.data_version
-        holder.communicate("")
+        with holding(str(path)):
+            company = _company(store)
+            assert _stored_version(store) == store.data_version
         _rename(store, company, "Acme AB")
         assert _stored_version(store) != store.data_version
     finally:
-        if holder.poll() is None:
-            holder.communicate("")
         store.close()
 
 
