@@ -139,12 +139,6 @@ class NetDateTime:
             return (_EPOCH + since).replace(tzinfo=_zone(self.offset))
         return _EPOCH + since
 
-    @property
-    def utc_ticks(self) -> int:
-        """Ticks of the same instant in UTC (an unspecified time is taken as UTC, the
-        gateway's own time zone)."""
-        return self.ticks - self.offset * TICKS_PER_MINUTE
-
     @classmethod
     def parse(cls, text: str) -> Self:
         """Read ISO 8601 (up to 7 fraction digits, more are cut) or WCF ``/Date(ms±hhmm)/``."""
@@ -209,7 +203,8 @@ class NetDateTime:
 
     def wcf_parts(self) -> tuple[int, str]:
         """The two parts of :meth:`wcf`: milliseconds since 1970 (.NET's ``long`` division of
-        ticks, cut toward zero) and the zone suffix; integer arithmetic only."""
+        ticks, cut toward zero) and the zone suffix; integer arithmetic only. An unspecified
+        time is taken as UTC, the gateway's own time zone."""
         span = self.ticks - self.offset * TICKS_PER_MINUTE - UNIX_EPOCH_TICKS
         ms = span // _TICKS_PER_MS if span >= 0 else -(-span // _TICKS_PER_MS)
         kind = self.kind
