@@ -113,6 +113,10 @@ class NetDateTime:
     def _convert(cls, value: datetime, delta: timedelta | None, kind: DateTimeKind | None) -> Self:
         """``value`` with ``delta``, its UTC offset; the parts of a datetime are in range by
         construction, so only a shift to UTC can leave the range of ticks."""
+        if kind is None and delta is not None and not delta:
+            span = value - _EPOCH_UTC  # a UTC time (the usual one): one subtraction in C
+            ticks = span.days * TICKS_PER_DAY + span.seconds * TICKS_PER_SECOND
+            return _made(ticks + span.microseconds * 10, DateTimeKind.UTC, 0)
         seconds = (value.toordinal() - 1) * 86_400 + value.hour * 3600 + value.minute * 60
         ticks = (seconds + value.second) * TICKS_PER_SECOND + value.microsecond * 10
         if delta is None:
@@ -134,12 +138,6 @@ class NetDateTime:
         if self.kind is DateTimeKind.LOCAL:
             return (_EPOCH + since).replace(tzinfo=_zone(self.offset))
         return _EPOCH + since
-
-    @property
-    def utc_ticks(self) -> int:
-        """Ticks of the same instant in UTC (an unspecified time is taken as UTC, the
-        gateway's own time zone)."""
-        return self.ticks - self.offset * TICKS_PER_MINUTE
 
     @classmethod
     def parse(cls, text: str) -> Self:
@@ -200,14 +198,19 @@ class NetDateTime:
     def wcf(self) -> str:
         """ServiceStack JSON form (DateHandler.TimestampOffset): ``/Date(ms)/`` for UTC,
         ``/Date(ms-0000)/`` for unspecified, ``/Date(ms+hhmm)/`` for local; whole ms."""
-        ms = int((self.utc_ticks - UNIX_EPOCH_TICKS) / _TICKS_PER_MS)
-        if self.kind is DateTimeKind.UTC:
-            zone = ""
-        elif self.kind is DateTimeKind.UNSPECIFIED:
-            zone = "-0000"
-        else:
-            zone = _offset(self.offset, "")
+        ms, zone = self.wcf_parts()
         return f"/Date({ms}{zone})/"
+
+    def wcf_parts(self) -> tuple[int, str]:
+        """The two parts of :meth:`wcf`: milliseconds since 1970 (.NET's ``long`` division of
+        ticks, cut toward zero) and the zone suffix; integer arithmetic only. An unspecified
+        time is taken as UTC, the gateway's own time zone."""
+        span = self.ticks - self.offset * TICKS_PER_MINUTE - UNIX_EPOCH_TICKS
+        ms = span // _TICKS_PER_MS if span >= 0 else -(-span // _TICKS_PER_MS)
+        kind = self.kind
+        if kind is DateTimeKind.UTC:
+            return ms, ""
+        return ms, "-0000" if kind is DateTimeKind.UNSPECIFIED else _offset(self.offset, "")
 
 
 #: DateTime.MinValue, what an unset non-nullable .NET DateTime holds.
@@ -224,13 +227,20 @@ def _from_datetime(
     return NetDateTime._convert(value, offset, kind)
 
 
+#: the slots' own setters: a fresh value is filled without ``__setattr__``'s lookup
+_SET_TICKS = NetDateTime.ticks.__set__  # type: ignore[attr-defined]
+_SET_KIND = NetDateTime.kind.__set__  # type: ignore[attr-defined]
+_SET_OFFSET = NetDateTime.offset.__set__  # type: ignore[attr-defined]
+_SET_FORMS = NetDateTime._forms.__set__  # type: ignore[attr-defined]
+
+
 def _made(ticks: int, kind: DateTimeKind, offset: int) -> NetDateTime:
     """A NetDateTime of values known to be valid (what ``__init__`` checks, spared)."""
     made = _new(NetDateTime)
-    _set(made, "ticks", ticks)
-    _set(made, "kind", kind)
-    _set(made, "offset", offset)
-    _set(made, "_forms", None)
+    _SET_TICKS(made, ticks)
+    _SET_KIND(made, kind)
+    _SET_OFFSET(made, offset)
+    _SET_FORMS(made, None)
     return made
 
 

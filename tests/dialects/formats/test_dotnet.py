@@ -10,6 +10,7 @@ from dialects.formats.dotnet import (
     DATETIME_MIN,
     MAX_TICKS,
     TICKS_PER_MINUTE,
+    UNIX_EPOCH_TICKS,
     DateTimeKind,
     NetDateTime,
     NetEnum,
@@ -78,6 +79,17 @@ def test_wcf_form_by_kind() -> None:
     assert NetDateTime.parse("2020-07-01T00:00:00").wcf() == "/Date(1593561600000-0000)/"
     assert NetDateTime.parse("2020-07-01T02:00:00.0009+02:00").wcf() == "/Date(1593561600000+0200)/"
     assert NetDateTime.parse("1969-12-31T23:59:59.9995Z").wcf() == "/Date(0)/"
+
+
+def test_wcf_milliseconds_are_a_long_division_of_ticks() -> None:
+    """ServiceStack.Text's ``DateTimeExtensions.ToUnixTimeMs`` divides ``long`` ticks by
+    ``TicksPerMillisecond`` (src/ServiceStack.Text/DateTimeExtensions.cs): exact and cut
+    toward zero, also where a float quotient of these ticks would round up a whole ms."""
+    late = NetDateTime(UNIX_EPOCH_TICKS + 99_999_999_999_999_999, DateTimeKind.UTC)
+    assert late.wcf() == "/Date(9999999999999)/"
+    early = NetDateTime(UNIX_EPOCH_TICKS - 99_999_999_999_999_999, DateTimeKind.UTC)
+    assert early.wcf() == "/Date(-9999999999999)/"
+    assert late.wcf_parts() == (9_999_999_999_999, "")
 
 
 def test_shortest_xsd_form() -> None:
@@ -265,3 +277,13 @@ def test_a_wire_form_is_worked_out_once_per_value() -> None:
     assert calls == [value]
     assert NetDateTime.parse("2020-07-01T00:00:00Z").formatted(form) == "/Date(1593561600000)/"
     assert len(calls) == 2
+
+
+@given(st.datetimes(timezones=st.just(UTC)))
+def test_a_utc_datetime_keeps_its_ticks_to_the_edges_of_the_range(value: datetime) -> None:
+    """A UTC datetime, the usual case, is converted by one subtraction; it keeps the same
+    ticks as the checked constructor from 0001-01-01 to 9999-12-31."""
+    made = NetDateTime._convert(value, value.utcoffset(), None)
+    wall = (value.replace(tzinfo=None) - datetime(1, 1, 1)) // timedelta(microseconds=1) * 10
+    assert (made.ticks, made.kind, made.offset) == (wall, DateTimeKind.UTC, 0)
+    assert made == NetDateTime(wall, DateTimeKind.UTC)
