@@ -47,9 +47,26 @@ class CustomerExtras(msgspec.Struct, frozen=True, kw_only=True):
     access_keys: list[AccessKey]
 
 
-def load_extras(store: Store, customer: Customer) -> CustomerExtras:
-    definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
-    values = {v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=customer.id)}
+class CustomValues(msgspec.Struct, frozen=True):
+    """A company's custom field definitions (by id) and a customer's values (by field id), as
+    the database holds them in the caller's transaction: a write that has read them hands
+    them on, so its answer reads neither again."""
+
+    definitions: list[CustomField]
+    values: dict[int, str]
+
+
+def load_extras(
+    store: Store, customer: Customer, custom: CustomValues | None = None
+) -> CustomerExtras:
+    """The customer's extras; ``custom``: its custom fields as this transaction left them."""
+    if custom is None:
+        definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
+        values = {
+            v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=customer.id)
+        }
+    else:
+        definitions, values = custom.definitions, custom.values
     return CustomerExtras(
         custom_fields=[CustomFieldView(definition=d, value=values.get(d.id)) for d in definitions],
         comments=store.find(Comment, customer_id=customer.id, order_by="id"),
@@ -109,18 +126,15 @@ def check_custom_value(d: CustomField, value: str) -> FieldError | None:
 
 def check_custom_values(
     store: Store, customer: Customer, values: dict[int, str]
-) -> tuple[dict[int, str], list[FieldError]]:
-    """The values to store, by field id, and the errors: unknown fields and broken rules."""
+) -> tuple[dict[int, str], list[CustomField], list[FieldError]]:
+    """The values to store, by field id, the company's definitions (by id, as ``load_extras``
+    reads them) and the errors: unknown fields and broken rules."""
     errors: list[FieldError] = []
-    # the same read as ``load_extras`` (one cached answer for both)
-    definitions = {
-        d.id: d
-        for d in store.find(CustomField, company_id=customer.company_id, order_by="id")
-        if d.id in values
-    }
+    definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
+    by_id = {d.id: d for d in definitions}
     accepted: dict[int, str] = {}
     for field_id, value in values.items():
-        definition = definitions.get(field_id)
+        definition = by_id.get(field_id)
         if definition is None:
             errors.append(
                 FieldError(
@@ -132,7 +146,7 @@ def check_custom_values(
         if error:
             errors.append(error)
         accepted[field_id] = value
-    return accepted, errors
+    return accepted, definitions, errors
 
 
 def check_access_keys(
@@ -196,11 +210,14 @@ def store_extras(
     customer: Customer,
     values: dict[int, str] | None,
     keys: tuple[list[AccessKey], list[UUID]] | None,
-) -> None:
+) -> dict[int, str] | None:
     """Write checked custom values and access keys (inside the caller's transaction); a
-    value sent again unchanged costs no statement (clients re-send the whole customer)."""
+    value sent again unchanged costs no statement (clients re-send the whole customer).
+    Answers the customer's custom values as the database now holds them (None: no values
+    given, none read)."""
     cid = customer.id
-    if values:
+    stored = None
+    if values is not None:
         stored = {v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=cid)}
         for field_id, value in values.items():
             wanted = value if value.strip() else None
@@ -208,10 +225,16 @@ def store_extras(
                 continue
             if field_id in stored:
                 store.delete(CustomFieldValue, customer_id=cid, field_id=field_id)
+                del stored[field_id]
             if wanted is not None:
                 store.insert(CustomFieldValue(customer_id=cid, field_id=field_id, value=wanted))
-    if keys is None:
-        return
+                stored[field_id] = wanted
+    if keys is not None:
+        _store_keys(store, cid, keys)
+    return stored
+
+
+def _store_keys(store: Store, cid: UUID, keys: tuple[list[AccessKey], list[UUID]]) -> None:
     add, delete = keys
     if delete:
         store.delete(AccessKey, customer_id=cid, id=delete)

@@ -24,6 +24,7 @@ from core.models import (
 from core.policy import check_customer_access, check_email_change
 from core.services.customer_extras import (
     AccessKeyInput,
+    CustomValues,
     check_access_keys,
     check_custom_values,
     store_extras,
@@ -190,6 +191,18 @@ class CustomerService:
         number: int | None = None,
     ) -> Customer:
         """:meth:`save` inside the caller's write transaction (no savepoint of its own)."""
+        return self.apply_custom(principal, patch, id=id, number=number)[0]
+
+    def apply_custom(
+        self,
+        principal: Principal,
+        patch: CustomerPatch,
+        *,
+        id: UUID | None = None,
+        number: int | None = None,
+    ) -> tuple[Customer, CustomValues | None]:
+        """:meth:`apply`, answering beside the customer its custom fields as this write left
+        them when the patch gives custom values (None otherwise): read once, not again."""
         customer = self._load(principal, id=id, number=number)
         definitions = {
             d.id: d for d in self.store.find(PropertyDefinition, company_id=customer.company_id)
@@ -213,9 +226,11 @@ class CustomerService:
         segments, segment_errors = self._check_segments(patch, customer)
         errors += login_errors + segment_errors
         errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
-        values = None
+        values = custom_fields = None
         if patch.custom_values is not UNSET:
-            values, value_errors = check_custom_values(self.store, customer, patch.custom_values)
+            values, custom_fields, value_errors = check_custom_values(
+                self.store, customer, patch.custom_values
+            )
             errors += value_errors
         keys = None
         if patch.access_keys is not UNSET or patch.access_keys_to_delete is not UNSET:
@@ -232,8 +247,10 @@ class CustomerService:
         updated.updated = self.clock()
         self.store.update(updated, before=customer)
         self._store_children(updated, generic, logins, segments)
-        store_extras(self.store, updated, values, keys)
-        return updated
+        stored = store_extras(self.store, updated, values, keys)
+        if custom_fields is None or stored is None:
+            return updated, None
+        return updated, CustomValues(custom_fields, stored)
 
     def _check_properties(
         self, patch: CustomerPatch, definitions: dict[int, PropertyDefinition]
