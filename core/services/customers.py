@@ -30,7 +30,7 @@ from core.services.customer_extras import (
     store_extras,
 )
 from core.store import Store
-from core.validation import check_email, check_length, check_required
+from core.validation import MAX_TEXT, check_email, check_length, check_required
 
 #: Customer fields a property definition may stand for.
 PROPERTY_FIELDS = ("first_name", "middle_initial", "last_name", "email", "phone")
@@ -82,6 +82,45 @@ class CustomerPatch(msgspec.Struct, kw_only=True):
     custom_values: dict[int, str] | UnsetType = UNSET
     access_keys: list[AccessKeyInput] | UnsetType = UNSET
     access_keys_to_delete: list[UUID] | UnsetType = UNSET
+
+
+class PropertyRules(msgspec.Struct, frozen=True):
+    """A company's property definitions as a patch checks them, worked out once while they
+    hold (``Store.find_derived``): by id, and the length and presence rules of each that
+    stands for a customer field, as (field, name, most characters, required)."""
+
+    by_id: dict[int, PropertyDefinition]
+    fields: tuple[tuple[str, str, int, bool], ...]
+
+    @classmethod
+    def of(cls, definitions: list[PropertyDefinition]) -> PropertyRules:
+        return cls(
+            {d.id: d for d in definitions},
+            tuple(
+                (d.field, d.name, d.max_length or MAX_TEXT, d.is_required)
+                for d in definitions
+                if d.field
+            ),
+        )
+
+
+def _check_fields(
+    customer: Customer, rules: PropertyRules, *, emails_checked: bool
+) -> list[FieldError]:
+    """The e-mail's format (unless its logins were checked) and each field property's length
+    and presence (as ``check_length`` and ``check_required``), in definition order."""
+    errors = []
+    if not emails_checked:
+        error = check_email("email", customer.email)
+        if error:
+            errors.append(error)
+    for field, name, limit, required in rules.fields:
+        value = getattr(customer, field)
+        if value is not None and len(value) > limit:
+            errors.append(check_length(name, value, limit))
+        if required and not value:
+            errors.append(check_required(name, value))
+    return errors
 
 
 class CustomerService:
@@ -204,9 +243,9 @@ class CustomerService:
         """:meth:`apply`, answering beside the customer its custom fields as this write left
         them when the patch gives custom values (None otherwise): read once, not again."""
         customer = self._load(principal, id=id, number=number)
-        definitions = {
-            d.id: d for d in self.store.find(PropertyDefinition, company_id=customer.company_id)
-        }
+        rules = self.store.find_derived(
+            PropertyDefinition, PropertyRules.of, company_id=customer.company_id
+        )
         updated = msgspec.structs.replace(customer)
         for name in PROPERTY_FIELDS:
             value = getattr(patch, name)
@@ -216,7 +255,7 @@ class CustomerService:
             value = getattr(patch, name)
             if value is not UNSET:
                 setattr(updated, name, None if value == "" else value)
-        (generic, direct), errors = self._check_properties(patch, definitions)
+        (generic, direct), errors = self._check_properties(patch, rules.by_id)
         for name, value in direct.items():
             setattr(updated, name, value)
         logins, login_errors = self._check_logins(patch)
@@ -225,7 +264,7 @@ class CustomerService:
             updated.email = emails[0] if emails else None
         segments, segment_errors = self._check_segments(patch, customer)
         errors += login_errors + segment_errors
-        errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
+        errors += _check_fields(updated, rules, emails_checked=logins is not None)
         values = custom_fields = None
         if patch.custom_values is not UNSET:
             values, custom_fields, value_errors = check_custom_values(
@@ -311,22 +350,6 @@ class CustomerService:
             if sid not in known:
                 errors.append(FieldError("membership", "unknown", f"Unknown segment {sid}"))
         return wanted, errors
-
-    def _check_fields(
-        self,
-        customer: Customer,
-        definitions: dict[int, PropertyDefinition],
-        *,
-        emails_checked: bool,
-    ) -> list[FieldError]:
-        errors = [] if emails_checked else [check_email("email", customer.email)]
-        for d in definitions.values():
-            if d.field:
-                value = getattr(customer, d.field)
-                errors.append(check_length(d.name, value, d.max_length))
-                if d.is_required:
-                    errors.append(check_required(d.name, value))
-        return [e for e in errors if e is not None]
 
     def _move_login(self, account: User | None, updated: Customer) -> None:
         """A customer's user login is its e-mail address: keep the two together."""

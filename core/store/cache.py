@@ -32,12 +32,14 @@ is what is committed). Outside a transaction nothing is cached. A hit of a froze
 msgspec Struct with ``frozen=True``: definitions, sessions, links... everything callers only read)
 is the cached value itself, shared; of any other model (the customer, which a patch changes in
 place) a shallow copy: a caller may set attributes of what it read, not the cache's. A ``find``
-answers a new list either way.
+answers a new list either way. A ``find_derived`` answer (what a caller works out from a
+``find`` of a frozen model) is kept beside that model's reads and forgotten with them, shared.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -226,6 +228,18 @@ class ReadCache(ABC):
         if model.__struct_config__.frozen:
             return list(rows)
         return [row.__copy__() for row in rows]
+
+    def find_derived(self, model: type, derive: Callable[[list[Any]], Any], **where: Any) -> Any:
+        if not self._caching or model in self._touched:
+            return derive(self._fetch_many(model, where, None, None, 0))
+        try:  # the hit, without building a fetch
+            return self._cached[model][("derived", derive, *where.items())]
+        except (KeyError, TypeError):
+            return self._lookup(
+                model,
+                ("derived", derive, *_items(where)),
+                lambda: derive(self._fetch_many(model, where, None, None, 0)),
+            )
 
     def count(self, model: type, **where: Any) -> int:
         if not self._caching or model in self._touched:
