@@ -255,15 +255,21 @@ class CustomerService:
             value = getattr(patch, name)
             if value is not UNSET:
                 setattr(updated, name, None if value == "" else value)
-        (generic, direct), errors = self._check_properties(patch, rules.by_id)
-        for name, value in direct.items():
-            setattr(updated, name, value)
-        logins, login_errors = self._check_logins(patch)
-        if logins is not None:
+        errors: list[FieldError] = []
+        generic: dict[int, list[str]] = {}
+        logins = segments = None
+        if patch.properties is not UNSET:
+            generic, direct, errors = self._check_properties(patch.properties, rules.by_id)
+            for name, value in direct.items():
+                setattr(updated, name, value)
+        if patch.logins is not UNSET:
+            logins, login_errors = self._check_logins(patch.logins)
+            errors += login_errors
             emails = [x.name for x in logins if x.kind == LoginKind.EMAIL]
             updated.email = emails[0] if emails else None
-        segments, segment_errors = self._check_segments(patch, customer)
-        errors += login_errors + segment_errors
+        if patch.segment_ids is not UNSET:
+            segments, segment_errors = self._check_segments(patch.segment_ids, customer)
+            errors += segment_errors
         errors += _check_fields(updated, rules, emails_checked=logins is not None)
         values = custom_fields = None
         if patch.custom_values is not UNSET:
@@ -279,29 +285,30 @@ class CustomerService:
             errors += key_errors
         if errors:
             raise ValidationFailed(errors)
-        if (updated.email or "").lower() != (customer.email or "").lower():
+        if updated.email is not customer.email and (
+            (updated.email or "").lower() != (customer.email or "").lower()
+        ):
             account = next(iter(self.store.find(User, customer_id=customer.id)), None)
             check_email_change(principal, customer, has_account=account is not None)
             self._move_login(account, updated)
         updated.updated = self.clock()
         self.store.update(updated, before=customer)
-        self._store_children(updated, generic, logins, segments)
+        if generic or logins is not None or segments is not None:
+            self._store_children(updated, generic, logins, segments)
         stored = store_extras(self.store, updated, values, keys)
         if custom_fields is None or stored is None:
             return updated, None
         return updated, CustomValues(custom_fields, stored)
 
     def _check_properties(
-        self, patch: CustomerPatch, definitions: dict[int, PropertyDefinition]
-    ) -> tuple[tuple[dict[int, list[str]], dict[str, str | None]], list[FieldError]]:
+        self, properties: dict[int, list[str]], definitions: dict[int, PropertyDefinition]
+    ) -> tuple[dict[int, list[str]], dict[str, str | None], list[FieldError]]:
         """The generic property values by id and the values of properties that are a
         customer field (by field name), and the errors."""
         generic: dict[int, list[str]] = {}
         direct: dict[str, str | None] = {}
         errors: list[FieldError] = []
-        if patch.properties is UNSET:
-            return (generic, direct), errors
-        for pid, values in patch.properties.items():
+        for pid, values in properties.items():
             definition = definitions.get(pid)
             field = f"properties[{pid}]"
             if definition is None:
@@ -320,31 +327,25 @@ class CustomerService:
                 error = check_length(definition.name, value, definition.max_length)
                 if error:
                     errors.append(error)
-        return (generic, direct), errors
+        return generic, direct, errors
 
-    def _check_logins(
-        self, patch: CustomerPatch
-    ) -> tuple[list[LoginEntry] | None, list[FieldError]]:
-        """The logins to store (None: unchanged), and the errors."""
+    def _check_logins(self, given: list[LoginEntry]) -> tuple[list[LoginEntry], list[FieldError]]:
+        """The logins to store, and the errors."""
         errors: list[FieldError] = []
-        if patch.logins is UNSET:
-            return None, errors
-        for i, login in enumerate(patch.logins):
+        for i, login in enumerate(given):
             error = check_required(f"logins[{i}].name", login.name.strip())
             if error is None and login.kind == LoginKind.EMAIL:
                 error = check_email(f"logins[{i}].name", login.name.strip())
             if error:
                 errors.append(error)
-        return [LoginEntry(x.name.strip(), x.kind) for x in patch.logins], errors
+        return [LoginEntry(x.name.strip(), x.kind) for x in given], errors
 
     def _check_segments(
-        self, patch: CustomerPatch, customer: Customer
-    ) -> tuple[list[int] | None, list[FieldError]]:
-        """The segment ids to store (None: unchanged), and the errors: unknown segments."""
+        self, segment_ids: list[int], customer: Customer
+    ) -> tuple[list[int], list[FieldError]]:
+        """The segment ids to store, and the errors: unknown segments."""
         errors: list[FieldError] = []
-        if patch.segment_ids is UNSET:
-            return None, errors
-        wanted = sorted(set(patch.segment_ids))
+        wanted = sorted(set(segment_ids))
         known = {s.id for s in self.store.find(Segment, company_id=customer.company_id, id=wanted)}
         for sid in wanted:
             if sid not in known:
