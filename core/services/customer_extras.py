@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
@@ -52,8 +53,20 @@ class CustomValues(msgspec.Struct, frozen=True):
     the database holds them in the caller's transaction: a write that has read them hands
     them on, so its answer reads neither again."""
 
-    definitions: list[CustomField]
+    definitions: Sequence[CustomField]
     values: dict[int, str]
+
+
+class CustomFields(msgspec.Struct, frozen=True):
+    """A company's custom field definitions in id order and by id, worked out once while they
+    hold (``Store.find_derived``, which reads in key order: the id)."""
+
+    ordered: tuple[CustomField, ...]
+    by_id: dict[int, CustomField]
+
+    @classmethod
+    def of(cls, definitions: list[CustomField]) -> CustomFields:
+        return cls(tuple(definitions), {d.id: d for d in definitions})
 
 
 def load_extras(
@@ -74,24 +87,30 @@ def load_extras(
     )
 
 
-def _check_data_type(d: CustomField, field: str, value: str) -> FieldError | None:
+def _field(d: CustomField) -> str:
+    return f"custom_fields[{d.id}]"
+
+
+def _check_data_type(d: CustomField, value: str) -> FieldError | None:
     if d.data_type == "DropDown" and d.values and value not in d.values:
         allowed = ", ".join(d.values)
         return FieldError(
-            field,
+            _field(d),
             "choice",
             f"'{d.name}' must be one of: {allowed}",
             {"name": d.name, "values": allowed, "value": value},
         )
     if d.data_type == "CheckBox" and value.lower() not in CHECKBOX_VALUES:
-        return FieldError(field, "format", f"'{d.name}' must be true or false", {"name": d.name})
+        return FieldError(
+            _field(d), "format", f"'{d.name}' must be true or false", {"name": d.name}
+        )
     if d.data_type == "Number" and not re.fullmatch(r"-?[0-9]+", value):
-        return FieldError(field, "format", f"'{d.name}' must be a number", {"name": d.name})
+        return FieldError(_field(d), "format", f"'{d.name}' must be a number", {"name": d.name})
     if d.data_type == "Date":
         try:
             date.fromisoformat(value)
         except ValueError:
-            return FieldError(field, "format", f"'{d.name}' must be a date", {"name": d.name})
+            return FieldError(_field(d), "format", f"'{d.name}' must be a date", {"name": d.name})
     return None
 
 
@@ -101,37 +120,37 @@ def _configured(message: str | None) -> dict[str, str]:
 
 
 def check_custom_value(d: CustomField, value: str) -> FieldError | None:
-    """One custom field value against its definition: the first rule it breaks, if any."""
-    field = f"custom_fields[{d.id}]"
-    params = {"name": d.name}
+    """One custom field value against its definition: the first rule it breaks, if any (a
+    value that breaks none builds no error text)."""
     if not value.strip():
         if d.is_mandatory:
             configured = _configured(d.mandatory_error_message)
             message = d.mandatory_error_message or f"'{d.name}' must not be empty"
-            return FieldError(field, "required", message, params | configured)
+            return FieldError(_field(d), "required", message, {"name": d.name} | configured)
         return None
     if d.max_length and len(value) > d.max_length:
         return FieldError(
-            field,
+            _field(d),
             "max_length",
             f"'{d.name}' must be {d.max_length} characters or fewer; {len(value)} given",
-            params | {"max_length": str(d.max_length), "length": str(len(value))},
+            {"name": d.name, "max_length": str(d.max_length), "length": str(len(value))},
         )
     if d.regex and not re.search(d.regex, value):
         message = d.regex_error_message or f"'{d.name}' is not in the correct format"
         configured = _configured(d.regex_error_message)
-        return FieldError(field, "pattern", message, params | {"pattern": d.regex} | configured)
-    return _check_data_type(d, field, value)
+        params = {"name": d.name, "pattern": d.regex} | configured
+        return FieldError(_field(d), "pattern", message, params)
+    return _check_data_type(d, value)
 
 
 def check_custom_values(
     store: Store, customer: Customer, values: dict[int, str]
-) -> tuple[dict[int, str], list[CustomField], list[FieldError]]:
+) -> tuple[dict[int, str], tuple[CustomField, ...], list[FieldError]]:
     """The values to store, by field id, the company's definitions (by id, as ``load_extras``
     reads them) and the errors: unknown fields and broken rules."""
     errors: list[FieldError] = []
-    definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
-    by_id = {d.id: d for d in definitions}
+    fields = store.find_derived(CustomField, CustomFields.of, company_id=customer.company_id)
+    by_id = fields.by_id
     accepted: dict[int, str] = {}
     for field_id, value in values.items():
         definition = by_id.get(field_id)
@@ -146,7 +165,7 @@ def check_custom_values(
         if error:
             errors.append(error)
         accepted[field_id] = value
-    return accepted, definitions, errors
+    return accepted, fields.ordered, errors
 
 
 def check_access_keys(
