@@ -38,6 +38,8 @@ answers a new list either way. A ``find_derived`` answer (what a caller works ou
 
 from __future__ import annotations
 
+import functools
+import operator
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -290,8 +292,7 @@ class ReadCache(ABC):
         if row is None:
             self._updated.pop(model, None)
         else:
-            key = tuple(getattr(row, name) for name in model.__key__)
-            self._updated.setdefault(model, {})[key] = row
+            self._updated.setdefault(model, {})[_key_of(model)(row)] = row
 
     def _cache_undo(self) -> None:
         """Rolled back to a savepoint: what it updated is not what commits."""
@@ -375,6 +376,16 @@ class ReadCache(ABC):
         """Rolled back: the database holds what the cache saw (a failed commit left a stamp
         that is not in the database, so the next transaction starts afresh)."""
         self._caching = False
+
+
+@functools.cache
+def _key_of(model: type) -> Callable[[Any], tuple[Any, ...]]:
+    """How to read the key of a row of ``model`` (as a tuple), made once per model."""
+    names = model.__key__
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    get = operator.attrgetter(names[0])
+    return lambda row: (get(row),)
 
 
 def _items(where: dict[str, Any]) -> Any:
