@@ -109,7 +109,7 @@ def _check_fields(
 ) -> list[FieldError]:
     """The e-mail's format (unless its logins were checked) and each field property's length
     and presence (as ``check_length`` and ``check_required``), in definition order."""
-    errors = []
+    errors: list[FieldError] = []
     if not emails_checked:
         error = check_email("email", customer.email)
         if error:

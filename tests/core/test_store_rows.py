@@ -139,7 +139,8 @@ def test_text_and_utc_times_are_answered_as_written_others_as_read_back() -> Non
     name, later = "Walt", datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
     changed = msgspec.structs.replace(CUSTOMER, first_name=name, updated=later)
     _, _, stored = mapper.update(changed, before=CUSTOMER)
-    assert stored.first_name is name and stored.updated is later
+    assert stored.first_name is name
+    assert stored.updated is later
     assert stored == mapper.stored(changed)
     zoned = later.astimezone(timezone(timedelta(hours=2)))
     _, _, stored = mapper.update(msgspec.structs.replace(CUSTOMER, updated=zoned), CUSTOMER)
