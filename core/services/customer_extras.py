@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
@@ -47,9 +48,38 @@ class CustomerExtras(msgspec.Struct, frozen=True, kw_only=True):
     access_keys: list[AccessKey]
 
 
-def load_extras(store: Store, customer: Customer) -> CustomerExtras:
-    definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
-    values = {v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=customer.id)}
+class CustomValues(msgspec.Struct, frozen=True):
+    """A company's custom field definitions (by id) and a customer's values (by field id), as
+    the database holds them in the caller's transaction: a write that has read them hands
+    them on, so its answer reads neither again."""
+
+    definitions: Sequence[CustomField]
+    values: dict[int, str]
+
+
+class CustomFields(msgspec.Struct, frozen=True):
+    """A company's custom field definitions in id order and by id, worked out once while they
+    hold (``Store.find_derived``, which reads in key order: the id)."""
+
+    ordered: tuple[CustomField, ...]
+    by_id: dict[int, CustomField]
+
+    @classmethod
+    def of(cls, definitions: list[CustomField]) -> CustomFields:
+        return cls(tuple(definitions), {d.id: d for d in definitions})
+
+
+def load_extras(
+    store: Store, customer: Customer, custom: CustomValues | None = None
+) -> CustomerExtras:
+    """The customer's extras; ``custom``: its custom fields as this transaction left them."""
+    if custom is None:
+        definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
+        values = {
+            v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=customer.id)
+        }
+    else:
+        definitions, values = custom.definitions, custom.values
     return CustomerExtras(
         custom_fields=[CustomFieldView(definition=d, value=values.get(d.id)) for d in definitions],
         comments=store.find(Comment, customer_id=customer.id, order_by="id"),
@@ -57,24 +87,30 @@ def load_extras(store: Store, customer: Customer) -> CustomerExtras:
     )
 
 
-def _check_data_type(d: CustomField, field: str, value: str) -> FieldError | None:
+def _field(d: CustomField) -> str:
+    return f"custom_fields[{d.id}]"
+
+
+def _check_data_type(d: CustomField, value: str) -> FieldError | None:
     if d.data_type == "DropDown" and d.values and value not in d.values:
         allowed = ", ".join(d.values)
         return FieldError(
-            field,
+            _field(d),
             "choice",
             f"'{d.name}' must be one of: {allowed}",
             {"name": d.name, "values": allowed, "value": value},
         )
     if d.data_type == "CheckBox" and value.lower() not in CHECKBOX_VALUES:
-        return FieldError(field, "format", f"'{d.name}' must be true or false", {"name": d.name})
+        return FieldError(
+            _field(d), "format", f"'{d.name}' must be true or false", {"name": d.name}
+        )
     if d.data_type == "Number" and not re.fullmatch(r"-?[0-9]+", value):
-        return FieldError(field, "format", f"'{d.name}' must be a number", {"name": d.name})
+        return FieldError(_field(d), "format", f"'{d.name}' must be a number", {"name": d.name})
     if d.data_type == "Date":
         try:
             date.fromisoformat(value)
         except ValueError:
-            return FieldError(field, "format", f"'{d.name}' must be a date", {"name": d.name})
+            return FieldError(_field(d), "format", f"'{d.name}' must be a date", {"name": d.name})
     return None
 
 
@@ -84,43 +120,40 @@ def _configured(message: str | None) -> dict[str, str]:
 
 
 def check_custom_value(d: CustomField, value: str) -> FieldError | None:
-    """One custom field value against its definition: the first rule it breaks, if any."""
-    field = f"custom_fields[{d.id}]"
-    params = {"name": d.name}
+    """One custom field value against its definition: the first rule it breaks, if any (a
+    value that breaks none builds no error text)."""
     if not value.strip():
         if d.is_mandatory:
             configured = _configured(d.mandatory_error_message)
             message = d.mandatory_error_message or f"'{d.name}' must not be empty"
-            return FieldError(field, "required", message, params | configured)
+            return FieldError(_field(d), "required", message, {"name": d.name} | configured)
         return None
     if d.max_length and len(value) > d.max_length:
         return FieldError(
-            field,
+            _field(d),
             "max_length",
             f"'{d.name}' must be {d.max_length} characters or fewer; {len(value)} given",
-            params | {"max_length": str(d.max_length), "length": str(len(value))},
+            {"name": d.name, "max_length": str(d.max_length), "length": str(len(value))},
         )
     if d.regex and not re.search(d.regex, value):
         message = d.regex_error_message or f"'{d.name}' is not in the correct format"
         configured = _configured(d.regex_error_message)
-        return FieldError(field, "pattern", message, params | {"pattern": d.regex} | configured)
-    return _check_data_type(d, field, value)
+        params = {"name": d.name, "pattern": d.regex} | configured
+        return FieldError(_field(d), "pattern", message, params)
+    return _check_data_type(d, value)
 
 
 def check_custom_values(
     store: Store, customer: Customer, values: dict[int, str]
-) -> tuple[dict[int, str], list[FieldError]]:
-    """The values to store, by field id, and the errors: unknown fields and broken rules."""
+) -> tuple[dict[int, str], tuple[CustomField, ...], list[FieldError]]:
+    """The values to store, by field id, the company's definitions (by id, as ``load_extras``
+    reads them) and the errors: unknown fields and broken rules."""
     errors: list[FieldError] = []
-    # the same read as ``load_extras`` (one cached answer for both)
-    definitions = {
-        d.id: d
-        for d in store.find(CustomField, company_id=customer.company_id, order_by="id")
-        if d.id in values
-    }
+    fields = store.find_derived(CustomField, CustomFields.of, company_id=customer.company_id)
+    by_id = fields.by_id
     accepted: dict[int, str] = {}
     for field_id, value in values.items():
-        definition = definitions.get(field_id)
+        definition = by_id.get(field_id)
         if definition is None:
             errors.append(
                 FieldError(
@@ -132,7 +165,7 @@ def check_custom_values(
         if error:
             errors.append(error)
         accepted[field_id] = value
-    return accepted, errors
+    return accepted, fields.ordered, errors
 
 
 def check_access_keys(
@@ -196,11 +229,14 @@ def store_extras(
     customer: Customer,
     values: dict[int, str] | None,
     keys: tuple[list[AccessKey], list[UUID]] | None,
-) -> None:
+) -> dict[int, str] | None:
     """Write checked custom values and access keys (inside the caller's transaction); a
-    value sent again unchanged costs no statement (clients re-send the whole customer)."""
+    value sent again unchanged costs no statement (clients re-send the whole customer).
+    Answers the customer's custom values as the database now holds them (None: no values
+    given, none read)."""
     cid = customer.id
-    if values:
+    stored = None
+    if values is not None:
         stored = {v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=cid)}
         for field_id, value in values.items():
             wanted = value if value.strip() else None
@@ -208,10 +244,16 @@ def store_extras(
                 continue
             if field_id in stored:
                 store.delete(CustomFieldValue, customer_id=cid, field_id=field_id)
+                del stored[field_id]
             if wanted is not None:
                 store.insert(CustomFieldValue(customer_id=cid, field_id=field_id, value=wanted))
-    if keys is None:
-        return
+                stored[field_id] = wanted
+    if keys is not None:
+        _store_keys(store, cid, keys)
+    return stored
+
+
+def _store_keys(store: Store, cid: UUID, keys: tuple[list[AccessKey], list[UUID]]) -> None:
     add, delete = keys
     if delete:
         store.delete(AccessKey, customer_id=cid, id=delete)

@@ -24,12 +24,13 @@ from core.models import (
 from core.policy import check_customer_access, check_email_change
 from core.services.customer_extras import (
     AccessKeyInput,
+    CustomValues,
     check_access_keys,
     check_custom_values,
     store_extras,
 )
 from core.store import Store
-from core.validation import check_email, check_length, check_required
+from core.validation import MAX_TEXT, check_email, check_length, check_required
 
 #: Customer fields a property definition may stand for.
 PROPERTY_FIELDS = ("first_name", "middle_initial", "last_name", "email", "phone")
@@ -81,6 +82,45 @@ class CustomerPatch(msgspec.Struct, kw_only=True):
     custom_values: dict[int, str] | UnsetType = UNSET
     access_keys: list[AccessKeyInput] | UnsetType = UNSET
     access_keys_to_delete: list[UUID] | UnsetType = UNSET
+
+
+class PropertyRules(msgspec.Struct, frozen=True):
+    """A company's property definitions as a patch checks them, worked out once while they
+    hold (``Store.find_derived``): by id, and the length and presence rules of each that
+    stands for a customer field, as (field, name, most characters, required)."""
+
+    by_id: dict[int, PropertyDefinition]
+    fields: tuple[tuple[str, str, int, bool], ...]
+
+    @classmethod
+    def of(cls, definitions: list[PropertyDefinition]) -> PropertyRules:
+        return cls(
+            {d.id: d for d in definitions},
+            tuple(
+                (d.field, d.name, d.max_length or MAX_TEXT, d.is_required)
+                for d in definitions
+                if d.field
+            ),
+        )
+
+
+def _check_fields(
+    customer: Customer, rules: PropertyRules, *, emails_checked: bool
+) -> list[FieldError]:
+    """The e-mail's format (unless its logins were checked) and each field property's length
+    and presence (as ``check_length`` and ``check_required``), in definition order."""
+    errors: list[FieldError] = []
+    if not emails_checked:
+        error = check_email("email", customer.email)
+        if error:
+            errors.append(error)
+    for field, name, limit, required in rules.fields:
+        value = getattr(customer, field)
+        if value is not None and len(value) > limit:
+            errors.append(check_length(name, value, limit))
+        if required and not value:
+            errors.append(check_required(name, value))
+    return errors
 
 
 class CustomerService:
@@ -190,10 +230,22 @@ class CustomerService:
         number: int | None = None,
     ) -> Customer:
         """:meth:`save` inside the caller's write transaction (no savepoint of its own)."""
+        return self.apply_custom(principal, patch, id=id, number=number)[0]
+
+    def apply_custom(
+        self,
+        principal: Principal,
+        patch: CustomerPatch,
+        *,
+        id: UUID | None = None,
+        number: int | None = None,
+    ) -> tuple[Customer, CustomValues | None]:
+        """:meth:`apply`, answering beside the customer its custom fields as this write left
+        them when the patch gives custom values (None otherwise): read once, not again."""
         customer = self._load(principal, id=id, number=number)
-        definitions = {
-            d.id: d for d in self.store.find(PropertyDefinition, company_id=customer.company_id)
-        }
+        rules = self.store.find_derived(
+            PropertyDefinition, PropertyRules.of, company_id=customer.company_id
+        )
         updated = msgspec.structs.replace(customer)
         for name in PROPERTY_FIELDS:
             value = getattr(patch, name)
@@ -203,19 +255,27 @@ class CustomerService:
             value = getattr(patch, name)
             if value is not UNSET:
                 setattr(updated, name, None if value == "" else value)
-        (generic, direct), errors = self._check_properties(patch, definitions)
-        for name, value in direct.items():
-            setattr(updated, name, value)
-        logins, login_errors = self._check_logins(patch)
-        if logins is not None:
+        errors: list[FieldError] = []
+        generic: dict[int, list[str]] = {}
+        logins = segments = None
+        if patch.properties is not UNSET:
+            generic, direct, errors = self._check_properties(patch.properties, rules.by_id)
+            for name, value in direct.items():
+                setattr(updated, name, value)
+        if patch.logins is not UNSET:
+            logins, login_errors = self._check_logins(patch.logins)
+            errors += login_errors
             emails = [x.name for x in logins if x.kind == LoginKind.EMAIL]
             updated.email = emails[0] if emails else None
-        segments, segment_errors = self._check_segments(patch, customer)
-        errors += login_errors + segment_errors
-        errors += self._check_fields(updated, definitions, emails_checked=logins is not None)
-        values = None
+        if patch.segment_ids is not UNSET:
+            segments, segment_errors = self._check_segments(patch.segment_ids, customer)
+            errors += segment_errors
+        errors += _check_fields(updated, rules, emails_checked=logins is not None)
+        values = custom_fields = None
         if patch.custom_values is not UNSET:
-            values, value_errors = check_custom_values(self.store, customer, patch.custom_values)
+            values, custom_fields, value_errors = check_custom_values(
+                self.store, customer, patch.custom_values
+            )
             errors += value_errors
         keys = None
         if patch.access_keys is not UNSET or patch.access_keys_to_delete is not UNSET:
@@ -225,27 +285,30 @@ class CustomerService:
             errors += key_errors
         if errors:
             raise ValidationFailed(errors)
-        if (updated.email or "").lower() != (customer.email or "").lower():
+        if updated.email is not customer.email and (
+            (updated.email or "").lower() != (customer.email or "").lower()
+        ):
             account = next(iter(self.store.find(User, customer_id=customer.id)), None)
             check_email_change(principal, customer, has_account=account is not None)
             self._move_login(account, updated)
         updated.updated = self.clock()
         self.store.update(updated, before=customer)
-        self._store_children(updated, generic, logins, segments)
-        store_extras(self.store, updated, values, keys)
-        return updated
+        if generic or logins is not None or segments is not None:
+            self._store_children(updated, generic, logins, segments)
+        stored = store_extras(self.store, updated, values, keys)
+        if custom_fields is None or stored is None:
+            return updated, None
+        return updated, CustomValues(custom_fields, stored)
 
     def _check_properties(
-        self, patch: CustomerPatch, definitions: dict[int, PropertyDefinition]
-    ) -> tuple[tuple[dict[int, list[str]], dict[str, str | None]], list[FieldError]]:
+        self, properties: dict[int, list[str]], definitions: dict[int, PropertyDefinition]
+    ) -> tuple[dict[int, list[str]], dict[str, str | None], list[FieldError]]:
         """The generic property values by id and the values of properties that are a
         customer field (by field name), and the errors."""
         generic: dict[int, list[str]] = {}
         direct: dict[str, str | None] = {}
         errors: list[FieldError] = []
-        if patch.properties is UNSET:
-            return (generic, direct), errors
-        for pid, values in patch.properties.items():
+        for pid, values in properties.items():
             definition = definitions.get(pid)
             field = f"properties[{pid}]"
             if definition is None:
@@ -264,52 +327,30 @@ class CustomerService:
                 error = check_length(definition.name, value, definition.max_length)
                 if error:
                     errors.append(error)
-        return (generic, direct), errors
+        return generic, direct, errors
 
-    def _check_logins(
-        self, patch: CustomerPatch
-    ) -> tuple[list[LoginEntry] | None, list[FieldError]]:
-        """The logins to store (None: unchanged), and the errors."""
+    def _check_logins(self, given: list[LoginEntry]) -> tuple[list[LoginEntry], list[FieldError]]:
+        """The logins to store, and the errors."""
         errors: list[FieldError] = []
-        if patch.logins is UNSET:
-            return None, errors
-        for i, login in enumerate(patch.logins):
+        for i, login in enumerate(given):
             error = check_required(f"logins[{i}].name", login.name.strip())
             if error is None and login.kind == LoginKind.EMAIL:
                 error = check_email(f"logins[{i}].name", login.name.strip())
             if error:
                 errors.append(error)
-        return [LoginEntry(x.name.strip(), x.kind) for x in patch.logins], errors
+        return [LoginEntry(x.name.strip(), x.kind) for x in given], errors
 
     def _check_segments(
-        self, patch: CustomerPatch, customer: Customer
-    ) -> tuple[list[int] | None, list[FieldError]]:
-        """The segment ids to store (None: unchanged), and the errors: unknown segments."""
+        self, segment_ids: list[int], customer: Customer
+    ) -> tuple[list[int], list[FieldError]]:
+        """The segment ids to store, and the errors: unknown segments."""
         errors: list[FieldError] = []
-        if patch.segment_ids is UNSET:
-            return None, errors
-        wanted = sorted(set(patch.segment_ids))
+        wanted = sorted(set(segment_ids))
         known = {s.id for s in self.store.find(Segment, company_id=customer.company_id, id=wanted)}
         for sid in wanted:
             if sid not in known:
                 errors.append(FieldError("membership", "unknown", f"Unknown segment {sid}"))
         return wanted, errors
-
-    def _check_fields(
-        self,
-        customer: Customer,
-        definitions: dict[int, PropertyDefinition],
-        *,
-        emails_checked: bool,
-    ) -> list[FieldError]:
-        errors = [] if emails_checked else [check_email("email", customer.email)]
-        for d in definitions.values():
-            if d.field:
-                value = getattr(customer, d.field)
-                errors.append(check_length(d.name, value, d.max_length))
-                if d.is_required:
-                    errors.append(check_required(d.name, value))
-        return [e for e in errors if e is not None]
 
     def _move_login(self, account: User | None, updated: Customer) -> None:
         """A customer's user login is its e-mail address: keep the two together."""

@@ -103,8 +103,8 @@ class ProfileService:
         if company_id is not None and company_id != principal.company_id:
             raise NotFound("customer", id)
         with self.store.write():
-            customer = self.customers.apply(principal, patch, id=id)
-            return Profile(customer=customer, extras=load_extras(self.store, customer))
+            customer, custom = self.customers.apply_custom(principal, patch, id=id)
+            return Profile(customer=customer, extras=load_extras(self.store, customer, custom))
 
     def query(self, principal: Principal, q: CustomerQuery) -> QueryPage:
         """The page of matching customers the principal may see (a customer sees itself)."""

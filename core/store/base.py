@@ -9,11 +9,13 @@ the gateway's operating state (``gateway.state.StateStore``); this protocol does
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
+D = TypeVar("D")
 
 
 class StoreError(Exception):
@@ -65,6 +67,12 @@ class Store(Protocol):
         offset: int = 0,
         **where: Any,
     ) -> list[T]: ...
+
+    def find_derived(self, model: type[T], derive: Callable[[list[T]], D], **where: Any) -> D:
+        """``derive(find(model, **where))``, remembered with that read while it holds (see
+        ``core.store.cache``): for what a request works out afresh from rows of a frozen
+        model (a lookup table, a list of rules); the answer is shared, never to be changed."""
+        ...
 
     def count(self, model: type, **where: Any) -> int: ...
 

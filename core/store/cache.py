@@ -32,12 +32,16 @@ is what is committed). Outside a transaction nothing is cached. A hit of a froze
 msgspec Struct with ``frozen=True``: definitions, sessions, links... everything callers only read)
 is the cached value itself, shared; of any other model (the customer, which a patch changes in
 place) a shallow copy: a caller may set attributes of what it read, not the cache's. A ``find``
-answers a new list either way.
+answers a new list either way. A ``find_derived`` answer (what a caller works out from a
+``find`` of a frozen model) is kept beside that model's reads and forgotten with them, shared.
 """
 
 from __future__ import annotations
 
+import functools
+import operator
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -227,6 +231,18 @@ class ReadCache(ABC):
             return list(rows)
         return [row.__copy__() for row in rows]
 
+    def find_derived(self, model: type, derive: Callable[[list[Any]], Any], **where: Any) -> Any:
+        if not self._caching or model in self._touched:
+            return derive(self._fetch_many(model, where, None, None, 0))
+        try:  # the hit, without building a fetch
+            return self._cached[model][("derived", derive, *where.items())]
+        except (KeyError, TypeError):
+            return self._lookup(
+                model,
+                ("derived", derive, *_items(where)),
+                lambda: derive(self._fetch_many(model, where, None, None, 0)),
+            )
+
     def count(self, model: type, **where: Any) -> int:
         if not self._caching or model in self._touched:
             return self._fetch_count(model, where)
@@ -276,8 +292,7 @@ class ReadCache(ABC):
         if row is None:
             self._updated.pop(model, None)
         else:
-            key = tuple(getattr(row, name) for name in model.__key__)
-            self._updated.setdefault(model, {})[key] = row
+            self._updated.setdefault(model, {})[_key_of(model)(row)] = row
 
     def _cache_undo(self) -> None:
         """Rolled back to a savepoint: what it updated is not what commits."""
@@ -361,6 +376,16 @@ class ReadCache(ABC):
         """Rolled back: the database holds what the cache saw (a failed commit left a stamp
         that is not in the database, so the next transaction starts afresh)."""
         self._caching = False
+
+
+@functools.cache
+def _key_of(model: type) -> Callable[[Any], tuple[Any, ...]]:
+    """How to read the key of a row of ``model`` (as a tuple), made once per model."""
+    names = model.__key__
+    if len(names) > 1:
+        return operator.attrgetter(*names)
+    get = operator.attrgetter(names[0])
+    return lambda row: (get(row),)
 
 
 def _items(where: dict[str, Any]) -> Any:

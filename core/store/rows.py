@@ -6,7 +6,7 @@ import enum
 import functools
 import operator
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -62,6 +62,19 @@ def _exact(t: msgspec.inspect.Type) -> bool:
     return False
 
 
+def _kept(t: msgspec.inspect.Type) -> type | None:
+    """The type of a column's values that the database hands back as they were written: text,
+    and a time in UTC (which reads back as the very same time); None: convert them."""
+    if isinstance(t, msgspec.inspect.UnionType):
+        inner = [x for x in t.types if not isinstance(x, msgspec.inspect.NoneType)]
+        return _kept(inner[0]) if len(inner) == 1 else None
+    if isinstance(t, msgspec.inspect.StrType) and not (t.min_length or t.max_length or t.pattern):
+        return str
+    if isinstance(t, msgspec.inspect.DateTimeType) and t.tz is not False:
+        return datetime
+    return None
+
+
 def _differs(new: Any, old: Any) -> bool:
     """Whether a column's stored value changes: Python's equality, and what it does not tell
     apart (``1`` from ``1.0``, a time from the same instant in another zone, such a time
@@ -92,6 +105,8 @@ class RowMapper:
         self._values = operator.attrgetter(*self.columns)
         self._list_type = list[model]
         self._converters = [_converter(f.type) for f in info.fields]
+        #: Per column, the type whose values read back as written (see ``_kept``).
+        self._kept = tuple(_kept(f.type) for f in info.fields)
         #: Each column's annotation, to read one column back as the database answers it.
         self._types = tuple(f.type for f in msgspec.structs.fields(model))
         cols = ", ".join(f'"{c}"' for c in self.columns)
@@ -145,31 +160,37 @@ class RowMapper:
             return self._update_sql(self._rest), params, self._reloaded(row)
         new, old = self._values(obj), self._values(before)
         exact = self._exact
-        changed = tuple(
-            [
-                i
-                for i in self._rest
-                if new[i] is not old[i]
-                and (new[i] != old[i] if i in exact else _differs(new[i], old[i]))
-            ]
-        )
-        if not changed:
+        changed_at = []
+        for i in self._rest:
+            value, was = new[i], old[i]
+            if value is not was and (value != was if i in exact else _differs(value, was)):
+                changed_at.append(i)
+        if not changed_at:
             return None, [], None
+        changed = tuple(changed_at)
         converters = self._converters
         params = []
         for i in (*changed, *self._key_at):
             value, convert = new[i], converters[i]
             params.append(value if convert is None or value is None else convert(value))
         self._checked(params)
-        return self._update_sql(changed), params, self._restored(before, changed, params)
+        return self._update_sql(changed), params, self._restored(before, changed, params, new)
 
-    def _restored(self, before: Any, changed: tuple[int, ...], params: list[Any]) -> Any:
+    def _restored(
+        self, before: Any, changed: tuple[int, ...], params: list[Any], new: tuple[Any, ...]
+    ) -> Any:
         """``before`` (as stored) with the ``changed`` columns as the database hands back
-        ``params``: what :meth:`stored` answers, converting only those columns."""
+        ``params`` (written from ``new``): what :meth:`stored` answers, converting only those
+        columns, and of them only values that do not read back as written."""
         values = {}
+        kept = self._kept
         try:
             for i, value in zip(changed, params, strict=False):
                 name = self.columns[i]
+                written = new[i]
+                if type(written) is kept[i] and (kept[i] is str or written.tzinfo is UTC):
+                    values[name] = written
+                    continue
                 if value is not None and name in self.nested:
                     value = msgspec.json.decode(value)
                 values[name] = msgspec.convert(value, self._types[i], strict=False)

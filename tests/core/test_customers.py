@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import uuid
 
+import msgspec
 import pytest
 
 from core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from core.models import Customer, LoginKind, User
+from core.models import Customer, LoginKind, PropertyDefinition, User
 from core.services import Core
 from core.services.customers import CustomerPatch, LoginEntry
+from core.validation import MAX_TEXT
 from tests.helpers import JANE_ID, JOHN_ID, WALTER_ID, FakeClock
 
 
@@ -196,3 +198,19 @@ def test_a_login_taken_by_another_user_is_a_conflict(core: Core) -> None:
 def test_property_definitions_of_the_callers_company(core: Core) -> None:
     names = [d.name for d in core.customers.property_definitions(login(core, "admin@other.local"))]
     assert names == ["First Name", "Last Name"]
+
+
+def test_a_changed_property_definition_is_checked_at_once(core: Core) -> None:
+    """The field rules a patch is checked by are worked out once and kept only while the
+    definitions hold: one made required, without a limit, applies to the next patch."""
+    john = login(core, "customer11@1to1service.com")
+    core.customers.update(john, CustomerPatch(last_name="Doe"), number=466)
+    with core.store.write():
+        last = next(d for d in core.store.find(PropertyDefinition) if d.field == "last_name")
+        changed = msgspec.structs.replace(last, is_required=True, max_length=None)
+        core.store.update(changed, before=last)
+    for value, code in ((None, "required"), ("x" * (MAX_TEXT + 1), "max_length")):
+        with pytest.raises(ValidationFailed) as err:
+            core.customers.update(john, CustomerPatch(last_name=value), number=466)
+        assert [(e.field, e.code) for e in err.value.errors] == [(last.name, code)]
+    assert core.customers.update(john, CustomerPatch(last_name="x" * MAX_TEXT), number=466)

@@ -141,3 +141,21 @@ def test_a_custom_value_sent_again_unchanged_is_not_rewritten(
     cleared = core.profiles.update(admin(core), CustomerPatch(custom_values={1: " "}), JOHN, None)
     assert writes == ["delete", "insert", "delete"]
     assert {f.definition.id: f.value for f in cleared.extras.custom_fields}[1] is None
+
+
+@pytest.mark.parametrize(
+    "values",
+    [{1: "2", 2: "M-9"}, {1: " "}, {1: "", 3: "SMS"}, {}, None],
+    ids=["set", "clear", "clear-unset-and-set", "none-given", "unset"],
+)
+def test_an_update_answers_the_extras_a_fresh_read_answers(
+    core: Core, values: dict[int, str] | None
+) -> None:
+    """The custom fields an update read and wrote are handed to its answer, not read again:
+    that answer is the one a later read gives."""
+    core.profiles.update(admin(core), CustomerPatch(custom_values={1: "3"}), JOHN, None)
+    patch = (
+        CustomerPatch(last_name="Doe") if values is None else CustomerPatch(custom_values=values)
+    )
+    updated = core.profiles.update(admin(core), patch, JOHN, None)
+    assert updated == core.profiles.get(admin(core), JOHN)

@@ -474,3 +474,35 @@ def test_a_store_trusts_its_cache_after_sync_outside_transactions(tmp_path: Path
         assert not store.trusts_cache
     assert store.trusts_cache
     store.close()
+
+
+def test_a_derived_read_is_worked_out_once_while_its_rows_hold(pair: tuple[Store, Store]) -> None:
+    """``find_derived`` remembers what it worked out with the model's reads: again on a
+    write of that model here or by another connection, and afresh inside a transaction that
+    changed the model (never from rows the database no longer holds)."""
+    one, two = pair
+    acme = saved(one)
+    derived: list[list[str]] = []
+
+    def names(rows: list[Company]) -> list[str]:
+        derived.append([c.name for c in rows])
+        return derived[-1]
+
+    def read() -> list[str]:
+        with one.read():
+            return one.find_derived(Company, names, code="ACME")
+
+    assert read() == read() == ["Acme"]
+    assert len(derived) == 1
+    with one.write():
+        one.update(Company(id=acme.id, code="ACME", name="Changed"))
+        assert one.find_derived(Company, names, code="ACME") == ["Changed"]
+    assert read() == ["Changed"]
+    with two.write():
+        two.update(Company(id=acme.id, code="ACME", name="Elsewhere"))
+    one.sync()
+    assert read() == read() == ["Elsewhere"]
+    assert len(derived) == 4  # Acme, Changed in and after the write, Elsewhere
+    assert one.find_derived(Company, names, code="ACME") == ["Elsewhere"]  # no transaction
+    with one.read():
+        assert one.find_derived(Company, names, code=["ACME"]) == ["Elsewhere"]

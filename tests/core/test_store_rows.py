@@ -130,3 +130,19 @@ def test_text_only_columns_are_compared_by_equality_alone() -> None:
     assert not _exact(msgspec.inspect.type_info(dict[str, datetime]))
     same = msgspec.structs.replace(CUSTOMER, invoice_address=InvoiceAddress(city="Lund"))
     assert mapper.update(same, before=CUSTOMER) == (None, [], None)
+
+
+def test_text_and_utc_times_are_answered_as_written_others_as_read_back() -> None:
+    """A text value and a time in UTC read back as the very value written (no conversion);
+    a time in another zone is answered as the database hands it back."""
+    mapper = RowMapper(Customer)
+    name, later = "Walt", datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC)
+    changed = msgspec.structs.replace(CUSTOMER, first_name=name, updated=later)
+    _, _, stored = mapper.update(changed, before=CUSTOMER)
+    assert stored.first_name is name
+    assert stored.updated is later
+    assert stored == mapper.stored(changed)
+    zoned = later.astimezone(timezone(timedelta(hours=2)))
+    _, _, stored = mapper.update(msgspec.structs.replace(CUSTOMER, updated=zoned), CUSTOMER)
+    assert stored.updated is not zoned
+    assert stored == mapper.stored(msgspec.structs.replace(CUSTOMER, updated=zoned))
