@@ -9,7 +9,8 @@ reads of the models whose stamps moved, no others: customers written elsewhere l
 sessions and field definitions cached here. A writer forgets only the models it changed. So N
 processes on one database stay exactly as consistent as one, and a read-mostly request costs
 one query. A store that no other connection caches beside (SQLite: ``core.store.readers``)
-keeps the stamps in memory and writes none: nobody would read them.
+keeps the stamps in memory and writes none: nobody would read them (its data version is then
+the last stamp alone, which no other version equals).
 
 A gateway serving requests calls ``sync()`` once per request instead: it reads the data version
 (and the version of the operating state, see ``STATE_KEY``) in one query, and the read
@@ -337,14 +338,13 @@ class ReadCache(ABC):
                 writes[table] = writes.get(table, 0) + 1
                 if model in cached:
                     self._size -= len(cached.pop(model))
-            self._version = " ".join([stamp, *parts.values()])
             if self._others_cache():
+                self._version = self._written = " ".join([stamp, *parts.values()])
                 self._write_version(self._version)
-                self._written = self._version
+            else:  # nobody reads it: the stamp alone tells this version from every other
+                self._version = stamp
             for model, rows in self._updated.items():
                 self._remember(model, rows)
-            self._touched = set()
-            self._updated = {}
 
     def _write_version(self, version: str) -> None:
         """Store the data version this transaction commits."""
