@@ -69,15 +69,23 @@ class CustomFields(msgspec.Struct, frozen=True):
         return cls(tuple(definitions), {d.id: d for d in definitions})
 
 
+def _by_field(values: list[CustomFieldValue]) -> dict[int, str]:
+    return {v.field_id: v.value for v in values}
+
+
+def _stored_values(store: Store, customer_id: UUID) -> dict[int, str]:
+    """A customer's custom values by field id, worked out once while they hold
+    (``Store.find_derived``): shared, not to be changed."""
+    return store.find_derived(CustomFieldValue, _by_field, customer_id=customer_id)
+
+
 def load_extras(
     store: Store, customer: Customer, custom: CustomValues | None = None
 ) -> CustomerExtras:
     """The customer's extras; ``custom``: its custom fields as this transaction left them."""
     if custom is None:
         definitions = store.find(CustomField, company_id=customer.company_id, order_by="id")
-        values = {
-            v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=customer.id)
-        }
+        values = _stored_values(store, customer.id)
     else:
         definitions, values = custom.definitions, custom.values
     return CustomerExtras(
@@ -233,15 +241,17 @@ def store_extras(
     """Write checked custom values and access keys (inside the caller's transaction); a
     value sent again unchanged costs no statement (clients re-send the whole customer).
     Answers the customer's custom values as the database now holds them (None: no values
-    given, none read)."""
+    given, none read; not to be changed: when no value changed, the store's shared copy)."""
     cid = customer.id
     stored = None
     if values is not None:
-        stored = {v.field_id: v.value for v in store.find(CustomFieldValue, customer_id=cid)}
+        held = stored = _stored_values(store, cid)
         for field_id, value in values.items():
             wanted = value if value.strip() else None
             if stored.get(field_id) == wanted:
                 continue
+            if stored is held:
+                stored = dict(held)
             if field_id in stored:
                 store.delete(CustomFieldValue, customer_id=cid, field_id=field_id)
                 del stored[field_id]

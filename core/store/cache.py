@@ -9,7 +9,8 @@ reads of the models whose stamps moved, no others: customers written elsewhere l
 sessions and field definitions cached here. A writer forgets only the models it changed. So N
 processes on one database stay exactly as consistent as one, and a read-mostly request costs
 one query. A store that no other connection caches beside (SQLite: ``core.store.readers``)
-keeps the stamps in memory and writes none: nobody would read them.
+keeps the stamps in memory and writes none: nobody would read them (its data version is then
+the last stamp alone, which no other version equals).
 
 A gateway serving requests calls ``sync()`` once per request instead: it reads the data version
 (and the version of the operating state, see ``STATE_KEY``) in one query, and the read
@@ -80,7 +81,8 @@ class ReadCache(ABC):
     _stamps: dict[str, str]
     #: ``_stamps`` as the version spells each (``"<table>=<stamp>"``), to write the next one.
     _parts: dict[str, str]
-    #: The rows this transaction updated, by model and key: cached as ``get`` at commit.
+    #: The rows this transaction updated, by model and the shape of a ``get`` of each (its
+    #: key): at commit, the model's cached reads (each shape hashed once, here).
     _updated: dict[type, dict[tuple[Any, ...], Any]]
     #: The data version as the database holds it, as far as this store knows: differs from
     #: ``_version`` after commits that kept their stamp in memory (see ``_others_cache``).
@@ -292,7 +294,7 @@ class ReadCache(ABC):
         if row is None:
             self._updated.pop(model, None)
         else:
-            self._updated.setdefault(model, {})[_key_of(model)(row)] = row
+            self._updated.setdefault(model, {})[_get_shape(model)(row)] = row
 
     def _cache_undo(self) -> None:
         """Rolled back to a savepoint: what it updated is not what commits."""
@@ -336,25 +338,26 @@ class ReadCache(ABC):
                 writes[table] = writes.get(table, 0) + 1
                 if model in cached:
                     self._size -= len(cached.pop(model))
-            self._version = " ".join([stamp, *parts.values()])
             if self._others_cache():
+                self._version = self._written = " ".join([stamp, *parts.values()])
                 self._write_version(self._version)
-                self._written = self._version
+            else:  # nobody reads it: the stamp alone tells this version from every other
+                self._version = stamp
             for model, rows in self._updated.items():
                 self._remember(model, rows)
-            self._touched = set()
-            self._updated = {}
 
     def _write_version(self, version: str) -> None:
         """Store the data version this transaction commits."""
         self._set("control", VERSION_KEY, version)
 
     def _remember(self, model: type, rows: dict[tuple[Any, ...], Any]) -> None:
-        """Cache the rows a transaction updated as a read by key answers them, and as a
-        ``find`` by one of the model's unique columns (``__unique__``) does."""
-        entries = self._cached[model] = {("get", *key): row for key, row in rows.items()}
-        for name in getattr(model, "__unique__", ()):
-            for row in rows.values():
+        """Cache the rows a transaction updated (by the shape of a ``get``) as a read by key
+        answers them, and as a ``find`` by one of the model's unique columns (``__unique__``)
+        does. The transaction's dict becomes the cache's: no key is hashed again."""
+        entries = self._cached[model] = rows
+        unique = getattr(model, "__unique__", ())
+        for row in list(rows.values()) if unique else ():
+            for name in unique:
                 value = getattr(row, name)
                 if value is not None:
                     entries["find", None, None, 0, (name, value)] = [row]
@@ -379,13 +382,15 @@ class ReadCache(ABC):
 
 
 @functools.cache
-def _key_of(model: type) -> Callable[[Any], tuple[Any, ...]]:
-    """How to read the key of a row of ``model`` (as a tuple), made once per model."""
+def _get_shape(model: type) -> Callable[[Any], tuple[Any, ...]]:
+    """How to read the shape of a ``get`` of a row of ``model`` (``("get", *key)``), made once
+    per model."""
     names = model.__key__
     if len(names) > 1:
-        return operator.attrgetter(*names)
+        key = operator.attrgetter(*names)
+        return lambda row: ("get", *key(row))
     get = operator.attrgetter(names[0])
-    return lambda row: (get(row),)
+    return lambda row: ("get", get(row))
 
 
 def _items(where: dict[str, Any]) -> Any:

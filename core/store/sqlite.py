@@ -106,9 +106,9 @@ class SqliteStore(SqlStoreBase):
         changes = self._conn.total_changes
         self._run("COMMIT" if commit else "ROLLBACK")
         if commit and changes != self._changes:
-            self._changes = changes
             if self._checkpointer is not None:
-                self._checkpointer.committed()
+                self._checkpointer.committed(changes - self._changes)
+            self._changes = changes
 
     def _write_version(self, version: str) -> None:
         self._run(_WRITE_VERSION, [version])

@@ -9,7 +9,7 @@ import pytest
 from core.errors import NotFound, ValidationFailed
 from core.models import AccessKey, CustomField
 from core.services import Core
-from core.services.customer_extras import AccessKeyInput, check_custom_value
+from core.services.customer_extras import AccessKeyInput, _stored_values, check_custom_value
 from core.services.customers import CustomerPatch
 from core.services.profiles import CustomerQuery
 from tests.helpers import JOHN_ID, OLGA_ID, WALTER_ID
@@ -159,3 +159,17 @@ def test_an_update_answers_the_extras_a_fresh_read_answers(
     )
     updated = core.profiles.update(admin(core), patch, JOHN, None)
     assert updated == core.profiles.get(admin(core), JOHN)
+
+
+def test_a_changed_custom_value_leaves_the_shared_values_as_they_were(core: Core) -> None:
+    """A customer's custom values by field are worked out once and shared while they hold: a
+    write that changes one changes a copy, never what earlier readers were handed."""
+    core.profiles.update(admin(core), CustomerPatch(custom_values={2: "M-9"}), JOHN, None)
+    with core.store.read():
+        held = _stored_values(core.store, JOHN)
+        assert _stored_values(core.store, JOHN) is held
+    snapshot = dict(held)
+    after = core.profiles.update(admin(core), CustomerPatch(custom_values={2: "M-7"}), JOHN, None)
+    assert held == snapshot
+    assert {f.definition.id: f.value for f in after.extras.custom_fields}[2] == "M-7"
+    assert core.profiles.get(admin(core), JOHN).extras == after.extras

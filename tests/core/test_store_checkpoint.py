@@ -54,6 +54,29 @@ def test_a_checkpoint_is_asked_every_so_many_write_commits(
     store.close()
 
 
+def test_commits_that_change_many_rows_are_checkpointed_sooner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk write dirties many pages: the rows it changed count, so the WAL stays small."""
+    monkeypatch.setattr(checkpoint, "CHECKPOINT_ROWS", 5)
+    store = open_sqlite(tmp_path / "a.db")
+    asked: list[int] = []
+    assert store._checkpointer is not None
+    store._checkpointer.wait()
+    monkeypatch.setattr(store._checkpointer, "_checkpoint", lambda: asked.append(1))
+    with store.write():
+        for _ in range(4):
+            code = uuid.uuid4().hex
+            store.insert(Company(id=uuid.uuid4(), code=code, name=code))
+    assert asked == []
+    with store.write():
+        code = uuid.uuid4().hex
+        store.insert(Company(id=uuid.uuid4(), code=code, name=code))
+    store._checkpointer.wait()
+    assert asked == [1]
+    store.close()
+
+
 def test_the_worker_copies_the_wal_into_the_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
