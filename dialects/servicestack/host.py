@@ -13,6 +13,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -24,7 +25,7 @@ from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
 from dialects.formats.jsv import Jsv
 from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
-from dialects.servicestack.bind import bind, bind_predefined
+from dialects.servicestack.bind import bind_predefined, bound
 from dialects.servicestack.operations import Call, HostSettings, Operation
 from dialects.servicestack.routing import CatchAll, Decided, Dispatches, UserRoutes
 from dialects.servicestack.session_services import SESSION_SERVICES
@@ -270,11 +271,7 @@ class Site:
             dtos = self._read(body, body_format, content_type, operation, many=True)
             return self._batch(call, operation, dtos, fmt)
         decoded = self._read(body, body_format, content_type, operation) if has_body else None
-        dto = None if has_body else self._dispatched.dto(shape)
-        if dto is None:
-            dto = self._bind(request, operation, decoded, variables, handler_format)
-            if not has_body:
-                self._dispatched.bound(shape, dto)
+        dto = self._bind(request, shape, operation, decoded, variables, handler_format)
         request.scope[REQUEST_DTO_KEY] = dto
         result = operation.handler(call, dto)
         answer = self._answer(request, result, fmt, operation)
@@ -288,15 +285,34 @@ class Site:
     def _bind(
         self,
         request: Request,
+        shape: Hashable,
         operation: Operation,
         decoded: Any,
         variables: dict[str, str],
         handler_format: str | None,
     ) -> Any:
-        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
-        if handler_format is None:
-            return bind(operation.request, decoded, query, variables, codecs.parse_query_value)
-        return bind_predefined(operation.request, decoded, query, codecs.parse_query_value)
+        """The request DTO (``bind``): what the path and query bind is kept per ``shape``
+        (``Dispatches.keep``), except on a predefined route with a body, where the query only
+        fills what the body left at its default."""
+        parse = codecs.parse_query_value
+        if handler_format is not None and decoded is not None:
+            return bind_predefined(operation.request, decoded, self._query(request), parse)
+        kept = self._dispatched.bound(shape)
+        if kept is None:
+            path = variables if handler_format is None else {}
+            given, values = bound(operation.request, self._query(request), path, parse)
+            self._dispatched.keep(shape, given, values)
+        elif decoded is None:
+            return kept[0].__copy__()
+        else:
+            given, values = kept
+        if decoded is None:
+            return given
+        return msgspec.structs.replace(decoded, **values) if values else decoded
+
+    @staticmethod
+    def _query(request: Request) -> dict[str, str]:
+        return dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
 
     def _debug(self, result: Any, headers: Mapping[str, str]) -> Response:
         """A JSV answer with ``?debug=``: laid out by JsvFormatter, sent as ``text/plain``

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import pytest
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from dialects.servicestack.pf import dialect as pf_site
@@ -378,3 +380,22 @@ def test_a_request_shape_decided_once_answers_as_decided_afresh(pf: TestClient) 
             first.content,
         )
         assert len(decided._known) == (first.status_code != 404)
+
+
+def test_what_a_known_shape_binds_is_bound_again_each_request_its_own_dto() -> None:
+    """The second request of a shape binds its path and query from what the first kept
+    (``routing.Dispatches``): each gets a DTO of its own, with the path over the body."""
+    operation = pf_site.by_name["contactconnectedlinks"]
+    request = Request({"type": "http", "query_string": b"", "headers": []})
+    shape = ("POST", "/test/bind/kept")
+    variables = {"ContactId": JOHN_ID}
+    pf_site._dispatched.get(shape, pf_site.settings)
+    first = pf_site._bind(request, shape, operation, None, variables, None)
+    assert pf_site._dispatched.bound(shape) is not None
+    again = pf_site._bind(request, shape, operation, None, variables, None)
+    assert again == first
+    assert again is not first
+    body = operation.request(ContactId=uuid.UUID(JANE_ID))
+    over_body = pf_site._bind(request, shape, operation, body, variables, None)
+    assert over_body.ContactId == uuid.UUID(JOHN_ID)
+    assert body.ContactId == uuid.UUID(JANE_ID)
