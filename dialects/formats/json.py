@@ -145,7 +145,6 @@ class ServiceStackJson:
         style = json_style(guid_format, frozenset(omit_defaults))
         self._wire = WireTypes(guid_format, frozenset(omit_defaults), name)
         self._compiler = Compiler(dataclasses.replace(style, name=lambda n: style.name(name(n))))
-        self._encode = self._wire.encoder.encode
         self._writers: dict[type, Callable[[Any], bytes]] = {}
 
     def encode(self, obj: Any) -> bytes:
@@ -157,12 +156,11 @@ class ServiceStackJson:
     def _writer(self, type_: type) -> Callable[[Any], bytes]:
         """msgspec through the type's wire Struct; the compiled writer for what it cannot
         spell (enums, doubles) or what is not a Struct."""
-        wire = self._wire.of(type_) if issubclass(type_, msgspec.Struct) else None
+        wire = self._wire.writer(type_) if issubclass(type_, msgspec.Struct) else None
         if wire is None:
             write = self._compiler.for_type(type_)
             return lambda obj: write(obj).encode()
-        encode, convert = self._encode, msgspec.convert
-        return lambda obj: encode(convert(obj, wire, from_attributes=True))
+        return wire
 
     def decode(self, buf: bytes, type_: type[T]) -> T:
         return _bind(buf, type_)
