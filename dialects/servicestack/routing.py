@@ -86,14 +86,16 @@ class UserRoutes:
 
 class Decided(NamedTuple):
     """What answers a request: the operation, the answer's format key, the path variables,
-    the predefined route's own format (None on a user route) and whether it is auto-batched.
-    ``variables`` is shared by every request of its shape: read, never changed."""
+    the predefined route's own format (None on a user route), whether it is auto-batched and
+    the format a body is read in (None: not read). ``variables`` is shared by every request
+    of its shape: read, never changed."""
 
     operation: Operation
     fmt: str
     variables: dict[str, str]
     handler_format: str | None
     batch: bool
+    body_format: str | None = None
 
 
 #: Values nobody can change in place: a request DTO made of them only is copied whole by

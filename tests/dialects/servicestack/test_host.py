@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from dialects.servicestack.pf import dialect as pf_site
+from dialects.servicestack.routing import Decided
 from tests.golden import golden
 from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, PF_HOST, XML_BODY
 
@@ -388,14 +389,14 @@ def test_what_a_known_shape_binds_is_bound_again_each_request_its_own_dto() -> N
     operation = pf_site.by_name["contactconnectedlinks"]
     request = Request({"type": "http", "query_string": b"", "headers": []})
     shape = ("POST", "/test/bind/kept")
-    variables = {"ContactId": JOHN_ID}
+    decided = Decided(operation, "json", {"ContactId": JOHN_ID}, None, False, "json")
     pf_site._dispatched.get(shape, pf_site.settings)
-    first = pf_site._bind(request, shape, operation, None, variables, None)
+    first = pf_site._bind(request, shape, decided, None)
     assert pf_site._dispatched.bound(shape) is not None
-    again = pf_site._bind(request, shape, operation, None, variables, None)
+    again = pf_site._bind(request, shape, decided, None)
     assert again == first
     assert again is not first
     body = operation.request(ContactId=uuid.UUID(JANE_ID))
-    over_body = pf_site._bind(request, shape, operation, body, variables, None)
+    over_body = pf_site._bind(request, shape, decided, body)
     assert over_body.ContactId == uuid.UUID(JOHN_ID)
     assert body.ContactId == uuid.UUID(JANE_ID)
