@@ -45,6 +45,8 @@ def camel(name: str) -> str:
 def _wcf_raw(value: NetDateTime) -> msgspec.Raw:
     """``"\\/Date(ms)\\/"`` formatted straight into bytes (the zone is ASCII)."""
     ms, zone = value.wcf_parts()
+    if not zone:
+        return msgspec.Raw(b'"\\/Date(%d)\\/"' % ms)
     return msgspec.Raw(b'"\\/Date(%d%s)\\/"' % (ms, zone.encode()))
 
 
