@@ -104,7 +104,7 @@ class Route:
         return found
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """What an operation's function gets besides its request DTO.
 
