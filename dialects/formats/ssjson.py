@@ -114,7 +114,7 @@ class WireTypes:
             for name, many in shared:
                 value = getattr(obj, name)
                 if value is not None:
-                    setattr(out, name, [kept(v) for v in value] if many else kept(value))
+                    setattr(out, name, kept.many(value) if many else kept(value))
             return encode(out)
 
         return write
@@ -216,3 +216,11 @@ class Kept:
         made = msgspec.Raw(self._write(obj))
         self._known[id(obj)] = (obj, made)
         return made
+
+    def many(self, objs: list[Any]) -> list[msgspec.Raw]:
+        """The bytes of each (those kept looked up in place)."""
+        known, out = self._known, []
+        for obj in objs:
+            found = known.get(id(obj))
+            out.append(found[1] if found is not None and found[0] is obj else self(obj))
+        return out

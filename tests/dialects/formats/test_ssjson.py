@@ -235,6 +235,7 @@ def test_a_shared_instance_is_written_once_while_kept_and_the_kept_stay_bounded(
     first, second, third = Shared(), Shared(), Shared()
     assert kept(first) is kept(first)
     assert written == [first]
-    kept(second)
+    assert kept.many([second, first, second]) == [kept(second), kept(first), kept(second)]
+    assert written == [first, second]
     kept(third)
     assert len(kept._known) <= 2
