@@ -114,9 +114,7 @@ class NetDateTime:
         """``value`` with ``delta``, its UTC offset; the parts of a datetime are in range by
         construction, so only a shift to UTC can leave the range of ticks."""
         if kind is None and delta is not None and not delta:
-            span = value - _EPOCH_UTC  # a UTC time (the usual one): one subtraction in C
-            ticks = span.days * TICKS_PER_DAY + span.seconds * TICKS_PER_SECOND
-            return _made(ticks + span.microseconds * 10, DateTimeKind.UTC, 0)
+            return _utc(value)
         seconds = (value.toordinal() - 1) * 86_400 + value.hour * 3600 + value.minute * 60
         ticks = (seconds + value.second) * TICKS_PER_SECOND + value.microsecond * 10
         if delta is None:
@@ -224,7 +222,16 @@ def _from_datetime(
     """:meth:`NetDateTime.from_datetime`, kept per (datetime, UTC offset, kind): datetimes
     compare equal as instants, and with the offset also equal as wall clocks, which is all
     the conversion reads (``value.fold`` only matters through the offset)."""
+    if kind is None and offset is not None and not offset:
+        return _utc(value)
     return NetDateTime._convert(value, offset, kind)
+
+
+def _utc(value: datetime) -> NetDateTime:
+    """A UTC datetime (the usual one): one subtraction in C."""
+    span = value - _EPOCH_UTC
+    ticks = span.days * TICKS_PER_DAY + span.seconds * TICKS_PER_SECOND
+    return _made(ticks + span.microseconds * 10, DateTimeKind.UTC, 0)
 
 
 #: the slots' own setters: a fresh value is filled without ``__setattr__``'s lookup

@@ -101,15 +101,39 @@ def parse(buf: bytes) -> Any:
     return _read(buf, Any)
 
 
+_straight: dict[Any, tuple[msgspec.json.Decoder[Any], msgspec.json.Decoder[Any]] | None] = {}
+
+
+def _straight_decoders(
+    type_: Any,
+) -> tuple[msgspec.json.Decoder[Any], msgspec.json.Decoder[Any]] | None:
+    """The decoders of ``type_``'s exact mirror (:func:`schema.exact_type`) and of ``type_``
+    itself, made once per type; None when it has no mirror."""
+    if type_ in _straight:
+        return _straight[type_]
+    exact = schema.exact_type(type_)
+    found = None
+    if exact is not None:
+        hook = schema.dec_hook
+        found = (
+            msgspec.json.Decoder(exact, dec_hook=hook),
+            msgspec.json.Decoder(type_, dec_hook=hook),
+        )
+    _straight[type_] = found
+    return found
+
+
 def _bind(buf: bytes, type_: type[T]) -> T:
     """A body read as .NET binds it (:func:`schema.convert`). A document whose member names
-    all match exactly (what clients send) decodes straight into the type; any failure there
-    takes the binding path, which answers alike or raises the error."""
-    exact = schema.exact_type(type_)
-    if exact is not None and _NBSP not in buf:
+    all match exactly (what clients send) decodes straight into the type: its exact mirror
+    reads it first (refusing any other name), then the type itself, which reads such a
+    document as the mirror does (two passes in C cost less than copying the mirror's value);
+    any failure there takes the binding path, which answers alike or raises the error."""
+    decoders = _straight_decoders(type_)
+    if decoders is not None and _NBSP not in buf:
         try:
-            value = msgspec.json.decode(buf, type=exact, dec_hook=schema.dec_hook)
-            return msgspec.convert(value, type_, from_attributes=True)
+            decoders[0].decode(buf)
+            return decoders[1].decode(buf)  # type: ignore[no-any-return]
         except (msgspec.MsgspecError, RecursionError, UnicodeDecodeError):
             pass
     return schema.convert(parse(buf), type_)
@@ -145,7 +169,6 @@ class ServiceStackJson:
         style = json_style(guid_format, frozenset(omit_defaults))
         self._wire = WireTypes(guid_format, frozenset(omit_defaults), name)
         self._compiler = Compiler(dataclasses.replace(style, name=lambda n: style.name(name(n))))
-        self._encode = self._wire.encoder.encode
         self._writers: dict[type, Callable[[Any], bytes]] = {}
 
     def encode(self, obj: Any) -> bytes:
@@ -157,12 +180,11 @@ class ServiceStackJson:
     def _writer(self, type_: type) -> Callable[[Any], bytes]:
         """msgspec through the type's wire Struct; the compiled writer for what it cannot
         spell (enums, doubles) or what is not a Struct."""
-        wire = self._wire.of(type_) if issubclass(type_, msgspec.Struct) else None
+        wire = self._wire.writer(type_) if issubclass(type_, msgspec.Struct) else None
         if wire is None:
             write = self._compiler.for_type(type_)
             return lambda obj: write(obj).encode()
-        encode, convert = self._encode, msgspec.convert
-        return lambda obj: encode(convert(obj, wire, from_attributes=True))
+        return wire
 
     def decode(self, buf: bytes, type_: type[T]) -> T:
         return _bind(buf, type_)

@@ -9,6 +9,12 @@ default, which msgspec compares by identity: the wire Struct's ``__post_init__``
 equal value for the default object itself. Guids are written by the encoder
 (``uuid_format``), dates as ``"\\/Date(ms)\\/"`` by the encode hook.
 
+A DTO class may say its instances are shared (the ``shared_instances`` ClassVar: one instance
+is handed to many answers and never changed once made, like a definition listed in every
+answer about a customer of its company): a member holding one (or a list of them) is left out
+of the copy, and the instance's own bytes, written once and kept with it, are put in its place
+(``msgspec.Raw``; the encoder writes what a member holds, it does not check its type).
+
 Members whose JSON spelling msgspec does not share (enums by name, .NET doubles) make a
 class unsupported here: :meth:`WireTypes.of` answers None and the caller uses the compiled
 writer of :mod:`dialects.formats.sstext`.
@@ -39,6 +45,8 @@ def camel(name: str) -> str:
 def _wcf_raw(value: NetDateTime) -> msgspec.Raw:
     """``"\\/Date(ms)\\/"`` formatted straight into bytes (the zone is ASCII)."""
     ms, zone = value.wcf_parts()
+    if not zone:
+        return msgspec.Raw(b'"\\/Date(%d)\\/"' % ms)
     return msgspec.Raw(b'"\\/Date(%d%s)\\/"' % (ms, zone.encode()))
 
 
@@ -76,14 +84,50 @@ class WireTypes:
         self._omit = omit_default
         self._name = name
         self._types: dict[StructPlan, Any] = {}
+        self._writers: dict[type, Callable[[Any], bytes] | None] = {}
+        self._kept = Kept(self._write_shared)
         self.encoder = msgspec.json.Encoder(
             enc_hook=_wcf, uuid_format="hex" if guid_format == "N" else "canonical"
         )
+
+    def writer(self, cls: type[msgspec.Struct]) -> Callable[[Any], bytes] | None:
+        """What writes an instance of ``cls``, or None when a member needs the compiled
+        writer."""
+        found = self._writers.get(cls)
+        if found is None:
+            found = self._writers[cls] = self._writer(cls)
+        return found
+
+    def _writer(self, cls: type[msgspec.Struct]) -> Callable[[Any], bytes] | None:
+        wire = self.of(cls)
+        if wire is None:
+            return None
+        encode, convert, replace = self.encoder.encode, msgspec.convert, msgspec.structs.replace
+        shared = _shared_members(plan(cls))
+        if not shared:
+            return lambda obj: encode(convert(obj, wire, from_attributes=True))
+        kept = self._kept
+        blank = dict.fromkeys((name for name, _ in shared), None)
+
+        def write(obj: Any) -> bytes:
+            out = convert(replace(obj, **blank), wire, from_attributes=True)
+            for name, many in shared:
+                value = getattr(obj, name)
+                if value is not None:
+                    setattr(out, name, kept.many(value) if many else kept(value))
+            return encode(out)
+
+        return write
 
     def of(self, cls: type[msgspec.Struct]) -> type[msgspec.Struct] | None:
         """The wire Struct of ``cls``, or None when a member needs the compiled writer."""
         found = self._struct(plan(cls))
         return None if found is _PENDING else found
+
+    def _write_shared(self, obj: Any) -> bytes:
+        write = self.writer(type(obj))
+        assert write is not None  # the class of a member of a class that has a wire Struct
+        return write(obj)
 
     def _struct(self, info: StructPlan) -> Any:
         found = self._types.get(info)
@@ -132,3 +176,51 @@ class WireTypes:
             item = item | None if node.item.nullable else item
             return list[item] if kind == "list" else dict[str, item]
         return None
+
+
+def _shared_members(info: StructPlan) -> tuple[tuple[str, bool], ...]:
+    """The nullable members of a class that hold a shared DTO or a list of them (never None),
+    each with whether it is a list."""
+    found = []
+    for f in info.fields:
+        node, many = f.node, f.node.kind == "list"
+        held = node.item if many else node
+        if (
+            node.nullable
+            and held is not None
+            and held.kind == "struct"
+            and not held.nullable
+            and held.struct is not None
+            and getattr(held.struct.cls, "shared_instances", False)
+        ):
+            found.append((f.name, many))
+    return tuple(found)
+
+
+class Kept:
+    """The bytes of shared DTO instances, written once each: kept by identity together with
+    the instance itself (so its id cannot be taken by another object while kept), bounded in
+    count."""
+
+    def __init__(self, write: Callable[[Any], bytes], size: int = 1024) -> None:
+        self.size = size
+        self._write = write
+        self._known: dict[int, tuple[Any, msgspec.Raw]] = {}
+
+    def __call__(self, obj: Any) -> msgspec.Raw:
+        known = self._known.get(id(obj))
+        if known is not None and known[0] is obj:
+            return known[1]
+        if len(self._known) >= self.size:
+            self._known.clear()
+        made = msgspec.Raw(self._write(obj))
+        self._known[id(obj)] = (obj, made)
+        return made
+
+    def many(self, objs: list[Any]) -> list[msgspec.Raw]:
+        """The bytes of each (those kept looked up in place)."""
+        known, out = self._known, []
+        for obj in objs:
+            found = known.get(id(obj))
+            out.append(found[1] if found is not None and found[0] is obj else self(obj))
+        return out

@@ -32,15 +32,14 @@ def _query_value(node: schema.Node, raw: str, parse: Callable[[str], Any]) -> An
     return raw
 
 
-def bind(
+def bound(
     model: type[T],
-    body: T | None,
     query: Mapping[str, str],
     path: Mapping[str, str],
     parse: Callable[[str], Any],
-) -> T:
-    """The request DTO of a user route: the decoded body (if any) with path variables and then
-    the query string set over it.
+) -> tuple[T, dict[str, Any]]:
+    """The DTO the path variables and then the query string bind on their own, and the
+    members they set (what :func:`bind` sets over a body).
 
     ``parse`` reads a query value meant for a list or a nested DTO (JSV in the query string).
     """
@@ -52,9 +51,20 @@ def bind(
             if wire is not None:
                 tree[wire] = _query_value(nodes[wire], raw, parse)
     given = schema.convert(tree, model)
-    if body is None:
-        return given
-    return msgspec.structs.replace(body, **{name: getattr(given, name) for name in tree})
+    return given, {name: getattr(given, name) for name in tree}
+
+
+def bind(
+    model: type[T],
+    body: T | None,
+    query: Mapping[str, str],
+    path: Mapping[str, str],
+    parse: Callable[[str], Any],
+) -> T:
+    """The request DTO of a user route: the decoded body (if any) with path variables and then
+    the query string set over it (:func:`bound`)."""
+    given, values = bound(model, query, path, parse)
+    return given if body is None else msgspec.structs.replace(body, **values)
 
 
 @cache

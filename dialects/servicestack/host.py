@@ -9,10 +9,11 @@ path *and* verb (``RestPath.IsMatch``): anything else is a 404, never a 405.
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -22,20 +23,24 @@ from core.errors import CoreError, Unauthenticated
 from dialects.base import Answering, Endpoint, Problem, core_of, no_endpoint, read_body
 from dialects.context import headers_of, reusable
 from dialects.formats.errors import DecodeError
-from dialects.formats.jsv import Jsv
-from dialects.servicestack import auth, codecs, errors, negotiation, pages, typegen, typeinfo
-from dialects.servicestack.bind import bind, bind_predefined
+from dialects.servicestack import (
+    auth,
+    codecs,
+    errors,
+    negotiation,
+    pages,
+    replies,
+    typegen,
+    typeinfo,
+)
+from dialects.servicestack.bind import bind_predefined, bound
 from dialects.servicestack.operations import Call, HostSettings, Operation
 from dialects.servicestack.routing import CatchAll, Decided, Dispatches, UserRoutes
 from dialects.servicestack.session_services import SESSION_SERVICES
 
 _BODY_VERBS = ("POST", "PUT", "PATCH", "DELETE")
-#: Header ServiceStack sets on an auto-batched answer: how many requests completed.
-AUTO_BATCH_COMPLETED = "X-AutoBatch-Completed"
 FORMAT_KEY = "crmgate.servicestack.format"
 RESPONSE_TYPE_KEY = "crmgate.servicestack.response_type"
-OPERATION_KEY = "crmgate.servicestack.operation"
-REQUEST_DTO_KEY = "crmgate.servicestack.request_dto"
 
 
 @dataclass
@@ -64,7 +69,7 @@ class Site:
     _negotiated: codecs.Decisions = field(init=False, default_factory=codecs.Decisions)
     _dispatched: Dispatches = field(init=False, default_factory=Dispatches)
     #: ``formats`` remembering what they encoded of a shared answer (``shared_answers``).
-    _encoded_once: codecs.EncodedOnce = field(init=False)
+    encoded_once: codecs.EncodedOnce = field(init=False)
     _plugins: tuple[HostSettings | None, negotiation.Plugins] = field(
         init=False, default=(None, negotiation.NONE)
     )
@@ -113,7 +118,7 @@ class Site:
         # Every format's routes are dispatched; one whose plugin is not loaded is a 404.
         self._predefined = {e.path.lower(): e for e in predefined}
         self._catch_all = CatchAll(self.name, self.endpoint, self._endpoint)
-        self._encoded_once = codecs.EncodedOnce(self.formats.codecs)
+        self.encoded_once = codecs.EncodedOnce(self.formats.codecs)
 
     @property
     def plugins(self) -> negotiation.Plugins:
@@ -151,7 +156,7 @@ class Site:
                 self.formats,
                 fmt,
                 request.scope.get(RESPONSE_TYPE_KEY),
-                page=self._page(request),
+                page=replies.page(self, request),
                 csv_loaded=self.settings.csv_format,
             )
             callback = codecs.jsonp_callback(request)
@@ -168,22 +173,53 @@ class Site:
         return await self._endpoint(request, "/" + request.path_params["path"])
 
     async def _endpoint(self, request: Request, raw: str) -> Response:
+        """Run the operation that answers the request (``_decide``, remembered per request
+        shape: ``routing.Dispatches``). A request of a known shape binds its path and query
+        as that shape did before (``_bind``)."""
         scope = request.scope
+        method = scope["method"]
         headers = headers_of(scope)
-        accept, content_type = headers.get(b"accept"), headers.get(b"content-type")
-        shape = (request.method, raw, scope.get("query_string", b""), accept, content_type)
+        content_type = headers.get(b"content-type")
+        query = scope.get("query_string", b"")
+        shape = (method, raw, query, headers.get(b"accept"), content_type)
         decided = self._dispatched.get(shape, self.settings)
         if decided is None:
-            found = self._decide(request, raw, accept, content_type)
+            found = self._decide(request, raw, shape[3], content_type)
             if isinstance(found, Response):
                 return found
             decided = found
             self._dispatched.put(shape, decided)
-        operation = decided.operation
-        scope[FORMAT_KEY] = decided.fmt
+        operation, fmt = decided.operation, decided.fmt
+        scope[FORMAT_KEY] = fmt
         scope[RESPONSE_TYPE_KEY] = operation.response
-        scope[OPERATION_KEY] = operation.name
-        return await self._serve(request, shape, *decided)
+        scope[replies.OPERATION_KEY] = operation.name
+        auth.check_api_key(self.api_key_env, headers)
+        core = core_of(request)
+        body = await read_body(request.receive) if method in _BODY_VERBS else b""
+        call = Call(core=core, request=request, site=self.name, settings=self.settings)
+        if operation.authenticate:
+            self._authenticate(call)
+        if decided.batch:
+            if method != "POST":
+                raise Problem(405, "Auto-batched requests are POSTed.", {"Allow": "POST"})
+            if fmt.startswith("xml"):
+                raise Problem(406, "Auto-batched responses are written in JSON or JSV.")
+            dtos = self._read(body, decided.body_format, content_type, operation, many=True)
+            return replies.batch(self, call, operation, dtos, fmt)
+        has_body = bool(body.strip())
+        decoded = (
+            self._read(body, decided.body_format, content_type, operation) if has_body else None
+        )
+        dto = self._bind(request, shape, decided, decoded)
+        scope[replies.REQUEST_DTO_KEY] = dto
+        result = operation.handler(call, dto)
+        answer = replies.success(self, request, result, fmt, operation)
+        for hook in call.hooks:
+            hook(answer)
+        # Not on a site with API keys: those are read afresh on every call.
+        if operation.reusable and method == "GET" and not (call.hooks or self.api_key_env):
+            reusable(scope, call.until)
+        return answer
 
     def _decide(
         self, request: Request, raw: str, accept: bytes | None, content_type: bytes | None
@@ -199,7 +235,8 @@ class Site:
             return page
         operation, variables = self._user_routes.find(request.method, path)
         if operation is not None:
-            return Decided(operation, fmt, variables, None, False)
+            body_format = self._body_format(content_type, None)
+            return Decided(operation, fmt, variables, None, False, body_format)
         key = "/" + path.strip("/").lower()
         batch = key.endswith("[]")
         found = self._predefined.get(key.removesuffix("[]"))
@@ -213,13 +250,23 @@ class Site:
             own = negotiation.TEXT_JSV if fixed == "jsv" else handler_format
             chosen = negotiation.predefined_format(raw, codecs.query_of(request), own, plugins)
             fmt = codecs.with_case(request, chosen, camel)
-            return Decided(self._operation(found), fmt, variables, handler_format, batch)
+            body_format = self._body_format(content_type, handler_format)
+            return Decided(
+                self._operation(found), fmt, variables, handler_format, batch, body_format
+            )
         if fmt == "csv" and not plugins.csv:
             # No route: crmgate's 404 envelope, in JSON when CSV cannot be written.
             request.scope[FORMAT_KEY] = codecs.DEFAULT
         # A verb the route does not declare matches no route either (RestPath.IsMatch).
         message = f"Handler for Request not found: {request.method} {raw}"
         raise no_endpoint(request.scope, 404, message)
+
+    def _body_format(self, content_type: bytes | None, handler_format: str | None) -> str | None:
+        """The format a body is read in: by its Content-Type, or on a predefined route the
+        route's own format unless it is a form; None: no deserializer reads it."""
+        media = None if content_type is None else content_type.decode("latin-1")
+        found = negotiation.body_format(media, self.plugins)
+        return handler_format if handler_format is not None and found != "form" else found
 
     def _operation(self, endpoint: Endpoint) -> Operation:
         assert endpoint.request is not None
@@ -236,127 +283,35 @@ class Site:
             raise Problem(401, errors.NOT_AUTHENTICATED, errors.AUTH_CHALLENGE)
         call.principal, call.until = found
 
-    async def _serve(
-        self,
-        request: Request,
-        shape: Hashable,
-        operation: Operation,
-        fmt: str,
-        variables: dict[str, str],
-        handler_format: str | None,
-        batch: bool,
-    ) -> Response:
-        """Run ``operation``; ``handler_format`` is the predefined route's own format (None on a
-        user route). A request without a body gets the DTO its ``shape`` bound before."""
-        auth.check_api_key(self.api_key_env, request)
-        core = core_of(request)
-        body = await read_body(request.receive) if request.method in _BODY_VERBS else b""
-        raw_type = headers_of(request.scope).get(b"content-type")
-        content_type = None if raw_type is None else raw_type.decode("latin-1")
-        call = Call(core=core, request=request, site=self.name, settings=self.settings)
-        if operation.authenticate:
-            self._authenticate(call)
-        has_body = bool(body.strip())
-        body_format = None
-        if batch or has_body:
-            body_format = negotiation.body_format(content_type, self.plugins)
-            if handler_format is not None and body_format != "form":
-                body_format = handler_format
-        if batch:
-            if request.method != "POST":
-                raise Problem(405, "Auto-batched requests are POSTed.", {"Allow": "POST"})
-            if fmt.startswith("xml"):
-                raise Problem(406, "Auto-batched responses are written in JSON or JSV.")
-            dtos = self._read(body, body_format, content_type, operation, many=True)
-            return self._batch(call, operation, dtos, fmt)
-        decoded = self._read(body, body_format, content_type, operation) if has_body else None
-        dto = None if has_body else self._dispatched.dto(shape)
-        if dto is None:
-            dto = self._bind(request, operation, decoded, variables, handler_format)
-            if not has_body:
-                self._dispatched.bound(shape, dto)
-        request.scope[REQUEST_DTO_KEY] = dto
-        result = operation.handler(call, dto)
-        answer = self._answer(request, result, fmt, operation)
-        for hook in call.hooks:
-            hook(answer)
-        # Not on a site with API keys: those are read afresh on every call.
-        if operation.reusable and request.method == "GET" and not (call.hooks or self.api_key_env):
-            reusable(request.scope, call.until)
-        return answer
+    def _bind(self, request: Request, shape: Hashable, decided: Decided, decoded: Any) -> Any:
+        """The request DTO (``bind``): what the path and query bind is kept per ``shape``
+        (``Dispatches.keep``), except on a predefined route with a body, where the query only
+        fills what the body left at its default."""
+        model, parse = decided.operation.request, codecs.parse_query_value
+        if decided.handler_format is not None and decoded is not None:
+            return bind_predefined(model, decoded, self._query(request), parse)
+        kept = self._dispatched.bound(shape)
+        if kept is None:
+            path = decided.variables if decided.handler_format is None else {}
+            given, values = bound(model, self._query(request), path, parse)
+            self._dispatched.keep(shape, given, values)
+        elif decoded is None:
+            return kept[0].__copy__()
+        else:
+            given, values = kept
+        if decoded is None:
+            return given
+        return msgspec.structs.replace(decoded, **values) if values else decoded
 
-    def _bind(
-        self,
-        request: Request,
-        operation: Operation,
-        decoded: Any,
-        variables: dict[str, str],
-        handler_format: str | None,
-    ) -> Any:
-        query = dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
-        if handler_format is None:
-            return bind(operation.request, decoded, query, variables, codecs.parse_query_value)
-        return bind_predefined(operation.request, decoded, query, codecs.parse_query_value)
-
-    def _debug(self, result: Any, headers: Mapping[str, str]) -> Response:
-        """A JSV answer with ``?debug=``: laid out by JsvFormatter, sent as ``text/plain``
-        (``ServiceStackHandlerBase.HandleResponseNext`` -> ``WriteDebugResponse``)."""
-        jsv = self.formats.codecs["jsv"]
-        assert isinstance(jsv, Jsv)
-        return Response(
-            jsv.encode_pretty(result), headers={**headers, "content-type": "text/plain"}
-        )
-
-    def _page(self, request: Request) -> codecs.Page:
-        """What an HTML answer shows of the request (HtmlFormat: ``req.OperationName``,
-        ``req.Dto``)."""
-        name = request.scope.get(OPERATION_KEY) or "ErrorResponse"
-        return codecs.Page(
-            request,
-            name,
-            request.scope.get(REQUEST_DTO_KEY),
-            codecs.with_case(request, "json", self.settings.use_camel_case),
-        )
-
-    def _answer(
-        self,
-        request: Request,
-        result: Any,
-        fmt: str,
-        operation: Operation,
-        headers: Mapping[str, str] | None = None,
-    ) -> Response:
-        """A successful answer; CSV ones carry ``Content-Disposition: attachment`` named
-        after the operation (CsvFormat's global response filter)."""
-        headers = dict(headers or {})
-        if fmt == "csv" and self.settings.csv_format:
-            headers = {
-                **headers,
-                "Content-Disposition": f'attachment;filename="{operation.name}.csv"',
-            }
-        if (
-            fmt.startswith("jsv")
-            and request.query_params.get("debug")
-            and not isinstance(result, list)
-        ):
-            return self._debug(result, headers)
-        page = self._page(request) if fmt == "html" else None
-        answer = codecs.response(
-            self._encoded_once if operation.shared_answers else self.formats,
-            result,
-            fmt,
-            headers=headers,
-            page=page,
-            csv_loaded=self.settings.csv_format,
-        )
-        callback = codecs.jsonp_callback(request)
-        return codecs.jsonp(answer, callback, error=False) if callback else answer
+    @staticmethod
+    def _query(request: Request) -> dict[str, str]:
+        return dict(codecs.query_of(request)) if request.scope.get("query_string") else {}
 
     def _read(
         self,
         body: bytes,
         body_format: str | None,
-        content_type: str | None,
+        content_type: bytes | None,
         operation: Operation,
         many: bool = False,
     ) -> Any:
@@ -370,33 +325,9 @@ class Site:
                 return self.formats.decode_list(body, body_format, operation.request)
             return self.formats.decode(body, body_format, operation.request)
         except DecodeError as exc:
+            media = None if content_type is None else content_type.decode("latin-1")
             message = (
-                f"Could not deserialize '{content_type}' request using "
+                f"Could not deserialize '{media}' request using "
                 f"{typeinfo.clr_name(operation.request)}'\nError: {exc}"
             )
             raise DecodeError(message, path=exc.path, position=exc.position) from exc
-
-    def _batch(self, call: Call, operation: Operation, dtos: list[Any], fmt: str) -> Response:
-        """Run each request in turn (each in its own transaction); stop at the first error,
-        whose ResponseStatus.Meta names its index [Host/ServiceController.cs sets
-        ``Keywords.AutoBatchIndex``; Host/ServiceRunner.cs ``AfterEachRequest`` copies it]."""
-        results = []
-        for i, dto in enumerate(dtos):
-            try:
-                results.append(operation.handler(call, dto))
-            except (CoreError, DecodeError, Problem) as exc:
-                meta = {"AutoBatchIndex": str(i)}
-                answer = errors.render(
-                    exc,
-                    self.formats,
-                    fmt,
-                    operation.response,
-                    meta,
-                    page=self._page(call.request),
-                    csv_loaded=self.settings.csv_format,
-                )
-                answer.headers[AUTO_BATCH_COMPLETED] = str(i)
-                callback = codecs.jsonp_callback(call.request)
-                return codecs.jsonp(answer, callback, error=True) if callback else answer
-        headers = {AUTO_BATCH_COMPLETED: str(len(results))}
-        return self._answer(call.request, results, fmt, operation, headers)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from starlette.requests import Request
@@ -103,7 +104,7 @@ class Route:
         return found
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """What an operation's function gets besides its request DTO.
 
@@ -155,6 +156,6 @@ class Operation:
     #: Member descriptions for the metadata page, by member name.
     descriptions: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def name(self) -> str:
         return self.request.__name__

@@ -86,14 +86,16 @@ class UserRoutes:
 
 class Decided(NamedTuple):
     """What answers a request: the operation, the answer's format key, the path variables,
-    the predefined route's own format (None on a user route) and whether it is auto-batched.
-    ``variables`` is shared by every request of its shape: read, never changed."""
+    the predefined route's own format (None on a user route), whether it is auto-batched and
+    the format a body is read in (None: not read). ``variables`` is shared by every request
+    of its shape: read, never changed."""
 
     operation: Operation
     fmt: str
     variables: dict[str, str]
     handler_format: str | None
     batch: bool
+    body_format: str | None = None
 
 
 #: Values nobody can change in place: a request DTO made of them only is copied whole by
@@ -106,20 +108,20 @@ class Dispatches:
     ``Accept``, ``Content-Type``: all that negotiation and routing read), under the host
     settings they were decided with; other settings decide afresh. Bounded in count.
 
-    The request DTO of a shape without a body is a function of the shape too (its path
-    variables and query string): one made of values nobody can change in place is kept, and
-    each request gets its own copy."""
+    What the path variables and query string bind (``bind.bound``: the DTO they make alone and
+    the members they set over a body) is a function of the shape too: kept when made of values
+    nobody can change in place, so a request of a known shape binds them without converting."""
 
     def __init__(self, size: int = 1024) -> None:
         self.size = size
         self._known: dict[Hashable, Decided] = {}
-        self._dtos: dict[Hashable, msgspec.Struct] = {}
+        self._bound: dict[Hashable, tuple[Any, dict[str, Any]]] = {}
         self._settings: HostSettings | None = None
 
     def get(self, shape: Hashable, settings: HostSettings) -> Decided | None:
         if settings is not self._settings:  # a format plugin may take a path suffix now
             self._known.clear()
-            self._dtos.clear()
+            self._bound.clear()
             self._settings = settings
         return self._known.get(shape)
 
@@ -129,18 +131,19 @@ class Dispatches:
             self._known.clear()
         self._known[shape] = decided
 
-    def dto(self, shape: Hashable) -> Any:
-        """A copy of the request DTO bound for ``shape`` without a body, or None."""
-        found = self._dtos.get(shape)
-        return None if found is None else found.__copy__()
+    def bound(self, shape: Hashable) -> tuple[Any, dict[str, Any]] | None:
+        """What ``keep`` kept for ``shape``: the DTO (a request gets a copy, ``__copy__``) and
+        the members set over a body (shared: read, never changed), or None."""
+        return self._bound.get(shape)
 
-    def bound(self, shape: Hashable, dto: Any) -> None:
-        """``dto`` was bound for ``shape`` without a body: kept when nothing in it can change."""
+    def keep(self, shape: Hashable, dto: Any, values: dict[str, Any]) -> None:
+        """``dto`` and ``values`` were bound for ``shape``: kept when nothing in them can
+        change."""
         if not isinstance(dto, msgspec.Struct) or not all(
             type(value) in _IMMUTABLE or isinstance(value, Enum)
             for value in msgspec.structs.astuple(dto)
         ):
             return
-        if len(self._dtos) >= self.size:
-            self._dtos.clear()
-        self._dtos[shape] = dto
+        if len(self._bound) >= self.size:
+            self._bound.clear()
+        self._bound[shape] = (dto, values)

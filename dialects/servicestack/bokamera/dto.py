@@ -73,6 +73,12 @@ class CustomFieldValueResponse(BokaMeraDto):
 
 
 class CustomFieldConfigData(BokaMeraDto):
+    """A custom field's definition, as every answer about a customer of its company lists it.
+    Shared (``mapping.config_of``: one instance per definition, never changed once made), so
+    the JSON writer keeps each one's bytes (``dialects.formats.ssjson``)."""
+
+    shared_instances: ClassVar[bool] = True
+
     Id: int = 0
     Name: str | None = None
     Description: str | None = None

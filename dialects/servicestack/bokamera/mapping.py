@@ -5,13 +5,14 @@ error answers (``wire_errors``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from uuid import UUID
 
 from core.errors import FieldError, ValidationFailed
 from core.models import CustomField
 from core.models import InvoiceAddress as CoreAddress
-from core.services.customer_extras import AccessKeyInput
+from core.services.customer_extras import AccessKeyInput, CustomFieldView
 from core.services.customers import CustomerPatch
 from core.services.profiles import CustomerQuery as CoreQuery
 from core.services.profiles import Profile, QueryPage
@@ -60,8 +61,7 @@ def guid(value: UUID | None) -> UUID | None:
     return None if value is None or value == NIL else value
 
 
-def _date(value: datetime) -> NetDateTime:
-    return NetDateTime.from_datetime(value)
+_date: Callable[[datetime], NetDateTime] = NetDateTime.from_datetime
 
 
 def _pascal(name: str) -> str:
@@ -191,6 +191,15 @@ class _Configs:
         self._known[id(d)] = (d, made)
         return made
 
+    def of_fields(self, fields: Iterable[CustomFieldView]) -> list[CustomFieldConfigData]:
+        """The config of each field's definition, in order (one kept is looked up in place)."""
+        known, out = self._known, []
+        for f in fields:
+            d = f.definition
+            kept = known.get(id(d))
+            out.append(kept[1] if kept is not None and kept[0] is d else self(d))
+        return out
+
 
 config_of = _Configs()
 
@@ -205,7 +214,7 @@ def customer_response(profile: Profile) -> CustomerQueryResponse:
         Email=c.email,
         Phone=c.phone,
         ImageUrl=c.image_url,
-        CustomFields=[config_of(f.definition) for f in extras.custom_fields],
+        CustomFields=config_of.of_fields(extras.custom_fields),
         CustomFieldValues=[
             CustomFieldDataResponse(
                 Id=f.definition.id,

@@ -14,7 +14,7 @@ import dataclasses
 import inspect
 import uuid
 from types import ModuleType
-from typing import Any
+from typing import Any, ClassVar
 
 import msgspec
 import pytest
@@ -179,3 +179,63 @@ def test_a_date_is_written_as_its_wcf_form_each_time(value: NetDateTime) -> None
     expected = b'"' + value.wcf().replace("/", "\\/").encode() + b'"'
     encoder = ssjson.WireTypes().encoder
     assert encoder.encode(value) == encoder.encode([value])[1:-1] == expected
+
+
+class Shared(msgspec.Struct, kw_only=True):
+    shared_instances: ClassVar[bool] = True
+
+    Id: int = 0
+    Name: str | None = None
+
+
+class Unshared(msgspec.Struct, kw_only=True):
+    Id: int = 0
+    Name: str | None = None
+
+
+class Lists(msgspec.Struct, kw_only=True):
+    One: Shared | None = None
+    Many: list[Shared] | None = None
+    Tail: int = 0
+
+
+class PlainLists(msgspec.Struct, kw_only=True):
+    One: Unshared | None = None
+    Many: list[Unshared] | None = None
+    Tail: int = 0
+
+
+_SHARED = st.builds(Shared, Id=st.integers(-5, 5), Name=st.one_of(st.none(), st.text(max_size=4)))
+
+
+@given(st.one_of(st.none(), _SHARED), st.one_of(st.none(), st.lists(_SHARED, max_size=3)))
+def test_shared_members_are_written_as_their_unshared_twins(
+    one: Shared | None, many: list[Shared] | None
+) -> None:
+    """A member holding a shared DTO (or a list of them) is written from the bytes kept with
+    the instance: the same bytes as a class that shares nothing, written afresh."""
+    codec = json.ServiceStackJson()
+    twin = [Unshared(Id=s.Id, Name=s.Name) for s in many] if many is not None else None
+    plain = PlainLists(
+        One=None if one is None else Unshared(Id=one.Id, Name=one.Name), Many=twin, Tail=3
+    )
+    expected = codec.encode(plain)
+    assert codec.encode(Lists(One=one, Many=many, Tail=3)) == expected
+    assert codec.encode(Lists(One=one, Many=many, Tail=3)) == expected
+
+
+def test_a_shared_instance_is_written_once_while_kept_and_the_kept_stay_bounded() -> None:
+    written: list[object] = []
+
+    def write(obj: object) -> bytes:
+        written.append(obj)
+        return b"{}"
+
+    kept = ssjson.Kept(write, size=2)
+    first, second, third = Shared(), Shared(), Shared()
+    assert kept(first) is kept(first)
+    assert written == [first]
+    assert kept.many([second, first, second]) == [kept(second), kept(first), kept(second)]
+    assert written == [first, second]
+    kept(third)
+    assert len(kept._known) <= 2

@@ -10,6 +10,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from core.services import Core
+from dialects.base import Problem
+from dialects.servicestack import auth
 from tests.helpers import JOHN_ID, PASSWORDS, FakeClock, sign_in
 
 LINKS = f"/pf/api/contacts/{JOHN_ID}/links"
@@ -308,3 +310,24 @@ def test_a_credential_is_checked_once_until_sessions_or_users_change(
     sign_in(other, "pf", "agent@demo.local")
     assert client.get(LINKS).status_code == 200
     assert len(looked_up) == 2
+
+
+def test_api_keys_are_read_on_every_call_and_matched_as_the_header_carries_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The variable is read afresh each call; a key is compared with the header's Latin-1
+    bytes, and one no header can carry still makes the site require a key."""
+    name = "CRMGATE_TEST_API_KEYS"
+    monkeypatch.delenv(name, raising=False)
+    auth.check_api_key(name, {})
+    monkeypatch.setenv(name, " ")
+    auth.check_api_key(name, {})
+    monkeypatch.setenv(name, "caf\u00e9, k\u20ac")
+    auth.check_api_key(name, {b"x-api-key": "caf\u00e9".encode("latin-1")})
+    for given in ({}, {b"x-api-key": "k\u20ac".encode()}, {b"x-api-key": b"k?"}):
+        with pytest.raises(Problem) as refused:
+            auth.check_api_key(name, given)
+        assert refused.value.status == 401
+    monkeypatch.setenv(name, "other")
+    with pytest.raises(Problem):
+        auth.check_api_key(name, {b"x-api-key": "caf\u00e9".encode("latin-1")})

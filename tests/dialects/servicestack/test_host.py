@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 
 import pytest
+from starlette.requests import Request
 from starlette.testclient import TestClient
 
 from dialects.servicestack.pf import dialect as pf_site
+from dialects.servicestack.routing import Decided
 from tests.golden import golden
 from tests.helpers import BM_HOST, JANE_ID, JOHN_ID, PF_HOST, XML_BODY
 
@@ -378,3 +381,22 @@ def test_a_request_shape_decided_once_answers_as_decided_afresh(pf: TestClient) 
             first.content,
         )
         assert len(decided._known) == (first.status_code != 404)
+
+
+def test_what_a_known_shape_binds_is_bound_again_each_request_its_own_dto() -> None:
+    """The second request of a shape binds its path and query from what the first kept
+    (``routing.Dispatches``): each gets a DTO of its own, with the path over the body."""
+    operation = pf_site.by_name["contactconnectedlinks"]
+    request = Request({"type": "http", "query_string": b"", "headers": []})
+    shape = ("POST", "/test/bind/kept")
+    decided = Decided(operation, "json", {"ContactId": JOHN_ID}, None, False, "json")
+    pf_site._dispatched.get(shape, pf_site.settings)
+    first = pf_site._bind(request, shape, decided, None)
+    assert pf_site._dispatched.bound(shape) is not None
+    again = pf_site._bind(request, shape, decided, None)
+    assert again == first
+    assert again is not first
+    body = operation.request(ContactId=uuid.UUID(JANE_ID))
+    over_body = pf_site._bind(request, shape, decided, body)
+    assert over_body.ContactId == uuid.UUID(JOHN_ID)
+    assert body.ContactId == uuid.UUID(JANE_ID)

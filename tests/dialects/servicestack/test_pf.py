@@ -166,7 +166,7 @@ def test_a_pf_answer_is_encoded_once_per_format_and_anew_when_the_data_changes(
     (``codecs.EncodedOnce``) while the answer lives; a write makes a new answer, encoded anew."""
     sign_in(client, "pf", "customer11@1to1service.com")
     url = f"/pf/api/contacts/{JOHN_ID}/links"
-    bodies = dialect._encoded_once._bodies
+    bodies = dialect.encoded_once._bodies
     before = set(bodies)  # the site is one per process: earlier tests' answers may live on
     first = client.get(url, headers={"x-n": "1"})
     again = client.get(url, headers={"x-n": "2"})  # another request: not the answer cache's

@@ -73,20 +73,25 @@ class Nested(msgspec.Struct):
     Ids: list[int] = msgspec.field(default_factory=list)
 
 
-def test_a_request_dto_without_a_body_is_kept_per_shape_when_nothing_in_it_can_change() -> None:
-    """Each request gets its own copy of the kept DTO; one holding a list (which a handler
-    could change in place) is bound afresh every time; other settings forget them all."""
+def test_what_a_shape_binds_is_kept_when_nothing_in_it_can_change() -> None:
+    """The DTO and the members a shape's path and query bind are kept; a DTO holding a list
+    (which a handler could change in place) is bound afresh every time; other settings forget
+    them all."""
     decisions = Dispatches()
     settings = HostSettings()
     decisions.get(("GET", "/flat"), settings)
     flat = Flat(uuid.uuid4(), "x")
-    decisions.bound(("GET", "/flat"), flat)
-    copy = decisions.dto(("GET", "/flat"))
-    assert copy == flat
-    assert copy is not flat
-    copy.Name = "changed"
-    assert decisions.dto(("GET", "/flat")) == flat
-    decisions.bound(("GET", "/nested"), Nested([1]))
-    assert decisions.dto(("GET", "/nested")) is None
+    decisions.keep(("GET", "/flat"), flat, {"Id": flat.Id})
+    assert decisions.bound(("GET", "/flat")) == (flat, {"Id": flat.Id})
+    decisions.keep(("GET", "/nested"), Nested([1]), {})
+    assert decisions.bound(("GET", "/nested")) is None
     decisions.get(("GET", "/flat"), HostSettings(html_format=True))
-    assert decisions.dto(("GET", "/flat")) is None
+    assert decisions.bound(("GET", "/flat")) is None
+
+
+def test_what_shapes_bind_stays_bounded_in_count() -> None:
+    decisions = Dispatches(size=2)
+    decisions.get(("GET", "/0"), HostSettings())
+    for n in range(3):
+        decisions.keep(("GET", f"/{n}"), Flat(), {})
+    assert len(decisions._bound) <= 2

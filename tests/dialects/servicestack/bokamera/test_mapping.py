@@ -8,6 +8,7 @@ from uuid import uuid4
 import msgspec
 
 from core.models import CustomField
+from core.services.customer_extras import CustomFieldView
 from dialects.servicestack.bokamera import mapping
 from dialects.servicestack.bokamera.dto import CustomFieldConfigData, CustomFieldValueResponse
 
@@ -61,3 +62,18 @@ def test_configs_are_bounded() -> None:
         configs(d)
     assert len(configs._known) <= 2
     assert configs(kept[0]).Id == 0
+
+
+def test_the_configs_of_fields_are_those_of_their_definitions_in_order() -> None:
+    configs = mapping._Configs()
+    first, second = definition(id=1), definition(id=2)
+    kept = configs(second)
+    fields = [
+        CustomFieldView(definition=first, value=None),
+        CustomFieldView(definition=second, value="x"),
+        CustomFieldView(definition=first, value="y"),
+    ]
+    listed = configs.of_fields(fields)
+    assert [c.Id for c in listed] == [1, 2, 1]
+    assert listed[1] is kept
+    assert listed[0] is listed[2] is configs(first)
