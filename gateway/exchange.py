@@ -381,9 +381,9 @@ class Exchange:
                 scope.get("query_string", b""),
                 status,
                 duration,
-                scope["headers"],
+                tuple(scope["headers"]),
                 context.request_body,
-                context.response_headers,
+                tuple(context.response_headers),
                 context.response_body,
                 context.matched,
             )
