@@ -20,7 +20,8 @@ under way: the next response arms it again). The connection closes at the same m
 uvicorn's would.
 
 Each request's cycle is a ``JoiningCycle`` (``gateway.http_cycle``): a response's head leaves
-with its first body bytes, in one write.
+with its first body bytes, in one write. uvicorn makes the cycle itself; its class is switched
+as it is made, before its task first runs.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     _tail = b""
     _refused = False
     _head_timer: asyncio.TimerHandle | None = None
-    #: The loop's time when the connection last fell idle (None: a request is under way).
+    #: The loop's time of the last response (None: bytes came since, or no response yet).
     _idle_since: float | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
