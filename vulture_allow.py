@@ -32,8 +32,7 @@ raw_headers  # dialects/servicestack/codecs.py
 nonblocking  # core/store/probe.py
 
 # uvicorn's HttpToolsProtocol hooks and state (gateway/http_guard.py overrides them; uvicorn
-# calls and reads them), and the class switch that makes uvicorn's cycle a JoiningCycle.
+# calls and reads them).
 _unset_keepalive_if_required  # gateway/http_guard.py
 on_response_complete  # gateway/http_guard.py
 total_requests  # gateway/http_guard.py
-__class__  # gateway/http_guard.py

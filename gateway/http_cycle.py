@@ -1,69 +1,50 @@
-"""uvicorn's request-response cycle, sending a response's head with its first body bytes.
+"""The transport a request's cycle writes to: a response's head leaves with its first body
+bytes, in one write.
 
-uvicorn writes the head of a response as soon as the app sends ``http.response.start`` and
-its body when the app sends it: two writes, so two system calls and, on a connection to a
-client on the same host, two TCP segments, each of which wakes the client. Here the head waits
-for the first ``http.response.body`` message and leaves with those bytes in one write; the
-bytes on the wire are uvicorn's own, and every later body message (a streamed answer) is
-written as uvicorn writes it. A head with no body bytes to join (a HEAD request) is written on
-its own, right after.
+uvicorn's ``RequestResponseCycle`` writes the head of a response as soon as the app sends
+``http.response.start`` and its body when the app sends it: two writes, so two system calls
+and, on a connection to a client on the same host, two TCP segments, each of which wakes the
+client. Given ``HeadWithBody`` as its transport, the cycle's first write of a response (the
+head) waits and leaves with the next (the first body bytes); the bytes on the wire are
+uvicorn's own, and every later write (a streamed answer) goes straight through. A HEAD
+request's head has no body bytes to wait for: it is not held. A close writes a head still
+held first (an app that stopped after the head gets what uvicorn would send it).
 """
 
 from __future__ import annotations
 
 import asyncio
 
-from uvicorn._types import ASGISendEvent
-from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
+#: What uvicorn writes for ``Expect: 100-continue`` before the response: never held.
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
-class _HeldHead:
-    """The transport as the cycle sees it from a response's head to its first body message:
-    the head (the first write) waits; the next write sends it with its own bytes."""
+class HeadWithBody:
+    """One response's view of its connection's transport (``write``, ``close`` and
+    ``is_closing``: what uvicorn's cycle calls)."""
 
-    __slots__ = ("head", "transport")
+    __slots__ = ("head", "hold", "transport")
 
-    def __init__(self, transport: asyncio.Transport) -> None:
+    def __init__(self, transport: asyncio.Transport, method: str) -> None:
         self.transport = transport
-        self.head: bytes | None = None
+        #: Whether the next write is a head to hold.
+        self.hold = method != "HEAD"
+        self.head = b""
 
     def write(self, data: bytes) -> None:
-        if self.head is None:
-            self.head = data
-        else:
+        if self.hold and data != _CONTINUE:
+            self.head, self.hold = data, False
+        elif self.head:
             self.transport.write(self.head + data)
             self.head = b""
+        else:
+            self.transport.write(data)
 
-    def flush(self) -> None:
-        """Write the head if nothing took it along (a body message that wrote no bytes)."""
+    def close(self) -> None:
         if self.head:
             self.transport.write(self.head)
             self.head = b""
-
-    def close(self) -> None:
-        self.flush()
         self.transport.close()
 
-
-class JoiningCycle(RequestResponseCycle):
-    """A ``RequestResponseCycle`` whose response head leaves with its first body bytes."""
-
-    _held: _HeldHead | None = None
-
-    async def send(self, message: ASGISendEvent) -> None:
-        held = self._held
-        if held is None:
-            if message["type"] != "http.response.start" or self.response_started:
-                await super().send(message)
-                return
-            held = self._held = _HeldHead(self.transport)
-        transport = self.transport
-        self.transport = held  # type: ignore[assignment]
-        try:
-            await super().send(message)
-        finally:
-            self.transport = transport
-        if message["type"] != "http.response.start":
-            self._held = None
-            if not self.disconnected:
-                held.flush()
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()

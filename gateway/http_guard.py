@@ -19,9 +19,8 @@ the rest of the time if the connection has answered again since (and stops if a 
 under way: the next response arms it again). The connection closes at the same moment as
 uvicorn's would.
 
-Each request's cycle is a ``JoiningCycle`` (``gateway.http_cycle``): a response's head leaves
-with its first body bytes, in one write. uvicorn makes the cycle itself; its class is switched
-as it is made, before its task first runs.
+Each request's cycle (uvicorn's, made as the head is complete) writes to a ``HeadWithBody``
+(``gateway.http_cycle``): a response's head leaves with its first body bytes, in one write.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from gateway.http_cycle import JoiningCycle
+from gateway.http_cycle import HeadWithBody
 
 _END = b"\r\n\r\n"
 _REFUSAL = b"Request header fields too large."
@@ -76,7 +75,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         cycle = self.cycle
         super().on_headers_complete()
         if self.cycle is not cycle:  # a new cycle, whose task has not run yet
-            self.cycle.__class__ = JoiningCycle
+            self.cycle.transport = HeadWithBody(self.transport, self.scope["method"])
 
     def on_message_complete(self) -> None:
         super().on_message_complete()

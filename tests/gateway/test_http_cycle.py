@@ -15,7 +15,7 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from gateway.http_cycle import JoiningCycle
+from gateway.http_cycle import HeadWithBody
 from gateway.http_guard import GuardedHttpToolsProtocol
 
 GET = b"GET /x HTTP/1.1\r\nHost: t\r\n\r\n"
@@ -151,7 +151,7 @@ def test_a_head_whose_client_left_is_not_written() -> None:
     async def leaves(scope: Scope, receive: Receive, send: Send) -> None:
         await send({"type": "http.response.start", "status": 200, "headers": []})
         cycle = send.__self__  # type: ignore[attr-defined]
-        assert isinstance(cycle, JoiningCycle)
+        assert isinstance(cycle.transport, HeadWithBody)
         cycle.disconnected = True
         await send({"type": "http.response.body", "body": b""})
 
