@@ -30,3 +30,9 @@ raw_headers  # dialects/servicestack/codecs.py
 
 # A property setter of libpq's connection (psycopg.pq): switches it to non-blocking sends.
 nonblocking  # core/store/probe.py
+
+# uvicorn's HttpToolsProtocol hooks and state (gateway/http_guard.py overrides them; uvicorn
+# calls and reads them).
+_unset_keepalive_if_required  # gateway/http_guard.py
+on_response_complete  # gateway/http_guard.py
+total_requests  # gateway/http_guard.py

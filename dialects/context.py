@@ -11,13 +11,16 @@ from collections.abc import MutableMapping
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from core.services import Core
 
 SCOPE_KEY = "crmgate"
 
 
-class RequestContext:
-    """What the gateway knows about one exchange, filled in as the request goes.
+class RequestContext(msgspec.Struct):
+    """What the gateway knows about one exchange, filled in as the request goes (a Struct:
+    made in C, once per request).
 
     ``core`` is the core the request works on (the gateway's own or its sandbox's); when the
     request names a sandbox that does not exist, ``sandbox_missing`` is set and ``core`` stays
@@ -25,39 +28,23 @@ class RequestContext:
     (the dialect's "no route" answer), so the journal can tell unmatched requests apart.
     ``status``, ``response_headers`` and the two bodies are what the journal keeps.
     ``reusable_until`` is set by a dialect (``reusable``) when its answer may be served again.
-    ``headers``: the request's headers as ``headers_of`` read them, once.
+    ``headers``: the request's headers as ``headers_of`` reads them (the gateway's exchange
+    fills it in as it makes the context).
     """
 
-    __slots__ = (
-        "core",
-        "dialect",
-        "headers",
-        "matched",
-        "request_body",
-        "request_id",
-        "response_body",
-        "response_headers",
-        "reusable_until",
-        "sandbox",
-        "sandbox_missing",
-        "started",
-        "status",
-    )
-
-    def __init__(self, request_id: str, core: Core, started: float) -> None:
-        self.request_id = request_id
-        self.dialect: str | None = None
-        self.core = core
-        self.sandbox: str | None = None
-        self.sandbox_missing = False
-        self.started = started
-        self.matched = True
-        self.status = 0
-        self.response_headers: list[tuple[bytes, bytes]] = []
-        self.request_body = bytearray()
-        self.response_body = bytearray()
-        self.reusable_until: datetime | None = None
-        self.headers: dict[bytes, bytes] | None = None
+    request_id: str
+    core: Core
+    started: float
+    dialect: str | None = None
+    sandbox: str | None = None
+    sandbox_missing: bool = False
+    matched: bool = True
+    status: int = 0
+    response_headers: list[tuple[bytes, bytes]] = msgspec.field(default_factory=list)
+    request_body: bytearray = msgspec.field(default_factory=bytearray)
+    response_body: bytearray = msgspec.field(default_factory=bytearray)
+    reusable_until: datetime | None = None
+    headers: dict[bytes, bytes] | None = None
 
 
 def context_of(scope: MutableMapping[str, Any]) -> RequestContext:
@@ -79,9 +66,7 @@ def headers_of(scope: MutableMapping[str, Any]) -> dict[bytes, bytes]:
     context: RequestContext | None = scope.get(SCOPE_KEY)
     found = context.headers if context is not None else None
     if found is None:
-        found = {}
-        for name, value in reversed(scope["headers"]):
-            found[name] = value
+        found = dict(reversed(scope["headers"]))  # the first value of a name is set last
         if context is not None:
             context.headers = found
     return found

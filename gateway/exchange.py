@@ -53,7 +53,7 @@ _ID_PREFIX = os.urandom(8).hex()
 _ids = itertools.count(1)
 _SANE_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 _SANDBOX = HEADER.lower().encode()
-_FORWARDED = (b"x-forwarded-for", b"x-forwarded-proto")
+_FORWARDED = frozenset((b"x-forwarded-for", b"x-forwarded-proto"))
 _PLAIN_404_BODY = b"Not Found"
 _PLAIN_404_HEADERS = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"9")]
 _REASONS = {404: "not found", 405: "method not allowed"}
@@ -156,20 +156,8 @@ class Exchange:
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
-        host = given_id = sandbox = length = None
-        forwarded = False
-        for name, value in scope["headers"]:
-            if name == b"host":
-                host = value
-            elif name == b"x-request-id":
-                given_id = value
-            elif name == _SANDBOX:
-                sandbox = value
-            elif name == b"content-length":
-                length = value
-            elif name in _FORWARDED:
-                forwarded = True
-        if forwarded and self._proxy is not None:
+        headers = dict(reversed(scope["headers"]))  # what ``headers_of`` answers: first values
+        if self._proxy is not None and not headers.keys().isdisjoint(_FORWARDED):
             await self._proxy(scope, receive, send)
         path: str = scope["path"]
         if path == "/__admin":  # the dashboard's page is /__admin/
@@ -187,11 +175,13 @@ class Exchange:
             scope["root_path"] = scope.get("root_path", "") + "/__admin"
             await self.admin(scope, receive, send)
             return
+        given_id = headers.get(b"x-request-id")
         request_id = given_id.decode("latin-1") if given_id is not None else ""
         if given_id is None or not _SANE_ID.fullmatch(request_id):
             request_id = f"{_ID_PREFIX}{next(_ids):016x}"
-        context = RequestContext(request_id, self.core, started)
-        route, prefix = self._route(scope, host or b"")
+        context = RequestContext(request_id, self.core, started, headers=headers)
+        route, prefix = self._route(scope, headers.get(b"host", b""))
+        sandbox = headers.get(_SANDBOX)
         if route is None:
             context.sandbox = sandbox.decode("latin-1") if sandbox is not None else None
             await self._no_dialect(context, scope, send)
@@ -202,6 +192,7 @@ class Exchange:
         if prefix:
             scope["root_path"] = scope.get("root_path", "") + prefix
         try:
+            length = headers.get(b"content-length")
             await self._serve(route, context, scope, receive, send, length, sandbox)
         finally:
             self._record(context, scope)
@@ -381,9 +372,9 @@ class Exchange:
                 scope.get("query_string", b""),
                 status,
                 duration,
-                scope["headers"],
+                tuple(scope["headers"]),
                 context.request_body,
-                context.response_headers,
+                tuple(context.response_headers),
                 context.response_body,
                 context.matched,
             )

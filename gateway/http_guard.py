@@ -1,4 +1,5 @@
-"""uvicorn's httptools protocol with a bound on the request head, in bytes and in time.
+"""uvicorn's httptools protocol with a bound on the request head, in bytes and in time, one
+keep-alive timer per idle spell instead of one per response, and one write per response head.
 
 httptools has no limit of its own, and it joins a header arriving in pieces by copying, so a
 64 MiB header costs seconds of the event loop (every other client waits) and a gigabyte of
@@ -9,6 +10,17 @@ parser sees the excess, and a connection that has not sent a complete head withi
 uvicorn arms that timeout only after a response, so a client that never sends a byte would
 hold its connection for ever. That timer is armed only while a head is incomplete: a head that
 arrives whole (nearly every one) costs no timer at all.
+
+uvicorn's keep-alive timeout (close a connection idle ``timeout_keep_alive`` seconds after its
+last response) makes a timer per response and cancels it at the next request's first bytes.
+Here a response only notes when the connection fell idle; the one timer, armed when none is
+running, closes the connection when it fires if it has been idle that long since, or waits
+the rest of the time if the connection has answered again since (and stops if a request is
+under way: the next response arms it again). The connection closes at the same moment as
+uvicorn's would.
+
+Each request's cycle (uvicorn's, made as the head is complete) writes to a ``HeadWithBody``
+(``gateway.http_cycle``): a response's head leaves with its first body bytes, in one write.
 """
 
 from __future__ import annotations
@@ -16,6 +28,8 @@ from __future__ import annotations
 import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from gateway.http_cycle import HeadWithBody
 
 _END = b"\r\n\r\n"
 _REFUSAL = b"Request header fields too large."
@@ -27,6 +41,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     _tail = b""
     _refused = False
     _head_timer: asyncio.TimerHandle | None = None
+    #: The loop's time of the last response (None: bytes came since, or no response yet).
+    _idle_since: float | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -34,6 +50,9 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
+        if self.timeout_keep_alive_task is not None:
+            self.timeout_keep_alive_task.cancel()
+            self.timeout_keep_alive_task = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -53,11 +72,50 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._in_head = False
         self._disarm()
+        cycle = self.cycle
         super().on_headers_complete()
+        if self.cycle is not cycle:  # a new cycle, whose task has not run yet
+            self.cycle.transport = HeadWithBody(self.transport, self.scope["method"])
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._in_head, self._head_bytes, self._tail = True, 0, b""
+
+    # -- keep-alive: one timer per idle spell ------------------------------------------------
+
+    def _unset_keepalive_if_required(self) -> None:
+        """Bytes came (uvicorn would cancel its timer): the connection is no longer idle."""
+        self._idle_since = None
+
+    def on_response_complete(self) -> None:
+        """uvicorn's, but the keep-alive timer is armed only when none runs."""
+        self.server_state.total_requests += 1
+        if self.transport.is_closing():
+            return
+        self.flow.resume_reading()
+        if self.pipeline:
+            cycle, app = self.pipeline.pop()
+            self._start_asgi_task(cycle, app)
+            return
+        self._idle_since = self.loop.time()
+        if self.timeout_keep_alive_task is None:
+            self._arm_keep_alive(self.timeout_keep_alive)
+
+    def _arm_keep_alive(self, delay: float) -> None:
+        self.timeout_keep_alive_task = self.loop.call_later(delay, self.timeout_keep_alive_handler)
+
+    def timeout_keep_alive_handler(self) -> None:
+        """Close the connection if it has been idle ``timeout_keep_alive`` seconds."""
+        self.timeout_keep_alive_task = None
+        if self._idle_since is None:  # a request is under way; its response arms the timer
+            return
+        left = self._idle_since + self.timeout_keep_alive - self.loop.time()
+        if left > 0:
+            self._arm_keep_alive(left)
+        elif not self.transport.is_closing():
+            self.transport.close()
+
+    # -- the head timer ----------------------------------------------------------------------
 
     def _arm(self) -> None:
         self._head_timer = self.loop.call_later(self.timeout_keep_alive, self._head_timeout)

@@ -37,60 +37,32 @@ class JournalEntry(msgspec.Struct, kw_only=True):
     matched: bool = True
 
 
-class Captured:
+class Captured(msgspec.Struct, gc=False):
     """One exchange as the hot path saw it: nothing masked, encoded or even formatted yet
-    (``at`` is a POSIX time, ``duration`` in seconds)."""
+    (``at`` is a POSIX time, ``duration`` in seconds).
 
-    __slots__ = (
-        "at",
-        "dialect",
-        "duration",
-        "id",
-        "matched",
-        "method",
-        "path",
-        "query_string",
-        "request_body",
-        "request_headers",
-        "request_id",
-        "response_body",
-        "response_headers",
-        "sandbox",
-        "status",
-    )
+    Made in C, of values that can hold no reference cycle (the headers as tuples, the bodies
+    as bytes), so the garbage collector need not track it (``gc=False``): the thousands of
+    captures a full journal holds add nothing to a collection's work.
+    """
 
-    def __init__(
-        self,
-        at: float,
-        request_id: str,
-        dialect: str,
-        sandbox: str | None,
-        method: str,
-        path: str,
-        query_string: bytes,
-        status: int,
-        duration: float,
-        request_headers: list[tuple[bytes, bytes]],
-        request_body: bytes | bytearray,
-        response_headers: list[tuple[bytes, bytes]],
-        response_body: bytes | bytearray,
-        matched: bool = True,
-    ) -> None:
-        self.id = 0
-        self.at = at
-        self.request_id = request_id
-        self.dialect = dialect
-        self.sandbox = sandbox
-        self.method = method
-        self.path = path
-        self.query_string = query_string
-        self.status = status
-        self.duration = duration
-        self.request_headers = request_headers
-        self.request_body = request_body
-        self.response_headers = response_headers
-        self.response_body = response_body
-        self.matched = matched
+    at: float
+    request_id: str
+    dialect: str
+    sandbox: str | None
+    method: str
+    path: str
+    query_string: bytes
+    status: int
+    duration: float
+    request_headers: tuple[tuple[bytes, bytes], ...]
+    request_body: bytes | bytearray
+    response_headers: tuple[tuple[bytes, bytes], ...]
+    response_body: bytes | bytearray
+    #: False when no endpoint matched the request.
+    matched: bool = True
+    #: Given when the journal keeps the capture.
+    id: int = 0
 
     @property
     def time(self) -> datetime:

@@ -22,7 +22,7 @@ from core.errors import NotFound
 from core.services import Core
 from core.store import StoreUnavailable, open_store
 from dialects.base import core_of
-from dialects.context import SCOPE_KEY, RequestContext, context_of
+from dialects.context import SCOPE_KEY, RequestContext, context_of, headers_of
 from dialects.formats.errors import DecodeError
 from gateway import fixtures
 from gateway.app import create_app
@@ -72,6 +72,34 @@ def test_one_context_under_one_key_carries_the_request(gateway: Exchange, core: 
     assert (context.sandbox, context.sandbox_missing, context.matched) == (None, False, True)
     assert context.started > 0
     assert core_of(Request(scope)) is core
+
+
+def test_the_headers_are_read_once_first_value_first(gateway: Exchange) -> None:
+    """The exchange reads the head once, into the context ``headers_of`` answers from; a
+    repeated header means its first value, as Starlette's ``Headers.get``."""
+    seen: list[Scope] = []
+    _replace(gateway, "/iservice", _recording(seen))
+    sent: list[Message] = []
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/iservice/f/x",
+        "headers": [(b"x-request-id", b"first"), (b"x-a", b"1"), (b"x-request-id", b"second")],
+        "query_string": b"",
+    }
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b""}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    asyncio.run(gateway(scope, receive, send))
+    context = context_of(seen[0])
+    assert context.request_id == "first"
+    assert headers_of(seen[0]) is context.headers
+    assert context.headers == {b"x-request-id": b"first", b"x-a": b"1"}
+    assert (b"x-request-id", b"first") in sent[0]["headers"]
 
 
 def test_an_unknown_path_of_a_dialect_is_marked_unmatched(gateway: Exchange) -> None:

@@ -202,3 +202,141 @@ def test_the_head_timer_runs_only_while_a_head_is_incomplete(split: int | None) 
         protocol.connection_lost(None)
 
     asyncio.run(run())
+
+
+class _Timer:
+    def __init__(self, when: float, callback: Any) -> None:
+        self.when = when
+        self.callback = callback
+        self.cancelled = False
+        self.done = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class _Clock:
+    """The protocol's loop with a hand-moved clock: timers are only kept (``fire`` runs the
+    due ones); tasks run on the real loop."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.now = 0.0
+        self.timers: list[_Timer] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_later(self, delay: float, callback: Any) -> _Timer:
+        timer = _Timer(self.now + delay, callback)
+        self.timers.append(timer)
+        return timer
+
+    def create_task(self, coro: Any, **kwargs: Any) -> asyncio.Task[None]:
+        return self.loop.create_task(coro, **kwargs)
+
+    def keep_alive(self) -> list[_Timer]:
+        """The keep-alive timers ever armed."""
+        return [t for t in self.timers if t.callback.__name__ == "timeout_keep_alive_handler"]
+
+    def fire(self, at: float) -> None:
+        self.now = at
+        for timer in [t for t in self.timers if not (t.cancelled or t.done) and t.when <= at]:
+            timer.done = True
+            timer.callback()
+
+
+class _Closing(_Quiet):
+    closed = False
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+
+async def _connection(app: Any) -> tuple[_Clock, GuardedHttpToolsProtocol, _Closing, ServerState]:
+    config = Config(
+        app,
+        lifespan="off",
+        access_log=False,
+        timeout_keep_alive=5,
+        h11_max_incomplete_event_size=65536,
+    )
+    config.load()
+    clock, state, transport = _Clock(), ServerState(), _Closing()
+    protocol = GuardedHttpToolsProtocol(config, state, {}, _loop=clock)  # type: ignore[arg-type]
+    protocol.connection_made(transport)
+    return clock, protocol, transport, state
+
+
+async def _answered(protocol: GuardedHttpToolsProtocol, state: ServerState) -> None:
+    protocol.data_received(HEAD + b"\r\n")
+    while state.tasks:
+        await asyncio.gather(*state.tasks)
+
+
+def test_a_kept_alive_connection_closes_timeout_seconds_after_its_last_response() -> None:
+    """As uvicorn's keep-alive: idle ``--idle-timeout`` seconds after a response, closed;
+    but responses on a busy connection arm no timer each (one runs, and waits the rest)."""
+
+    async def run() -> None:
+        clock, protocol, transport, state = await _connection(PlainTextResponse("ok"))
+        await _answered(protocol, state)  # at 0: the timer is armed for 5
+        clock.now = 3
+        await _answered(protocol, state)
+        clock.now = 4
+        await _answered(protocol, state)
+        assert len(clock.keep_alive()) == 1
+        clock.fire(5)  # idle since 4: one second in, it waits the other four
+        assert not transport.closed
+        assert [t.when for t in clock.keep_alive()] == [5, 9]
+        clock.fire(8.9)
+        assert not transport.closed
+        clock.fire(9)
+        assert transport.closed
+
+    asyncio.run(run())
+
+
+def test_a_request_under_way_is_not_timed_out() -> None:
+    """The keep-alive timeout runs only between a response and the next request's bytes."""
+
+    async def run() -> None:
+        release = asyncio.Event()
+
+        async def slow(scope: Any, receive: Any, send: Any) -> None:
+            await release.wait()
+            await PlainTextResponse("ok")(scope, receive, send)
+
+        clock, protocol, transport, state = await _connection(slow)
+        release.set()
+        await _answered(protocol, state)  # at 0: armed for 5
+        release.clear()
+        clock.now = 1
+        protocol.data_received(HEAD + b"\r\n")
+        await asyncio.sleep(0)
+        clock.fire(10)  # the request has taken nine seconds so far
+        assert not transport.closed
+        assert all(t.done for t in clock.keep_alive())
+        release.set()
+        while state.tasks:
+            await asyncio.gather(*state.tasks)
+        assert [t.when for t in clock.keep_alive()] == [5, 15]  # armed again by the response
+        clock.fire(14)
+        assert not transport.closed
+        clock.fire(15)
+        assert transport.closed
+
+    asyncio.run(run())
+
+
+def test_a_lost_connection_stops_its_keep_alive_timer() -> None:
+    async def run() -> None:
+        clock, protocol, _, state = await _connection(PlainTextResponse("ok"))
+        await _answered(protocol, state)
+        protocol.connection_lost(None)
+        assert all(t.cancelled for t in clock.keep_alive())
+
+    asyncio.run(run())

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 import time
@@ -63,6 +64,21 @@ def test_every_dialect_request_is_journaled_newest_first(small: TestClient) -> N
     assert newest["response_body"].startswith('{"errors":[],"errorDetails":[],"contactID":467')
     assert oldest["request_body"] == '{"emailAddress":"jane@demo.local","password":"***"}'
     assert newest["duration_ms"] >= 0
+
+
+def test_a_capture_holds_no_reference_cycle_and_is_not_tracked(small: TestClient) -> None:
+    """What the hot path keeps per request costs the garbage collector nothing: its headers
+    are tuples (a list could join a cycle the collector would never see)."""
+    journal = small.app.state.admin.journal  # type: ignore[attr-defined]
+    kept: list[Captured] = []
+    add = journal.add
+    journal.add = lambda c: (kept.append(c), add(c))
+    small.get(f"{CUSTINFO}?api=getdetails&contactID=467")
+    (captured,) = kept
+    assert not gc.is_tracked(captured)
+    assert type(captured.request_headers) is tuple
+    assert type(captured.response_headers) is tuple
+    assert (b"host", b"testserver") in captured.request_headers
 
 
 def test_filters(small: TestClient) -> None:
@@ -194,9 +210,9 @@ def _captured(n: int, *, sandbox: str | None = None) -> Captured:
         b"",
         200,
         0.001,
-        [],
+        (),
         b"",
-        [],
+        (),
         b"",
     )
 
