@@ -7,6 +7,7 @@ name (``CRMCOM_BULK``, ``webapi_grant``)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import psycopg
@@ -251,3 +253,33 @@ def find_chromium() -> tuple[str, str]:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (.ci/run installs them; CI never skips the browser test)")
     pytest.skip(reason)
+
+
+class RecordingTransport(asyncio.Transport):
+    """A transport for driving a uvicorn protocol by hand: keeps each write and whether it was
+    closed (it closes only when told)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: list[bytes] = []
+        self.closed = False
+
+    def write(self, data: Any) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def close(self) -> None:
+        self.closed = True
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(
+            name, default
+        )
+
+    def pause_reading(self) -> None:
+        pass
+
+    def resume_reading(self) -> None:
+        pass

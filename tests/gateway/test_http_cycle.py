@@ -17,37 +17,9 @@ from uvicorn.server import ServerState
 
 from gateway.http_cycle import HeadWithBody
 from gateway.http_guard import GuardedHttpToolsProtocol
+from tests.helpers import RecordingTransport
 
 GET = b"GET /x HTTP/1.1\r\nHost: t\r\n\r\n"
-
-
-class Recording(asyncio.Transport):
-    """A transport that keeps each write and whether it was closed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.writes: list[bytes] = []
-        self.closed = False
-
-    def write(self, data: Any) -> None:
-        self.writes.append(bytes(data))
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def close(self) -> None:
-        self.closed = True
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(
-            name, default
-        )
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
 
 
 def configured(app: Any) -> Config:
@@ -56,12 +28,14 @@ def configured(app: Any) -> Config:
     return config
 
 
-async def served(protocol_class: type[HttpToolsProtocol], app: Any, request: bytes) -> Recording:
+async def served(
+    protocol_class: type[HttpToolsProtocol], app: Any, request: bytes
+) -> RecordingTransport:
     """What ``protocol_class`` writes for ``request`` to ``app``, once the app is done."""
     config = configured(app)
     state = ServerState()
     protocol = protocol_class(config, state, {})
-    transport = Recording()
+    transport = RecordingTransport()
     protocol.connection_made(transport)
     protocol.data_received(request)
     while state.tasks:
@@ -70,8 +44,8 @@ async def served(protocol_class: type[HttpToolsProtocol], app: Any, request: byt
     return transport
 
 
-def both(app: Any, request: bytes) -> tuple[Recording, Recording]:
-    async def run() -> tuple[Recording, Recording]:
+def both(app: Any, request: bytes) -> tuple[RecordingTransport, RecordingTransport]:
+    async def run() -> tuple[RecordingTransport, RecordingTransport]:
         return (
             await served(HttpToolsProtocol, app, request),
             await served(GuardedHttpToolsProtocol, app, request),

@@ -19,7 +19,7 @@ from uvicorn.config import Config
 from uvicorn.server import ServerState
 
 from gateway.http_guard import GuardedHttpToolsProtocol
-from tests.helpers import Server
+from tests.helpers import RecordingTransport, Server
 
 pytestmark = pytest.mark.slow
 
@@ -146,30 +146,6 @@ def test_a_kept_alive_connection_that_goes_quiet_is_closed(guarded: Server) -> N
     assert everything.count(b"HTTP/1.1 ") == 1
 
 
-class _Quiet(asyncio.Transport):
-    """A transport that takes every write and never closes by itself."""
-
-    def write(self, data: Any) -> None:
-        pass
-
-    def is_closing(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-    def get_extra_info(self, name: str, default: Any = None) -> Any:
-        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(
-            name, default
-        )
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
-
-
 @pytest.mark.parametrize("split", [None, 10])
 def test_the_head_timer_runs_only_while_a_head_is_incomplete(split: int | None) -> None:
     """On a kept-alive connection, a next head that arrives whole arms no timer (the common
@@ -186,7 +162,7 @@ def test_the_head_timer_runs_only_while_a_head_is_incomplete(split: int | None) 
         )
         config.load()
         protocol = GuardedHttpToolsProtocol(config, ServerState(), {})
-        protocol.connection_made(_Quiet())
+        protocol.connection_made(RecordingTransport())
         protocol.data_received(request)
         await asyncio.sleep(0.01)  # the first answer: the connection waits for its next head
         armed: list[float] = []
@@ -246,17 +222,9 @@ class _Clock:
             timer.callback()
 
 
-class _Closing(_Quiet):
-    closed = False
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def close(self) -> None:
-        self.closed = True
-
-
-async def _connection(app: Any) -> tuple[_Clock, GuardedHttpToolsProtocol, _Closing, ServerState]:
+async def _connection(
+    app: Any,
+) -> tuple[_Clock, GuardedHttpToolsProtocol, RecordingTransport, ServerState]:
     config = Config(
         app,
         lifespan="off",
@@ -265,7 +233,7 @@ async def _connection(app: Any) -> tuple[_Clock, GuardedHttpToolsProtocol, _Clos
         h11_max_incomplete_event_size=65536,
     )
     config.load()
-    clock, state, transport = _Clock(), ServerState(), _Closing()
+    clock, state, transport = _Clock(), ServerState(), RecordingTransport()
     protocol = GuardedHttpToolsProtocol(config, state, {}, _loop=clock)  # type: ignore[arg-type]
     protocol.connection_made(transport)
     return clock, protocol, transport, state
